@@ -1,0 +1,42 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint demo samples bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Build the index from archive/ and show an example search (the web viewer comes later).
+run: install
+	$(BIN)/isecg-archive reindex
+	$(BIN)/isecg-archive search '"polar volatiles"' --limit 3
+	$(BIN)/isecg-archive facets
+
+test: install lint
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests demo bench
+	$(BIN)/ruff format --check src tests demo bench
+	$(BIN)/mypy
+
+# Regenerate the demo collection in archive/ and the sample files in tests/files/.
+demo: install
+	$(BIN)/python demo/build.py
+
+samples: install
+	$(BIN)/python tests/make_samples.py
+
+bench: install
+	$(BIN)/python bench/ingest_search.py
+
+clean:
+	rm -rf $(VENV) index .pytest_cache .mypy_cache .ruff_cache
