@@ -1,0 +1,3 @@
+from isecg_archive.cli import main
+
+main()

@@ -1,0 +1,37 @@
+"""The one error hierarchy. Every message says what went wrong and what to do next."""
+
+
+class ArchiveError(Exception):
+    """Base class for every error this package raises on purpose."""
+
+
+class ExtractionError(ArchiveError):
+    """One file could not be read; the batch it belongs to goes on."""
+
+
+class UnsupportedFormat(ExtractionError):
+    """No extractor handles this kind of file."""
+
+
+class EncryptedDocument(ExtractionError):
+    """The file needs a password to be read."""
+
+
+class FileTooLarge(ExtractionError):
+    """The file is over the size budget."""
+
+
+class MetadataError(ArchiveError):
+    """A metadata value given by a person is not valid (a date, an agency, a type)."""
+
+
+class QueryError(ArchiveError):
+    """A search query or filter cannot be understood."""
+
+
+class DocumentNotFound(ArchiveError):
+    """No document has this id."""
+
+
+class IndexBusy(ArchiveError):
+    """Another process is writing to the index."""

@@ -1,0 +1,120 @@
+"""The records the archive keeps: partial dates and document metadata."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from isecg_archive.errors import MetadataError
+
+_ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+DOCUMENT_TYPES = (
+    "presentation",
+    "workshop-summary",
+    "white-paper",
+    "roadmap",
+    "report",
+    "news",
+    "other",
+)
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day; never padded with invented parts."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        import datetime
+
+        if not 1000 <= self.year <= 9999:
+            raise MetadataError(f"year {self.year} is out of range; give a four-digit year")
+        if self.month is None and self.day is not None:
+            raise MetadataError("a date with a day needs a month")
+        try:
+            datetime.date(self.year, self.month or 1, self.day or 1)
+        except ValueError as exc:
+            raise MetadataError(f"{self} is not a real date ({exc})") from None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'."""
+        match = _ISO_PARTIAL.match(text.strip())
+        if not match:
+            raise MetadataError(
+                f"cannot read the date {text!r}; write it as YYYY, YYYY-MM or YYYY-MM-DD"
+            )
+        year, month, day = (int(part) if part else None for part in match.groups())
+        assert year is not None
+        return cls(year, month, day)
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month:
+            text += f"-{self.month:02d}"
+        if self.day:
+            text += f"-{self.day:02d}"
+        return text
+
+    @property
+    def key(self) -> int:
+        """A sortable integer, YYYYMMDD with unknown parts as 00."""
+        return self.year * 10000 + (self.month or 0) * 100 + (self.day or 0)
+
+    @property
+    def last_key(self) -> int:
+        """The key of the last day this date could mean, for inclusive 'until' filters."""
+        return self.year * 10000 + (self.month or 12) * 100 + (self.day or 31)
+
+
+@dataclass(frozen=True)
+class Document:
+    """The metadata record of one archived document, as kept beside its original."""
+
+    id: str
+    title: str
+    file: str  # path of the original inside the archive, with forward slashes
+    original_name: str
+    format: str
+    sha256: str
+    size: int
+    pages: int
+    type: str = "other"
+    date: PartialDate | None = None
+    agencies: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    event: str | None = None
+    event_date: PartialDate | None = None
+    ingested: str = ""
+    manual: tuple[str, ...] = ()  # fields a person set; detection leaves them alone
+    warnings: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for name in ("date", "event_date"):
+            value = getattr(self, name)
+            data[name] = str(value) if value else None
+        for name, value in data.items():
+            if isinstance(value, tuple):
+                data[name] = list(value)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            if name not in known:
+                continue
+            if name in ("date", "event_date"):
+                value = PartialDate.parse(value) if value else None
+            elif isinstance(value, list):
+                value = tuple(value)
+            values[name] = value
+        return cls(**values)
