@@ -1,0 +1,105 @@
+"""Dates a document states about itself: '10-11 February 2016', 'April 10-11, 2014', '2016'."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dateutil.parser import parserinfo
+
+from isecg_archive.errors import MetadataError
+from isecg_archive.records import PartialDate
+
+_INFO = parserinfo()
+_MONTH = (
+    r"(?:"
+    + "|".join(
+        sorted((name for names in parserinfo.MONTHS for name in names), key=len, reverse=True)
+    )
+    + r")\.?"
+)
+_DASH = r"\s*(?:[-\u2010-\u2015]|to)\s*"
+_D = r"(\d{1,2})(?:st|nd|rd|th)?"
+_Y = r"((?:19|20)\d{2})"
+_M = f"({_MONTH})"
+
+# Most specific forms first; the groups name (day, month, year) of the date that starts the span.
+_FORMS: tuple[tuple[re.Pattern[str], tuple[int | None, int | None, int], bool], ...] = tuple(
+    (re.compile(rf"(?<![\w-]){pattern}(?!\w)", re.IGNORECASE), groups, is_range)
+    for pattern, groups, is_range in (
+        (rf"{_D}\s+{_M}{_DASH}\d{{1,2}}\s+{_MONTH},?\s+{_Y}", (1, 2, 3), True),
+        (rf"{_M}\s+{_D}{_DASH}{_MONTH}\s+\d{{1,2}},?\s+{_Y}", (2, 1, 3), True),
+        (rf"{_D}{_DASH}\d{{1,2}}(?:st|nd|rd|th)?\s+{_M},?\s+{_Y}", (1, 2, 3), True),
+        (rf"{_M}\s+{_D}{_DASH}\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_Y}", (2, 1, 3), True),
+        (rf"{_D}\s+{_M},?\s+{_Y}", (1, 2, 3), False),
+        (rf"{_M}\s+{_D},\s+{_Y}", (2, 1, 3), False),
+        (rf"{_M},?\s+{_Y}", (None, 1, 2), False),
+        (r"((?:19|20)\d{2})-(\d{2})-(\d{2})", (3, 2, 1), False),
+    )
+)
+_YEAR = re.compile(r"(?<![\w-])((?:19|20)\d{2})(?![\w-])")
+_PUBLISHED = re.compile(r"(?i)\b(published|issued|released|publication|version|edition)\b")
+_EVENT = re.compile(r"(?i)\b(workshop|conference|meeting|symposium|held|forum|summit)\b")
+_HEAD_CHARS = 1500
+
+
+@dataclass(frozen=True)
+class StatedDates:
+    published: PartialDate | None  # a date the text calls a publication date
+    event: PartialDate | None  # the date of the event the document comes from
+    first: PartialDate | None  # the first date stated, whatever it is
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    date: PartialDate
+    is_range: bool
+
+
+def find_dates(text: str) -> list[_Candidate]:
+    """Every full or partial date in the text, in reading order, spans never overlapping."""
+    found: list[_Candidate] = []
+    for pattern, (day_group, month_group, year_group), is_range in _FORMS:
+        for match in pattern.finditer(text):
+            if any(c.start < match.end() and match.start() < c.end for c in found):
+                continue
+            date = _to_date(match, day_group, month_group, year_group)
+            if date:
+                found.append(_Candidate(match.start(), match.end(), date, is_range))
+    return sorted(found, key=lambda c: c.start)
+
+
+def stated_dates(title: str, first_page: str) -> StatedDates:
+    """The dates a document states in its title and first paragraphs."""
+    head = first_page[:_HEAD_CHARS]
+    candidates = find_dates(title) or find_dates(head)
+    source = title if find_dates(title) else head
+    if not candidates:
+        year = _YEAR.search(title)
+        return StatedDates(None, None, PartialDate(int(year.group(1))) if year else None)
+    published = event = None
+    for candidate in candidates:
+        before = source[max(0, candidate.start - 60) : candidate.start]
+        before = before[before.rfind("\n") + 1 :]
+        if published is None and _PUBLISHED.search(before):
+            published = candidate.date
+        elif event is None and (candidate.is_range or _EVENT.search(before)):
+            event = candidate.date
+    return StatedDates(published, event, candidates[0].date)
+
+
+def _to_date(
+    match: re.Match[str], day_group: int | None, month_group: int | None, year_group: int
+) -> PartialDate | None:
+    year = int(match.group(year_group))
+    month_text = match.group(month_group) if month_group else None
+    month = None
+    if month_text:
+        month = int(month_text) if month_text.isdigit() else _INFO.month(month_text.rstrip("."))
+    day = int(match.group(day_group)) if day_group else None
+    try:
+        return PartialDate(year, month, day)
+    except MetadataError:
+        return None
