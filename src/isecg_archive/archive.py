@@ -1,0 +1,169 @@
+"""The archive folder: original files, each beside its human-readable metadata record.
+
+The archive is the source of truth. Every change to it goes through a Transaction, which
+undoes what it did when the block around it fails, so a failed run leaves nothing half-written.
+Nothing is ever deleted: replaced and removed originals move to the hidden trash folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path, PurePosixPath
+
+from isecg_archive.errors import ArchiveError
+from isecg_archive.records import Document
+
+RECORD_SUFFIX = ".meta.json"
+TRASH = ".trash"
+_MAX_NAME = 120
+_UNSAFE = re.compile(r"[^\w.\-]+")
+_DASHES = re.compile(r"-{2,}")
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def safe_name(name: str) -> str:
+    """A file name that is safe on every system and in a URL, keeping letters of any script."""
+    name = unicodedata.normalize("NFC", name)
+    name = _DASHES.sub("-", _UNSAFE.sub("-", name)).strip(".-") or "document"
+    if len(name) > _MAX_NAME:
+        stem, dot, extension = name.rpartition(".")
+        keep = _MAX_NAME - len(extension) - 1 if dot and len(extension) < 10 else _MAX_NAME
+        name = name[:keep].rstrip(".-") + (f".{extension}" if keep < _MAX_NAME else "")
+    return name
+
+
+def archive_path(source: Path, given: Path) -> str:
+    """Where a file goes in the archive: its name, under the name of the folder it came in."""
+    if given.is_dir():
+        parts = source.resolve().relative_to(given.resolve().parent).parts
+    else:
+        parts = (source.name,)
+    return "/".join(safe_name(part) for part in parts)
+
+
+def _is_hidden(relative: PurePosixPath) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    staging.write_bytes(data)
+    staging.replace(path)
+
+
+class Archive:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def original(self, file: str) -> Path:
+        return self.root / file
+
+    def record_path(self, file: str) -> Path:
+        return self.root / (file + RECORD_SUFFIX)
+
+    def read(self, file: str) -> Document:
+        path = self.record_path(file)
+        try:
+            return Document.from_dict(json.loads(path.read_text("utf-8")))
+        except (OSError, ValueError, TypeError, ArchiveError) as exc:
+            raise ArchiveError(
+                f"the record {path} cannot be read ({exc}); fix or restore it from a backup"
+            ) from exc
+
+    def write_record(self, document: Document) -> None:
+        text = json.dumps(document.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        _write_atomically(self.record_path(document.file), text.encode("utf-8"))
+
+    def _files(self) -> Iterator[str]:
+        if not self.root.exists():
+            return
+        for directory, subdirs, names in os.walk(self.root):
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            for name in sorted(names):
+                if not name.startswith("."):
+                    path = Path(directory) / name
+                    yield path.relative_to(self.root).as_posix()
+
+    def record_files(self) -> Iterator[str]:
+        """Archive paths of the originals that have a record (whether or not the original is)."""
+        for relative in self._files():
+            if relative.endswith(RECORD_SUFFIX):
+                yield relative[: -len(RECORD_SUFFIX)]
+
+    def original_files(self) -> Iterator[str]:
+        for relative in self._files():
+            if not relative.endswith(RECORD_SUFFIX):
+                yield relative
+
+    def records(self) -> Iterator[Document]:
+        for file in self.record_files():
+            yield self.read(file)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        transaction = Transaction(self)
+        try:
+            yield transaction
+        except BaseException:
+            transaction.undo()
+            raise
+
+
+class Transaction:
+    """Changes to the archive that are undone, newest first, if the block fails."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self._undo: list[Callable[[], object]] = []
+        self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+
+    def add(self, source: Path, document: Document) -> None:
+        """Copy the original's bytes unchanged and write its record, moving any old one aside."""
+        target = self.archive.original(document.file)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        shutil.copyfile(source, staging)
+        if file_hash(staging) != document.sha256:
+            staging.unlink()
+            raise ArchiveError(
+                f"{source} changed while it was being copied; ingest it again when it is stable"
+            )
+        if self.archive.record_path(document.file).exists():
+            self._to_trash(self.archive.read(document.file))
+        self._undo.append(lambda: target.unlink(missing_ok=True))
+        staging.replace(target)
+        self._undo.append(lambda: self.archive.record_path(document.file).unlink(missing_ok=True))
+        self.archive.write_record(document)
+
+    def remove(self, document: Document) -> None:
+        self._to_trash(document)
+
+    def _to_trash(self, document: Document) -> None:
+        folder = self.archive.root / TRASH / f"{self._stamp}-{document.id}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in (self.archive.original(document.file), self.archive.record_path(document.file)):
+            if path.exists():
+                kept = folder / path.name
+                path.replace(kept)
+                self._undo.append(partial(kept.replace, path))
+
+    def undo(self) -> None:
+        while self._undo:
+            self._undo.pop()()

@@ -1,0 +1,61 @@
+"""Consistency: every original present with its recorded hash, every record indexed, no orphans."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from isecg_archive.archive import file_hash
+from isecg_archive.collection import Collection
+from isecg_archive.errors import ArchiveError
+
+
+@dataclass(frozen=True)
+class Problem:
+    subject: str  # an archive path, an id, or "index"
+    message: str  # what is wrong and what to do
+
+    def to_dict(self) -> dict[str, str]:
+        return {"subject": self.subject, "message": self.message}
+
+
+def check(collection: Collection, verify_hashes: bool = True) -> Iterator[Problem]:
+    archive = collection.archive
+    records = {}
+    for file in archive.record_files():
+        try:
+            records[file] = archive.read(file)
+        except ArchiveError as exc:
+            yield Problem(file, str(exc))
+    by_id: dict[str, str] = {}
+    for file, document in records.items():
+        original = archive.original(file)
+        if document.id in by_id:
+            yield Problem(file, f"same content as {by_id[document.id]}; remove one of the two")
+        by_id[document.id] = file
+        if not original.exists():
+            yield Problem(file, "the original is missing; restore it or `isecg-archive remove` it")
+        elif verify_hashes and file_hash(original) != document.sha256:
+            yield Problem(
+                file,
+                "the original's bytes differ from its recorded hash; restore it, or ingest the"
+                " new version",
+            )
+    for file in archive.original_files():
+        if file not in records:
+            yield Problem(file, "an original with no record; ingest it, or move it out")
+    if not collection.index.is_current():
+        yield Problem("index", "the index is missing or outdated; run `isecg-archive reindex`")
+        return
+    indexed = {document.id: document for document in collection.indexed()}
+    for file, document in records.items():
+        seen = indexed.get(document.id)
+        if seen is None:
+            yield Problem(file, "not in the index; run `isecg-archive reindex`")
+        elif seen != document:
+            yield Problem(file, "the index holds an older record; run `isecg-archive reindex`")
+    for document_id, document in indexed.items():
+        if document_id not in by_id:
+            yield Problem(
+                document.file, "in the index but not in the archive; run `isecg-archive reindex`"
+            )

@@ -1,0 +1,146 @@
+"""A collection: an archive folder and the index derived from it, used together.
+
+This is the core API that the CLI and the web viewer call.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from isecg_archive.archive import Archive
+from isecg_archive.enrich import Vocabulary, load_vocabulary
+from isecg_archive.errors import ArchiveError, DocumentNotFound, ExtractionError
+from isecg_archive.extract import Extraction, extract, extractor_id
+from isecg_archive.index import SearchIndex, add_document, remove_document
+from isecg_archive.records import Document
+from isecg_archive.search import ResultPage, SearchRequest, search
+from isecg_archive.textcache import TextCache
+
+ARCHIVE_ENV = "ISECG_ARCHIVE"
+INDEX_ENV = "ISECG_INDEX"
+
+
+def default_index_dir(archive_dir: Path) -> Path:
+    """The index lives beside its archive: 'index' next to 'archive', 'NAME-index' next to NAME."""
+    archive_dir = archive_dir.resolve()
+    name = "index" if archive_dir.name == "archive" else f"{archive_dir.name}-index"
+    return archive_dir.with_name(name)
+
+
+@dataclass(frozen=True)
+class ReindexReport:
+    documents: int
+    pages: int
+    extracted: int  # documents whose text was not cached and had to be parsed again
+    failures: tuple[str, ...]
+
+
+class Collection:
+    def __init__(self, archive_dir: Path, index_dir: Path | None = None) -> None:
+        index_dir = index_dir or default_index_dir(archive_dir)
+        self.archive = Archive(archive_dir)
+        self.index = SearchIndex(index_dir / "whoosh")
+        self.cache = TextCache(index_dir / "text")
+        self.vocabulary: Vocabulary = load_vocabulary()
+
+    @classmethod
+    def from_environment(cls, archive_dir: str | None, index_dir: str | None) -> Collection:
+        archive = archive_dir or os.environ.get(ARCHIVE_ENV) or "archive"
+        index = index_dir or os.environ.get(INDEX_ENV)
+        return cls(Path(archive), Path(index) if index else None)
+
+    # Text -------------------------------------------------------------------------------
+
+    def extraction(self, document: Document, use_cache: bool = True) -> Extraction:
+        """The document's text, from the cache when it holds this version, else parsed again."""
+        original = self.archive.original(document.file)
+        extractor = extractor_id(original)
+        cached = self.cache.get(document.sha256, extractor) if use_cache else None
+        if cached is not None:
+            return cached
+        if not original.exists():
+            raise ExtractionError(
+                f"the original {document.file} is missing and its text is not cached;"
+                " restore the file from a backup"
+            )
+        extraction = extract(original, max_bytes=max(document.size, 1))
+        self.cache.put(document.sha256, extractor, extraction)
+        return extraction
+
+    # Index ------------------------------------------------------------------------------
+
+    def ensure_index(self, progress: Callable[[Document], None] | None = None) -> bool:
+        """Build the index when it is missing or of another schema version. True if built."""
+        if self.index.is_current():
+            return False
+        self.reindex(progress=progress)
+        return True
+
+    def reindex(
+        self, use_cache: bool = True, progress: Callable[[Document], None] | None = None
+    ) -> ReindexReport:
+        """Rebuild the index from the archive alone and swap it in; on failure the old one stays."""
+        fresh = SearchIndex(self.index.path.with_name(self.index.path.name + ".new"))
+        fresh.create()
+        documents = pages = extracted = 0
+        failures = []
+        with fresh.writer() as writer:
+            for document in self.archive.records():
+                cached = use_cache and self.cache.get(
+                    document.sha256, extractor_id(self.archive.original(document.file))
+                )
+                try:
+                    text = self.extraction(document, use_cache)
+                except ArchiveError as exc:
+                    failures.append(f"{document.file}: {exc}")
+                    continue
+                add_document(writer, document, text.pages)
+                documents += 1
+                pages += len(text.pages)
+                extracted += not cached
+                if progress:
+                    progress(document)
+        self.index.replace_with(fresh)
+        return ReindexReport(documents, pages, extracted, tuple(failures))
+
+    def indexed(self) -> Iterator[Document]:
+        """Every document the index holds, as recorded when it was indexed."""
+        with self.index.searcher() as searcher:
+            for fields in searcher.all_stored_fields():
+                yield Document.from_dict(fields["record"])
+
+    # Queries ----------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> ResultPage:
+        self.ensure_index()
+        with self.index.searcher() as searcher:
+            return search(searcher, request, self.vocabulary)
+
+    def find(self, document_id: str) -> Document:
+        """The archive's record for an id (a unique prefix of at least 6 characters will do)."""
+        self.ensure_index()
+        wanted = document_id.strip().lower()
+        found = []
+        with self.index.searcher() as searcher:
+            if len(wanted) >= 6:
+                for term in searcher.reader().expand_prefix("id", wanted):
+                    fields = searcher.document(id=term.decode("utf-8"))
+                    if fields is not None:  # the lexicon still lists deleted documents
+                        found.append(fields["file"])
+        if len(found) != 1:
+            why = "matches several documents" if found else "is not in the archive"
+            raise DocumentNotFound(
+                f"the id {document_id!r} {why}; find ids with `isecg-archive search`"
+            )
+        return self.archive.read(found[0])
+
+    def remove(self, document_id: str) -> Document:
+        """Take a document out of the index and move its original and record to the trash."""
+        document = self.find(document_id)
+        with self.archive.transaction() as transaction, self.index.writer() as writer:
+            transaction.remove(document)
+            remove_document(writer, document.id)
+        return document

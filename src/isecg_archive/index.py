@@ -1,0 +1,140 @@
+"""The Whoosh index: its schema (defined once, stamped with a version) and its one write path."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
+
+from isecg_archive.errors import IndexBusy
+from isecg_archive.records import Document
+
+# Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
+SCHEMA_VERSION = 1
+_VERSION_FILE = "SCHEMA_VERSION"
+UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
+
+
+def build_schema() -> Schema:
+    stemming = StemmingAnalyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        sha256=ID(stored=True),
+        file=ID(stored=True),
+        title=TEXT(analyzer=stemming, field_boost=3.0),
+        content=TEXT(analyzer=stemming),
+        event=TEXT(analyzer=stemming),
+        author=TEXT(),
+        agency=KEYWORD(commas=True, lowercase=True),
+        topic=KEYWORD(commas=True, lowercase=True),
+        type=KEYWORD(lowercase=True),
+        year=ID(),
+        format=KEYWORD(lowercase=True),
+        date_key=NUMERIC(int, bits=32, signed=False, sortable=True),
+        oldest_key=NUMERIC(int, bits=32, signed=False, sortable=True),
+        record=STORED(),
+        pages=STORED(),
+    )
+
+
+class SearchIndex:
+    """The index folder. It is derived from the archive and can always be rebuilt."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def is_current(self) -> bool:
+        """True when an index of this schema version exists here."""
+        try:
+            version = (self.path / _VERSION_FILE).read_text().strip()
+        except OSError:
+            return False
+        return version == str(SCHEMA_VERSION) and whoosh_index.exists_in(self.path)
+
+    def create(self) -> None:
+        """Make an empty index here, replacing whatever was here."""
+        if self.path.exists():
+            shutil.rmtree(self.path)
+        self.path.mkdir(parents=True)
+        whoosh_index.create_in(self.path, build_schema())
+        (self.path / _VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
+
+    def replace_with(self, other: SearchIndex) -> None:
+        """Swap a freshly built index into this one's place."""
+        old = self.path.with_name(self.path.name + ".old")
+        if old.exists():
+            shutil.rmtree(old)
+        if self.path.exists():
+            self.path.rename(old)
+        other.path.rename(self.path)
+        if old.exists():
+            shutil.rmtree(old)
+
+    def _open(self) -> whoosh_index.Index:
+        return whoosh_index.open_dir(self.path)
+
+    @contextmanager
+    def writer(self) -> Iterator[IndexWriter]:
+        """The one way to write: commit when the block succeeds, cancel when it raises."""
+        try:
+            writer = self._open().writer()
+        except LockError:
+            raise IndexBusy(
+                "another isecg-archive process is writing to the index; wait for it to finish"
+                " and try again"
+            ) from None
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        try:
+            writer.commit()
+        except BaseException:
+            # A failed commit leaves the previous index generation in force; free the lock.
+            with suppress(Exception):
+                writer.cancel()
+            raise
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        with self._open().searcher() as searcher:
+            yield searcher
+
+
+def add_document(writer: IndexWriter, document: Document, pages: tuple[str, ...]) -> None:
+    """Index one document (replacing any with the same id)."""
+    fields: dict[str, object] = {
+        "id": document.id,
+        "sha256": document.sha256,
+        "file": document.file,
+        "title": document.title,
+        "content": "\n\n".join(pages),
+        "type": document.type,
+        "format": document.format,
+        "date_key": document.date.key if document.date else 0,
+        "oldest_key": document.date.key if document.date else UNDATED_LAST,
+        "record": document.to_dict(),
+        "pages": list(pages),
+    }
+    optional = {
+        "event": document.event,
+        "author": " ".join(document.authors),
+        "agency": ",".join(document.agencies),
+        "topic": ",".join(document.topics),
+        "year": str(document.date.year) if document.date else None,
+    }
+    fields.update((name, value) for name, value in optional.items() if value)
+    writer.update_document(**fields)
+
+
+def remove_document(writer: IndexWriter, document_id: str) -> None:
+    writer.delete_by_term("id", document_id)

@@ -1,0 +1,168 @@
+"""Search: a request in, one page of hits with snippets and facet counts out."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query as q
+from whoosh.searching import Searcher
+
+from isecg_archive.enrich import Vocabulary
+from isecg_archive.errors import QueryError
+from isecg_archive.facets import Facet, count_facets
+from isecg_archive.query import parse_query, phrases
+from isecg_archive.records import DOCUMENT_TYPES, Document, PartialDate
+from isecg_archive.snippets import Snippet, make_snippets
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str = ""
+    agencies: tuple[str, ...] = ()  # every one must match
+    topics: tuple[str, ...] = ()  # every one must match
+    types: tuple[str, ...] = ()  # any one may match
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise QueryError(f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
+        if self.page < 1:
+            raise QueryError("pages are numbered from 1")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise QueryError(f"ask for between 1 and {MAX_PER_PAGE} results per page")
+        for kind in self.types:
+            if kind not in DOCUMENT_TYPES:
+                raise QueryError(f"unknown type {kind!r}; use one of {', '.join(DOCUMENT_TYPES)}")
+        if self.since and self.until and self.since.key > self.until.last_key:
+            raise QueryError(f"--since {self.since} is after --until {self.until}")
+
+    @property
+    def effective_sort(self) -> str:
+        """Browsing (no query) lists the newest first: relevance means nothing there."""
+        return "newest" if self.sort == "relevance" and not self.query.strip() else self.sort
+
+    def filters(self) -> dict[str, Any]:
+        return {
+            "agency": list(self.agencies),
+            "topic": list(self.topics),
+            "type": list(self.types),
+            "since": str(self.since) if self.since else None,
+            "until": str(self.until) if self.until else None,
+        }
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    document: Document
+    score: float | None  # None when sorted by date
+    snippets: tuple[Snippet, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        doc = self.document
+        return {
+            "rank": self.rank,
+            "id": doc.id,
+            "title": doc.title,
+            "date": str(doc.date) if doc.date else None,
+            "agencies": list(doc.agencies),
+            "topics": list(doc.topics),
+            "type": doc.type,
+            "format": doc.format,
+            "file": doc.file,
+            "pages": doc.pages,
+            "score": round(self.score, 4) if self.score is not None else None,
+            "snippets": [s.to_dict() for s in self.snippets],
+        }
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    request: SearchRequest
+    total: int
+    hits: tuple[Hit, ...]
+    facets: tuple[Facet, ...] = field(default=())
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.request.per_page))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape documented in the README."""
+        return {
+            "query": self.request.query,
+            "filters": self.request.filters(),
+            "sort": self.request.effective_sort,
+            "total": self.total,
+            "page": self.request.page,
+            "pages": self.pages,
+            "per_page": self.request.per_page,
+            "hits": [hit.to_dict() for hit in self.hits],
+            "facets": {facet.name: facet.to_dict() for facet in self.facets},
+        }
+
+
+def _filter(request: SearchRequest) -> q.Query | None:
+    parts: list[q.Query] = [q.Term("agency", a.lower()) for a in request.agencies]
+    parts += [q.Term("topic", t) for t in request.topics]
+    if request.types:
+        parts.append(q.Or([q.Term("type", t) for t in request.types]))
+    if request.since or request.until:
+        start = request.since.key if request.since else 1
+        end = request.until.last_key if request.until else None
+        parts.append(q.NumericRange("date_key", start, end))
+    return q.And(parts) if parts else None
+
+
+def _snippet_terms(parsed: q.Query, searcher: Searcher) -> frozenset[str]:
+    """The indexed words the query matches in the text, wildcards expanded.
+
+    (Whoosh's own Query.existing_terms reuses a loop variable and skips fields after the first.)
+    """
+    reader = searcher.reader()
+    leaves = [parsed] if parsed.is_leaf() else parsed.leaves()
+    found = set()
+    for leaf in leaves:
+        for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+            if fieldname == "content":
+                word = text.decode("utf-8") if isinstance(text, bytes) else text
+                if (fieldname, word) in reader:
+                    found.add(word)
+    return frozenset(found)
+
+
+def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -> ResultPage:
+    parsed = parse_query(request.query, searcher.schema)
+    restrict = _filter(request)
+    everything = q.And([parsed, restrict]) if restrict else parsed
+    matches = set(searcher.docs_for_query(everything))
+    selected = {"agency": request.agencies, "topic": request.topics, "type": request.types}
+    facets = count_facets(searcher.reader(), matches, selected, vocabulary)
+    first = (request.page - 1) * request.per_page
+    if first >= len(matches):
+        return ResultPage(request, len(matches), (), facets)
+    sort = request.effective_sort
+    options: dict[str, Any] = {"limit": first + request.per_page, "filter": restrict}
+    if sort != "relevance":
+        options["sortedby"] = "date_key" if sort == "newest" else "oldest_key"
+        options["reverse"] = sort == "newest"
+    results = searcher.search(parsed, **options)
+    terms = _snippet_terms(parsed, searcher)
+    analyzer = searcher.schema["content"].analyzer
+    wanted = phrases(parsed)
+    hits = []
+    for rank, hit in enumerate(results[first:], start=first + 1):
+        stored = hit.fields()
+        snippets = make_snippets(stored.get("pages", ()), terms, analyzer, wanted)
+        score = hit.score if sort == "relevance" else None
+        hits.append(Hit(rank, Document.from_dict(stored["record"]), score, snippets))
+    return ResultPage(request, len(matches), tuple(hits), facets)

@@ -1,0 +1,86 @@
+"""Snippets: the passages of the matching pages where the query's words are, page numbers kept."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from whoosh.analysis import Analyzer
+
+WIDTH = 220  # characters of context in one snippet
+MAX_SNIPPETS = 3
+
+
+@dataclass(frozen=True)
+class Snippet:
+    page: int  # 1-based page (or slide) number
+    text: str
+    matches: tuple[tuple[int, int], ...]  # [start, end) offsets of the hits inside text
+
+    def to_dict(self) -> dict[str, object]:
+        return {"page": self.page, "text": self.text, "matches": [list(m) for m in self.matches]}
+
+
+def _spans(text: str, terms: frozenset[str], analyzer: Analyzer) -> list[tuple[int, int, str]]:
+    return [
+        (token.startchar, token.endchar, token.text)
+        for token in analyzer(text, chars=True, positions=False, mode="index")
+        if token.text in terms
+    ]
+
+
+def _phrase_hits(spans: list[tuple[int, int, str]], phrases: Sequence[tuple[str, ...]]) -> int:
+    words = [term for _, _, term in spans]
+    return sum(
+        1
+        for phrase in phrases
+        for i in range(len(words) - len(phrase) + 1)
+        if tuple(words[i : i + len(phrase)]) == phrase
+    )
+
+
+def make_snippets(
+    pages: Sequence[str],
+    terms: frozenset[str],
+    analyzer: Analyzer,
+    phrases: Sequence[tuple[str, ...]] = (),
+    limit: int = MAX_SNIPPETS,
+) -> tuple[Snippet, ...]:
+    """Up to `limit` snippets from the best pages: phrases first, then most distinct words."""
+    if not terms:
+        return ()
+    ranked = []
+    for number, text in enumerate(pages, start=1):
+        spans = _spans(text, terms, analyzer)
+        if spans:
+            distinct = len({term for _, _, term in spans})
+            score = (_phrase_hits(spans, phrases), distinct, len(spans))
+            ranked.append((score, -number, number, text, spans))
+    ranked.sort(reverse=True)
+    return tuple(_window(number, text, spans) for _, _, number, text, spans in ranked[:limit])
+
+
+def _window(number: int, text: str, spans: list[tuple[int, int, str]]) -> Snippet:
+    # The window that holds the most distinct hit words, then the most hits.
+    best_start, best_score = spans[0][0], (0, 0)
+    for i, (start, _, _) in enumerate(spans):
+        inside = [s for s in spans[i:] if s[1] <= start + WIDTH]
+        score = (len({term for _, _, term in inside}), len(inside))
+        if score > best_score:
+            best_start, best_score = start, score
+    begin = max(0, best_start - WIDTH // 4)
+    if begin:
+        space = text.find(" ", begin)
+        begin = space + 1 if 0 <= space < best_start else begin
+    end = min(len(text), begin + WIDTH)
+    if end < len(text):
+        space = text.rfind(" ", begin, end)
+        end = space if space > best_start else end
+    prefix = "…" if begin else ""
+    suffix = "…" if end < len(text) else ""
+    shift = len(prefix) - begin
+    matches = tuple(
+        (start + shift, stop + shift) for start, stop, _ in spans if start >= begin and stop <= end
+    )
+    body = text[begin:end].replace("\n", " ")
+    return Snippet(number, prefix + body + suffix, matches)

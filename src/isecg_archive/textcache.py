@@ -1,0 +1,56 @@
+"""Extracted text kept by content hash, so that a reindex does not parse every file again."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+from isecg_archive.extract import Extraction
+from isecg_archive.records import PartialDate
+
+
+class TextCache:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / f"{sha256}.json.gz"
+
+    def get(self, sha256: str, extractor: str) -> Extraction | None:
+        """The cached extraction, or None when absent, unreadable or from another extractor."""
+        try:
+            with gzip.open(self._path(sha256), "rt", encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            return None
+        if data.get("extractor") != extractor:
+            return None
+        return Extraction(
+            format=data["format"],
+            pages=tuple(data["pages"]),
+            title=data.get("title"),
+            authors=tuple(data.get("authors", ())),
+            date=PartialDate.parse(data["date"]) if data.get("date") else None,
+            landscape_pages=data.get("landscape_pages", 0),
+            warnings=tuple(data.get("warnings", ())),
+        )
+
+    def put(self, sha256: str, extractor: str, extraction: Extraction) -> None:
+        path = self._path(sha256)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "extractor": extractor,
+            "format": extraction.format,
+            "pages": list(extraction.pages),
+            "title": extraction.title,
+            "authors": list(extraction.authors),
+            "date": str(extraction.date) if extraction.date else None,
+            "landscape_pages": extraction.landscape_pages,
+            "warnings": list(extraction.warnings),
+        }
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        with gzip.open(partial, "wt", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False)
+        partial.replace(path)
