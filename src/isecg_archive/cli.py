@@ -1,0 +1,452 @@
+"""The command line: parse options, call the core, print for people, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from isecg_archive.collection import ARCHIVE_ENV, INDEX_ENV, Collection
+from isecg_archive.errors import ArchiveError, MetadataError
+from isecg_archive.records import DOCUMENT_TYPES, PartialDate
+from isecg_archive.search import SORTS, ResultPage, SearchRequest
+from isecg_archive.snippets import Snippet
+
+
+class _Group(click.Group):
+    """Turns our errors into one-line messages, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ArchiveError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="isecg-archive")
+@click.option(
+    "--archive",
+    "archive_dir",
+    envvar=ARCHIVE_ENV,
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Archive folder (default: ./archive, or ${ARCHIVE_ENV}).",
+)
+@click.option(
+    "--index",
+    "index_dir",
+    envvar=INDEX_ENV,
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Index folder (default: beside the archive, or ${INDEX_ENV}).",
+)
+@click.pass_context
+def cli(ctx: click.Context, archive_dir: Path | None, index_dir: Path | None) -> None:
+    """Ingest ISECG publications, index them, and search them by agency, topic and date.
+
+    \b
+    Example:
+        isecg-archive ingest ~/inbox/workshop-2016 --agency NASA --event "LPV Workshop"
+        isecg-archive search '"polar volatiles"' --agency JAXA --since 2019
+    """
+    ctx.obj = Collection(archive_dir or Path("archive"), index_dir)
+
+
+def _collection(ctx: click.Context) -> Collection:
+    collection: Collection = ctx.find_root().obj
+    return collection
+
+
+def _require_archive(collection: Collection) -> None:
+    if not collection.archive.root.is_dir():
+        raise click.ClickException(
+            f"no archive at {collection.archive.root}; pass --archive DIR, set ${ARCHIVE_ENV},"
+            " or ingest some files first"
+        )
+
+
+def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--json and --csv for scripts; a readable table otherwise."""
+
+    @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+    @click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
+    @functools.wraps(command)
+    def wrapper(*args: Any, as_json: bool, as_csv: bool, **kwargs: Any) -> Any:
+        if as_json and as_csv:
+            raise click.UsageError("choose one of --json and --csv")
+        output = "json" if as_json else "csv" if as_csv else "table"
+        return command(*args, output=output, **kwargs)
+
+    return wrapper
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _echo_csv(header: list[str], rows: list[list[Any]]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> PartialDate | None:
+    try:
+        return PartialDate.parse(value) if value else None
+    except MetadataError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _styled(snippet: Snippet) -> str:
+    parts, last = [], 0
+    for start, end in snippet.matches:
+        parts.append(snippet.text[last:start])
+        parts.append(click.style(snippet.text[start:end], bold=True, fg="yellow"))
+        last = end
+    parts.append(snippet.text[last:])
+    return "".join(parts)
+
+
+# ingest ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--agency", "agencies", multiple=True, help="Agency of every file (repeatable).")
+@click.option("--topic", "topics", multiple=True, help="Topic of every file (repeatable).")
+@click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Document type.")
+@click.option("--date", callback=_date, help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--event", help="The event the documents come from.")
+@click.option("--event-date", callback=_date, help="The event's date: YYYY[-MM[-DD]].")
+@click.option("--title", help="Title (for a single file).")
+@click.option("--max-size", default=200, show_default=True, help="Largest file to read, in MB.")
+@output_options
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    agencies: tuple[str, ...],
+    topics: tuple[str, ...],
+    doc_type: str | None,
+    date: PartialDate | None,
+    event: str | None,
+    event_date: PartialDate | None,
+    title: str | None,
+    max_size: int,
+    output: str,
+) -> None:
+    """Add files and folders (recursively) to the archive and the index.
+
+    The same bytes ingested again are skipped; a changed file at the same archive path replaces
+    its old version (kept in the archive's .trash folder). Exit status 1 when a file failed.
+
+    \b
+    Example:
+        isecg-archive ingest reports/ slides/deck.pdf --agency ESA --topic mars --date 2019-06
+    """
+    from isecg_archive.enrich import Overrides
+    from isecg_archive.ingest import find_files
+    from isecg_archive.ingest import ingest as run_ingest
+
+    collection = _collection(ctx)
+    vocabulary = collection.vocabulary
+    overrides = Overrides(
+        title=title,
+        date=date,
+        event=event,
+        event_date=event_date,
+        type=doc_type,
+        agencies=tuple(dict.fromkeys(vocabulary.agency(a) for a in agencies)),
+        topics=tuple(dict.fromkeys(vocabulary.topic(t) for t in topics)),
+    )
+    items = list(find_files(paths))
+    with click.progressbar(
+        length=len(items),
+        label="Ingesting",
+        file=sys.stderr,
+        hidden=not sys.stderr.isatty(),
+        show_pos=True,
+        item_show_func=lambda name: name,
+    ) as bar:
+
+        def advance(outcome: Any) -> None:
+            bar.update(1, Path(outcome.path).name[:40])
+
+        report = run_ingest(
+            collection,
+            paths,
+            overrides,
+            max_bytes=max_size * 1024 * 1024,
+            on_outcome=advance,
+        )
+    failures = [o for o in report.outcomes if o.status == "failed"]
+    if output == "json":
+        _echo_json(report.to_dict())
+    elif output == "csv":
+        _echo_csv(
+            ["path", "status", "id", "file", "pages", "message"],
+            [
+                [o.path, o.status, o.document_id, o.file, o.pages, o.message]
+                for o in report.outcomes
+            ],
+        )
+    else:
+        for outcome in report.outcomes:
+            if outcome.status != "failed" and outcome.message:
+                click.echo(f"note: {outcome.path}: {outcome.message}", err=True)
+        for outcome in failures:
+            click.secho(f"FAILED {outcome.path}: {outcome.message}", fg="red", err=True)
+        rate = report.pages / report.seconds if report.seconds else 0.0
+        click.echo(
+            f"{report.count('added')} added, {report.count('updated')} updated,"
+            f" {report.count('unchanged')} unchanged, {len(failures)} failed"
+            f" ({report.pages} pages in {report.seconds:.1f} s, {rate:.0f} pages/s)"
+        )
+    if failures:
+        ctx.exit(1)
+
+
+# search ---------------------------------------------------------------------------------
+
+
+def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option(
+            "--agency", "agencies", multiple=True, help="Only this agency (repeatable: all)."
+        ),
+        click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable: all)."),
+        click.option(
+            "--type", "types", multiple=True, type=click.Choice(DOCUMENT_TYPES),
+            help="Only this type (repeatable: any).",
+        ),
+        click.option("--since", callback=_date, help="Dated on or after YYYY[-MM[-DD]]."),
+        click.option("--until", callback=_date, help="Dated on or before YYYY[-MM[-DD]]."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _request(collection: Collection, query: str, **options: Any) -> SearchRequest:
+    vocabulary = collection.vocabulary
+    return SearchRequest(
+        query=query,
+        agencies=tuple(vocabulary.agency(a) for a in options.pop("agencies")),
+        topics=tuple(vocabulary.topic(t) for t in options.pop("topics")),
+        **options,
+    )
+
+
+@cli.command()
+@click.argument("query", default="")
+@_filter_options
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--limit", "per_page", default=10, show_default=True, help="Results per page.")
+@click.option("--page", default=1, show_default=True, help="Page of results.")
+@output_options
+@click.pass_context
+def search(ctx: click.Context, query: str, output: str, **options: Any) -> None:
+    """Search the archive; with no QUERY, list everything newest first.
+
+    QUERY uses Whoosh syntax: words (all must match, stemmed), "exact phrases", AND / OR / NOT,
+    wildcards (volatil*), and field:value for title, agency, topic, type, year, author, event.
+
+    \b
+    Example:
+        isecg-archive search '"water ice" OR volatiles' --agency NASA --since 2014 --json
+    """
+    collection = _collection(ctx)
+    _require_archive(collection)
+    result = collection.search(_request(collection, query, **options))
+    if output == "json":
+        _echo_json(result.to_dict())
+    elif output == "csv":
+        _echo_csv(
+            ["rank", "id", "date", "title", "agencies", "topics", "type", "score", "page",
+             "snippet"],
+            [
+                [
+                    hit.rank, hit.document.id, hit.document.date or "", hit.document.title,
+                    "; ".join(hit.document.agencies), "; ".join(hit.document.topics),
+                    hit.document.type, "" if hit.score is None else round(hit.score, 4),
+                    hit.snippets[0].page if hit.snippets else "",
+                    hit.snippets[0].text if hit.snippets else "",
+                ]
+                for hit in result.hits
+            ],
+        )  # fmt: skip
+    else:
+        _print_results(result)
+
+
+def _print_results(result: ResultPage) -> None:
+    request = result.request
+    what = f"match {request.query.strip()!r}" if request.query.strip() else "in the archive"
+    noun = "document" if result.total == 1 else "documents"
+    click.echo(f"{result.total} {noun} {what} (page {request.page} of {result.pages})")
+    if result.total and not result.hits:
+        click.echo(f"Page {request.page} is past the last page; try --page {result.pages}.")
+    for hit in result.hits:
+        doc = hit.document
+        date = str(doc.date) if doc.date else "undated"
+        click.echo("")
+        click.echo(f"{hit.rank:>3}. {date:<10}  " + click.style(doc.title, bold=True))
+        agencies = ", ".join(doc.agencies) or "no agency"
+        click.echo(f"     {agencies} · {doc.type.replace('-', ' ')} · id {doc.id}")
+        for snippet in hit.snippets:
+            click.echo(f"     p. {snippet.page}: {_styled(snippet)}")
+
+
+# facets, show, remove, reindex, check -----------------------------------------------------
+
+
+@cli.command()
+@click.argument("query", default="")
+@_filter_options
+@output_options
+@click.pass_context
+def facets(ctx: click.Context, query: str, output: str, **options: Any) -> None:
+    """Count documents by agency, topic, type and year, over every match of QUERY.
+
+    \b
+    Example:
+        isecg-archive facets "lunar surface" --since 2015
+    """
+    collection = _collection(ctx)
+    _require_archive(collection)
+    result = collection.search(_request(collection, query, per_page=1, **options))
+    data = result.to_dict()
+    if output == "json":
+        _echo_json({key: data[key] for key in ("query", "filters", "total", "facets")})
+    elif output == "csv":
+        _echo_csv(
+            ["facet", "value", "label", "count"],
+            [[f.name, v.value, v.label, v.count] for f in result.facets for v in f.values],
+        )
+    else:
+        click.echo(f"{result.total} documents")
+        for facet in result.facets:
+            click.echo(f"\n{facet.name}")
+            for value in facet.values:
+                click.echo(f"  {value.label:<40} {value.count:>5}")
+
+
+@cli.command()
+@click.argument("document_id")
+@output_options
+@click.pass_context
+def show(ctx: click.Context, document_id: str, output: str) -> None:
+    """Show a document's metadata, then its text page by page.
+
+    \b
+    Example:
+        isecg-archive show 3f2a9b1c0d2e
+    """
+    collection = _collection(ctx)
+    _require_archive(collection)
+    document = collection.find(document_id)
+    pages = collection.extraction(document).pages
+    if output == "json":
+        _echo_json(
+            {
+                "document": document.to_dict(),
+                "pages": [{"page": n, "text": text} for n, text in enumerate(pages, 1)],
+            }
+        )
+        return
+    if output == "csv":
+        _echo_csv(["page", "text"], [[n, text] for n, text in enumerate(pages, 1)])
+        return
+    for key, value in document.to_dict().items():
+        if isinstance(value, list):
+            value = ", ".join(value)
+        click.echo(f"{key + ':':<15} {value if value not in (None, '') else '-'}")
+    for number, text in enumerate(pages, start=1):
+        click.echo(click.style(f"\n--- page {number} of {len(pages)} ---", bold=True))
+        click.echo(text or "(no text on this page)")
+
+
+@cli.command()
+@click.argument("document_id")
+@click.pass_context
+def remove(ctx: click.Context, document_id: str) -> None:
+    """Remove a document from the archive and the index (its files go to the .trash folder).
+
+    \b
+    Example:
+        isecg-archive remove 3f2a9b1c0d2e
+    """
+    collection = _collection(ctx)
+    _require_archive(collection)
+    document = collection.remove(document_id)
+    click.echo(f"Removed {document.id} {document.file} ({document.title})")
+
+
+@cli.command()
+@click.option("--no-cache", is_flag=True, help="Parse every original again.")
+@click.pass_context
+def reindex(ctx: click.Context, no_cache: bool) -> None:
+    """Rebuild the index from the archive alone (the index is disposable).
+
+    \b
+    Example:
+        isecg-archive reindex
+    """
+    collection = _collection(ctx)
+    _require_archive(collection)
+    started = time.monotonic()
+    report = collection.reindex(use_cache=not no_cache)
+    for failure in report.failures:
+        click.secho(f"FAILED {failure}", fg="red", err=True)
+    click.echo(
+        f"Indexed {report.documents} documents ({report.pages} pages; {report.extracted} parsed,"
+        f" {report.documents - report.extracted} from the text cache)"
+        f" in {time.monotonic() - started:.1f} s"
+    )
+    if report.failures:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option("--quick", is_flag=True, help="Do not read the originals to verify their hashes.")
+@output_options
+@click.pass_context
+def check(ctx: click.Context, quick: bool, output: str) -> None:
+    """Verify the archive and index agree; exit status 1 when they do not.
+
+    \b
+    Example:
+        isecg-archive check
+    """
+    from isecg_archive.check import check as run_check
+
+    collection = _collection(ctx)
+    _require_archive(collection)
+    problems = list(run_check(collection, verify_hashes=not quick))
+    documents = sum(1 for _ in collection.archive.record_files())
+    if output == "json":
+        _echo_json({"documents": documents, "problems": [p.to_dict() for p in problems]})
+    elif output == "csv":
+        _echo_csv(["subject", "message"], [[p.subject, p.message] for p in problems])
+    else:
+        for problem in problems:
+            click.echo(f"{problem.subject}: {problem.message}")
+        if problems:
+            click.echo(f"{len(problems)} problems in {documents} documents")
+        else:
+            click.echo(f"OK: {documents} documents, every original present and indexed")
+    if problems:
+        ctx.exit(1)
+
+
+def main() -> None:
+    cli(prog_name="isecg-archive")
