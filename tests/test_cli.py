@@ -1,0 +1,205 @@
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from isecg_archive.cli import cli
+
+from conftest import FILES, GOOD_FILES, ROOT
+
+
+def test_ingest_prints_a_summary_and_one_line_per_failure(run, inbox: Path):
+    shutil.copy(FILES / "encrypted.pdf", inbox / "encrypted.pdf")
+    result = run("ingest", str(inbox), "--agency", "esa", "--topic", "Mars")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"FAILED {inbox / 'encrypted.pdf'}: the PDF is protected by a password; remove the"
+        " password (for example with `qpdf --decrypt`) and ingest it again\n"
+    )
+    assert result.stdout.startswith("5 added, 0 updated, 0 unchanged, 1 failed (10 pages in ")
+    again = run("ingest", str(inbox / "notes.txt"))
+    assert again.stdout.startswith("0 added, 0 updated, 1 unchanged, 0 failed")
+    assert (
+        again.stderr == "note: " + str(inbox / "notes.txt") + ": same content as inbox/notes.txt\n"
+    )
+
+
+def test_ingest_json_and_librarian_metadata(run, archive_dir: Path):
+    result = run(
+        "ingest", str(FILES / "notes.txt"), "--json", "--agency", "CSA", "--agency", "NASA",
+        "--type", "report", "--date", "2018-09", "--event", "Analogue Campaign",
+        "--title", "Analogue campaign notes",
+    )  # fmt: skip
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert {k: data[k] for k in ("added", "updated", "unchanged", "failed", "pages")} == {
+        "added": 1, "updated": 0, "unchanged": 0, "failed": 0, "pages": 1,
+    }  # fmt: skip
+    record = json.loads((archive_dir / "notes.txt.meta.json").read_text())
+    assert record["title"] == "Analogue campaign notes"
+    assert record["agencies"] == ["CSA", "NASA"]
+    assert (record["date"], record["event"], record["type"]) == (
+        "2018-09",
+        "Analogue Campaign",
+        "report",
+    )
+    assert record["manual"] == ["title", "date", "event", "type", "agencies"]
+
+
+def test_ingest_rejects_bad_metadata_before_touching_anything(run, archive_dir: Path):
+    result = run("ingest", str(FILES / "notes.txt"), "--agency", "ACME")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: unknown agency 'ACME'; known agencies: NASA, ESA,")
+    bad_date = run("ingest", str(FILES / "notes.txt"), "--date", "Feb 2016")
+    assert bad_date.exit_code == 2
+    assert (
+        "cannot read the date 'Feb 2016'; write it as YYYY, YYYY-MM or YYYY-MM-DD"
+        in bad_date.stderr
+    )
+    assert not archive_dir.exists()
+
+
+def test_search_table_json_and_csv(run, inbox: Path):
+    run("ingest", str(inbox))
+    table = run("search", "conveyor")
+    assert table.exit_code == 0
+    assert table.stdout.splitlines()[:4] == [
+        "1 document match 'conveyor' (page 1 of 1)",
+        "",
+        "  1. 2015-05-12  Regolith Handling Report",
+        "     DLR, ESA · report · id 506b5215c6d3",
+    ]
+    assert table.stdout.splitlines()[4].startswith("     p. 3: Conveyor trials A sealed conveyor")
+
+    data = json.loads(run("search", "conveyor", "--json").stdout)
+    assert (data["total"], data["hits"][0]["id"], data["hits"][0]["snippets"][0]["page"]) == (
+        1, "506b5215c6d3", 3,
+    )  # fmt: skip
+
+    rows = list(csv.reader(io.StringIO(run("search", "--csv", "--sort", "oldest").stdout)))
+    assert rows[0] == [
+        "rank", "id", "date", "title", "agencies", "topics", "type", "score", "page", "snippet",
+    ]  # fmt: skip
+    assert [row[2] for row in rows[1:]] == ["2015-05-12", "2018-09", "2021-03-03", "2022-11-03", ""]
+
+
+def test_search_filters_and_errors(run, inbox: Path):
+    run("ingest", str(inbox))
+    data = json.loads(run("search", "--agency", "nasa", "--since", "2019", "--json").stdout)
+    assert [hit["title"] for hit in data["hits"]] == ["CSA joins lunar rover team"]
+    too_long = run("search", "x" * 2000)
+    assert too_long.exit_code == 1
+    assert too_long.stderr == (
+        "Error: the query is 2000 characters long; shorten it to at most 1000 characters\n"
+    )
+    both = run("search", "x", "--json", "--csv")
+    assert both.exit_code == 2 and "choose one of --json and --csv" in both.stderr
+    reversed_range = run("search", "--since", "2020", "--until", "2019")
+    assert reversed_range.stderr == "Error: --since 2020 is after --until 2019\n"
+
+
+def test_facets(run, inbox: Path):
+    run("ingest", str(inbox))
+    data = json.loads(run("facets", "--json").stdout)
+    assert data["total"] == 5
+    assert {v["value"]: v["count"] for v in data["facets"]["type"]} == {
+        "report": 3, "news": 1, "presentation": 1,
+    }  # fmt: skip
+    rows = list(csv.reader(io.StringIO(run("facets", "rover", "--csv").stdout)))
+    assert rows == [
+        ["facet", "value", "label", "count"],
+        ["agency", "CSA", "CSA", "1"],
+        ["agency", "NASA", "NASA", "1"],
+        ["topic", "lunar-surface", "Moon and lunar surface", "1"],
+        ["topic", "robotic-missions", "Robotic missions", "1"],
+        ["type", "news", "news", "1"],
+        ["year", "2022", "2022", "1"],
+    ]
+
+
+def test_show_remove_reindex_check(run, inbox: Path, archive_dir: Path):
+    run("ingest", str(inbox))
+    shown = run("show", "506b5215")
+    assert shown.exit_code == 0
+    lines = shown.stdout.splitlines()
+    assert lines[:2] == ["id:             506b5215c6d3", "title:          Regolith Handling Report"]
+    assert "--- page 3 of 4 ---" in lines
+    assert json.loads(run("show", "506b5215c6d3", "--json").stdout)["pages"][2]["page"] == 3
+
+    assert run("check").stdout == "OK: 5 documents, every original present and indexed\n"
+    assert run("reindex").stdout.startswith(
+        "Indexed 5 documents (10 pages; 0 parsed, 5 from the text cache) in "
+    )
+
+    removed = run("remove", "506b5215c6d3")
+    assert (
+        removed.stdout
+        == "Removed 506b5215c6d3 inbox/regolith-report.pdf (Regolith Handling Report)\n"
+    )
+    missing = run("show", "506b5215c6d3")
+    assert missing.exit_code == 1
+    assert missing.stderr == (
+        "Error: the id '506b5215c6d3' is not in the archive; find ids with `isecg-archive search`\n"
+    )
+
+    (archive_dir / "inbox" / "notes.txt").unlink()
+    broken = run("check", "--json")
+    assert broken.exit_code == 1
+    assert json.loads(broken.stdout) == {
+        "documents": 4,
+        "problems": [
+            {
+                "subject": "inbox/notes.txt",
+                "message": "the original is missing; restore it or `isecg-archive remove` it",
+            }
+        ],
+    }
+
+
+def test_commands_on_a_missing_archive_say_what_to_do(run, archive_dir: Path):
+    result = run("search", "moon")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: no archive at {archive_dir}; pass --archive DIR, set $ISECG_ARCHIVE, or ingest"
+        " some files first\n"
+    )
+
+
+def test_every_command_has_help_with_an_example():
+    from click.testing import CliRunner
+
+    for name in cli.commands:
+        result = CliRunner().invoke(cli, [name, "-h"])
+        assert result.exit_code == 0, name
+        assert "Example:" in result.stdout, name
+
+
+def test_real_subprocess_on_a_temp_archive(tmp_path: Path, inbox: Path):
+    env = {**os.environ, "ISECG_ARCHIVE": str(tmp_path / "library")}
+    command = [sys.executable, "-m", "isecg_archive"]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*command, *args], env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path
+        )
+
+    ingested = run("ingest", str(inbox))
+    assert ingested.returncode == 0, ingested.stderr
+    assert ingested.stdout.startswith(f"{len(GOOD_FILES)} added, 0 updated")
+    assert (tmp_path / "library-index" / "whoosh" / "SCHEMA_VERSION").exists()
+    found = json.loads(run("search", '"basaltic glass"', "--json").stdout)
+    assert found["hits"][0]["snippets"][0]["page"] == 3
+    assert run("check").returncode == 0
+    # The index is disposable: delete it and search rebuilds it from the archive.
+    shutil.rmtree(tmp_path / "library-index" / "whoosh")
+    assert json.loads(run("facets", "--json").stdout)["total"] == len(GOOD_FILES)
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert f"isecg-archive {name}" in readme, name

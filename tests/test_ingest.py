@@ -1,0 +1,214 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from isecg_archive import ingest as ingest_module
+from isecg_archive.check import check
+from isecg_archive.collection import Collection
+from isecg_archive.enrich import Overrides
+from isecg_archive.ingest import ingest
+from isecg_archive.records import PartialDate
+from isecg_archive.search import SearchRequest
+
+from conftest import FILES, GOOD_FILES
+
+
+def ids(collection: Collection) -> set[str]:
+    return {document.id for document in collection.archive.records()}
+
+
+def test_originals_are_copied_unchanged_beside_a_readable_record(filled: Collection):
+    archive = filled.archive.root
+    for name in GOOD_FILES:
+        stored = archive / "inbox" / name.replace(" ", "-")
+        assert stored.read_bytes() == (FILES / name).read_bytes()
+    record = json.loads((archive / "inbox" / "regolith-report.pdf.meta.json").read_text())
+    assert record == {
+        "id": "506b5215c6d3",
+        "title": "Regolith Handling Report",
+        "file": "inbox/regolith-report.pdf",
+        "original_name": "regolith-report.pdf",
+        "format": "pdf",
+        "sha256": "506b5215c6d33564f29d6c9b2839e2d6df911cbeb512ed098f1a7849c3f63424",
+        "size": (FILES / "regolith-report.pdf").stat().st_size,
+        "pages": 4,
+        "type": "report",
+        "date": "2015-05-12",
+        "agencies": ["DLR", "ESA"],
+        "topics": ["lunar-surface"],
+        "authors": ["ISECG"],
+        "event": None,
+        "event_date": None,
+        "ingested": record["ingested"],
+        "manual": [],
+        "warnings": [],
+    }
+
+
+def test_same_bytes_twice_adds_nothing(filled: Collection, inbox: Path):
+    before = ids(filled)
+    report = ingest(filled, [inbox])
+    assert [o.status for o in report.outcomes] == ["unchanged"] * len(GOOD_FILES)
+    assert ids(filled) == before
+    assert filled.search(SearchRequest()).total == len(GOOD_FILES)
+
+
+def test_same_bytes_under_another_name_is_recognised(filled: Collection, tmp_path: Path):
+    copy = tmp_path / "copy-of-notes.txt"
+    shutil.copy(FILES / "notes.txt", copy)
+    (outcome,) = ingest(filled, [copy]).outcomes
+    assert outcome.status == "unchanged"
+    assert outcome.message == "same content as inbox/notes.txt"
+
+
+def test_a_changed_file_replaces_its_old_version(filled: Collection, inbox: Path):
+    old = filled.archive.read("inbox/notes.txt")
+    (inbox / "notes.txt").write_text(
+        "Mars Analogue Campaign Notes\n\nRevised: the crew grew lettuce in the greenhouse.\n",
+        encoding="utf-8",
+    )
+    report = ingest(filled, [inbox])
+    assert report.count("updated") == 1 and report.count("unchanged") == 4
+    new = filled.archive.read("inbox/notes.txt")
+    assert new.id != old.id
+    assert filled.search(SearchRequest("lettuce")).total == 1
+    assert filled.search(SearchRequest("autonomous medical care")).total == 0
+    trashed = list((filled.archive.root / ".trash").glob(f"*-{old.id}/notes.txt"))
+    assert len(trashed) == 1, "the old version is kept, never lost"
+    assert list(check(filled)) == []
+
+
+def test_a_person_s_values_survive_a_new_version(filled: Collection, tmp_path: Path):
+    source = tmp_path / "notes.txt"
+    source.write_text("Mars Analogue Campaign Notes, first edition.\n", encoding="utf-8")
+    ingest(filled, [source], Overrides(agencies=("CNES",), date=PartialDate(2018)))
+    source.write_text("Mars Analogue Campaign Notes, second edition.\n", encoding="utf-8")
+    ingest(filled, [source])
+    record = filled.archive.read("notes.txt")
+    assert record.agencies == ("CNES",)
+    assert str(record.date) == "2018"
+    assert record.manual == ("date", "agencies")
+
+
+def test_remove_takes_a_document_out(filled: Collection):
+    removed = filled.remove("506b5215c6d3")
+    assert removed.file == "inbox/regolith-report.pdf"
+    assert not (filled.archive.root / "inbox" / "regolith-report.pdf").exists()
+    assert filled.search(SearchRequest("conveyor")).total == 0
+    assert len(ids(filled)) == len(GOOD_FILES) - 1
+    assert list(check(filled)) == []
+
+
+def test_a_bad_batch_reports_each_failure_in_one_line_and_the_rest_lands(
+    collection: Collection, tmp_path: Path
+):
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for name in (*GOOD_FILES, "broken.pdf", "encrypted.pdf", "empty.txt", "random-bytes.pdf",
+                 "table.xyz"):  # fmt: skip
+        shutil.copy(FILES / name, batch / name)
+    report = ingest(collection, [batch, tmp_path / "missing-folder"])
+    failed = {Path(o.path).name: o.message for o in report.outcomes if o.status == "failed"}
+    assert set(failed) == {
+        "broken.pdf",
+        "encrypted.pdf",
+        "empty.txt",
+        "random-bytes.pdf",
+        "table.xyz",
+        "missing-folder",
+    }
+    assert all(message and "\n" not in message for message in failed.values())
+    assert failed["missing-folder"] == "no such file or folder; check the path"
+    assert report.count("added") == len(GOOD_FILES)
+    assert collection.search(SearchRequest("Mondmission")).total == 1
+    assert sorted(collection.archive.original_files()) == sorted(
+        f"batch/{name.replace(' ', '-')}" for name in GOOD_FILES
+    )
+    assert list(check(collection)) == []
+
+
+def test_hostile_file_names_stay_inside_the_archive(collection: Collection, tmp_path: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    evil = folder / "..evil name;rm -rf $HOME.txt"
+    evil.write_text("Lunar dust notes.", encoding="utf-8")
+    (folder / "<img src=x onerror=alert(1)>.md").write_text("# Dust\nLunar dust.", encoding="utf-8")
+    report = ingest(collection, [folder, evil])
+    assert sorted(o.file for o in report.outcomes) == [
+        "evil-name-rm-rf-HOME.txt",
+        "in/img-src-x-onerror-alert-1-.md",
+    ]
+
+
+def test_interrupted_ingest_leaves_a_consistent_archive_and_can_be_resumed(
+    collection: Collection, inbox: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(ingest_module, "COMMIT_EVERY_DOCUMENTS", 2)
+    real_describe = ingest_module.describe
+    calls = []
+
+    def failing_describe(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise RuntimeError("power cut")
+        return real_describe(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "describe", failing_describe)
+    with pytest.raises(RuntimeError, match="power cut"):
+        ingest(collection, [inbox])
+    # The first two documents were committed; the third was undone with the interrupted batch.
+    assert len(ids(collection)) == 2
+    assert list(check(collection)) == []
+    assert not [p for p in collection.archive.root.rglob("*") if ".partial" in p.name]
+
+    monkeypatch.setattr(ingest_module, "describe", real_describe)
+    report = ingest(collection, [inbox])
+    assert report.count("unchanged") == 2 and report.count("added") == 3
+    assert len(ids(collection)) == len(GOOD_FILES)
+    assert list(check(collection)) == []
+
+
+def test_two_files_of_one_batch_cannot_claim_the_same_place(collection: Collection, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "notes.txt").write_text("Gateway notes", encoding="utf-8")
+    (tmp_path / "b" / "notes.txt").write_text("Mars notes", encoding="utf-8")
+    report = ingest(collection, [tmp_path / "a" / "notes.txt", tmp_path / "b" / "notes.txt"])
+    assert [o.status for o in report.outcomes] == ["added", "failed"]
+    assert report.outcomes[1].message == (
+        f"{tmp_path / 'a' / 'notes.txt'} in this batch also goes to notes.txt; rename one of"
+        " the two and ingest it again"
+    )
+
+
+def test_check_finds_what_is_wrong(filled: Collection):
+    archive = filled.archive.root
+    (archive / "inbox" / "notes.txt").write_text("tampered", encoding="utf-8")
+    (archive / "inbox" / "news.html").unlink()
+    (archive / "stray.pdf").write_bytes(b"%PDF-1.4")
+    problems = {(p.subject, p.message) for p in check(filled)}
+    assert problems == {
+        (
+            "inbox/notes.txt",
+            "the original's bytes differ from its recorded hash; restore it, or ingest the new"
+            " version",
+        ),
+        ("inbox/news.html", "the original is missing; restore it or `isecg-archive remove` it"),
+        ("stray.pdf", "an original with no record; ingest it, or move it out"),
+    }
+
+
+def test_reindex_uses_the_text_cache(filled: Collection):
+    report = filled.reindex()
+    assert (report.documents, report.pages, report.extracted) == (5, 10, 0)
+    assert filled.reindex(use_cache=False).extracted == 5
+    assert filled.search(SearchRequest("conveyor")).total == 1
+
+
+def test_an_index_of_another_schema_version_is_rebuilt(filled: Collection):
+    (filled.index.path / "SCHEMA_VERSION").write_text("0\n")
+    assert not filled.index.is_current()
+    assert filled.search(SearchRequest("conveyor")).total == 1
+    assert filled.index.is_current()

@@ -1,0 +1,213 @@
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from isecg_archive.collection import Collection
+from isecg_archive.errors import QueryError
+from isecg_archive.records import Document, PartialDate
+from isecg_archive.search import SearchRequest
+
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Collection:
+    """The committed demo collection, indexed into a temp folder (the archive is only read)."""
+    collection = Collection(ROOT / "archive", tmp_path_factory.mktemp("demo-index"))
+    collection.reindex()
+    return collection
+
+
+def titles(collection: Collection, request: SearchRequest) -> list[str]:
+    return [hit.document.title for hit in collection.search(request).hits]
+
+
+def test_a_phrase_on_page_3_reports_page_3(filled: Collection):
+    result = filled.search(SearchRequest('"basaltic glass beads"'))
+    assert result.total == 1
+    (hit,) = result.hits
+    assert hit.document.title == "Regolith Handling Report"
+    snippet = hit.snippets[0]
+    assert snippet.page == 3
+    assert [snippet.text[a:b] for a, b in snippet.matches] == ["basaltic", "glass", "beads"]
+
+
+def test_stemming_finds_other_forms(demo: Collection):
+    assert (
+        demo.search(SearchRequest("volatile")).total
+        == demo.search(SearchRequest("volatiles")).total
+        == 7
+    )
+
+
+def test_query_syntax(demo: Collection):
+    def total(query: str) -> int:
+        return demo.search(SearchRequest(query)).total
+
+    assert total("gateway") == 6
+    assert total("gateway AND mars") == 2
+    assert total("gateway NOT mars") == 4
+    assert total("gateway OR asteroid") == 9
+    assert total('"water ice"') == 5
+    assert total("cryogen*") == 1
+    assert total("title:roadmap") == 5
+    assert total("agency:kasa") == 2
+    assert total("topic:mars type:presentation") == 2
+
+
+def test_filters_combine(demo: Collection):
+    request = SearchRequest(
+        "", agencies=("JAXA",), topics=("lunar-polar-volatiles",),
+        since=PartialDate(2016), until=PartialDate(2024),
+    )  # fmt: skip
+    assert titles(demo, request) == [
+        "Lunar South Pole Science and Resources Workshop: Summary",
+        "Lunar Polar Volatiles Virtual Workshop 2020: Summary",
+        "Lunar Polar Volatiles Workshop 2016: Summary",
+    ]
+    assert demo.search(SearchRequest(types=("news", "white-paper"))).total == 7
+
+
+def test_sort_by_date(demo: Collection):
+    newest = [h.document.date for h in demo.search(SearchRequest("mars", sort="newest")).hits]
+    oldest = [h.document.date for h in demo.search(SearchRequest("mars", sort="oldest")).hits]
+    assert newest[:3] == [PartialDate(2026, 3), PartialDate(2025, 1, 22), PartialDate(2024, 9)]
+    assert oldest[:3] == [PartialDate(2011, 9), PartialDate(2013, 8), PartialDate(2015, 3)]
+    assert demo.search(SearchRequest("mars", sort="newest")).hits[0].score is None
+
+
+def test_browsing_lists_everything_newest_first(demo: Collection):
+    result = demo.search(SearchRequest(per_page=3))
+    assert result.total == 27 and result.pages == 9
+    assert [h.document.title for h in result.hits] == [
+        "Preparing for Human Missions to Mars: a White Paper",
+        "Korean Lunar Exploration Plan: Overview for ISECG",
+        "ISECG begins work on the next Global Exploration Roadmap",
+    ]
+
+
+def test_pages_and_a_page_past_the_end(demo: Collection):
+    first = demo.search(SearchRequest("lunar", per_page=5))
+    second = demo.search(SearchRequest("lunar", per_page=5, page=2))
+    assert first.total == second.total == 18 and first.pages == 4
+    assert [h.rank for h in second.hits] == [6, 7, 8, 9, 10]
+    assert {h.document.id for h in first.hits}.isdisjoint(h.document.id for h in second.hits)
+    past = demo.search(SearchRequest("lunar", per_page=5, page=9))
+    assert past.total == 18 and past.hits == ()
+
+
+def brute_force_facets(records: list[Document]) -> dict[str, Counter[str]]:
+    return {
+        "agency": Counter(a for r in records for a in r.agencies),
+        "topic": Counter(t for r in records for t in r.topics),
+        "type": Counter(r.type for r in records),
+        "year": Counter(str(r.date.year) for r in records if r.date),
+    }
+
+
+@pytest.mark.parametrize(
+    ("request_", "keep"),
+    [
+        (SearchRequest(), lambda r: True),
+        (SearchRequest(agencies=("NASA",)), lambda r: "NASA" in r.agencies),
+        (
+            SearchRequest(topics=("mars",), types=("presentation", "report")),
+            lambda r: "mars" in r.topics and r.type in ("presentation", "report"),
+        ),
+        (
+            SearchRequest(since=PartialDate(2018), until=PartialDate(2021, 6)),
+            lambda r: r.date is not None and 20180000 <= r.date.key <= 20210631,
+        ),
+    ],
+)
+def test_facet_counts_equal_a_count_over_the_records(demo: Collection, request_, keep):
+    records = [r for r in demo.archive.records() if keep(r)]
+    result = demo.search(request_)
+    assert result.total == len(records)
+    counted = {
+        f.name: Counter({v.value: v.count for v in f.values if v.count}) for f in result.facets
+    }
+    assert counted == brute_force_facets(records)
+
+
+def test_facets_count_all_matches_not_just_the_page(demo: Collection):
+    result = demo.search(SearchRequest("lunar", per_page=1))
+    assert len(result.hits) == 1
+    agency = {v.value: v.count for v in result.facets[0].values}
+    assert agency["NASA"] == 11
+
+
+def test_json_shape_is_stable(filled: Collection):
+    data = filled.search(SearchRequest("conveyor", agencies=("ESA",))).to_dict()
+    assert list(data) == [
+        "query", "filters", "sort", "total", "page", "pages", "per_page", "hits", "facets",
+    ]  # fmt: skip
+    assert data["filters"] == {
+        "agency": ["ESA"], "topic": [], "type": [], "since": None, "until": None,
+    }  # fmt: skip
+    (hit,) = data["hits"]
+    assert list(hit) == [
+        "rank", "id", "title", "date", "agencies", "topics", "type", "format", "file", "pages",
+        "score", "snippets",
+    ]  # fmt: skip
+    assert hit["snippets"][0]["page"] == 3
+    assert data["facets"]["agency"] == [
+        {"value": "DLR", "label": "DLR", "count": 1, "selected": False},
+        {"value": "ESA", "label": "ESA", "count": 1, "selected": True},
+    ]
+    assert data["facets"]["year"] == [
+        {"value": "2015", "label": "2015", "count": 1, "selected": False}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("x" * 10_000, "the query is 10000 characters long; shorten it to at most 1000 characters"),
+    ],
+)
+def test_bad_queries_get_a_clear_message(filled: Collection, query: str, message: str):
+    with pytest.raises(QueryError) as caught:
+        filled.search(SearchRequest(query))
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    "query", ['"unbalanced', "agency:", "(((", "AND OR NOT", "\x00\x07bell", "*"]
+)
+def test_odd_queries_do_not_crash(filled: Collection, query: str):
+    try:
+        filled.search(SearchRequest(query))
+    except QueryError as error:
+        assert "\n" not in str(error)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(max_size=60))
+def test_no_query_string_crashes_search(filled: Collection, query: str):
+    try:
+        result = filled.search(SearchRequest(query))
+    except QueryError:
+        return
+    assert 0 <= result.total <= 5
+
+
+@settings(max_examples=30, deadline=None)
+@given(word=st.from_regex(r"[a-z]{4,12}", fullmatch=True))
+def test_any_ingested_word_is_findable(word: str):
+    from isecg_archive.ingest import ingest
+
+    # A fresh folder per example: Hypothesis reseeds `random`, which Whoosh uses to name
+    # segments, so examples sharing one index would collide on segment names.
+    with tempfile.TemporaryDirectory() as tmp:
+        collection = Collection(Path(tmp) / "archive")
+        source = Path(tmp) / f"note-{word}.txt"
+        source.write_text(f"Field notes about {word} near the lunar south pole.", encoding="utf-8")
+        ingest(collection, [source])
+        assert collection.search(SearchRequest(word)).total == 1
