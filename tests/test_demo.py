@@ -3,12 +3,12 @@
 from collections import Counter
 from pathlib import Path
 
-from conftest import ROOT
-
 from isecg_archive.archive import Archive
 from isecg_archive.check import check
 from isecg_archive.collection import Collection
 from isecg_archive.extract import extract
+
+from conftest import ROOT
 
 ARCHIVE = ROOT / "archive"
 
