@@ -197,6 +197,17 @@ def test_real_subprocess_on_a_temp_archive(tmp_path: Path, inbox: Path):
     # The index is disposable: delete it and search rebuilds it from the archive.
     shutil.rmtree(tmp_path / "library-index" / "whoosh")
     assert json.loads(run("facets", "--json").stdout)["total"] == len(GOOD_FILES)
+    assert run("reindex").stdout.startswith("Indexed 5 documents (10 pages; 0 parsed, 5 from")
+    assert json.loads(run("show", "506b5215c6d3", "--json").stdout)["document"]["pages"] == 4
+    assert run("remove", "506b5215c6d3").returncode == 0
+    assert run("check").stdout == "OK: 4 documents, every original present and indexed\n"
+
+
+def test_ingesting_the_archive_folder_itself_skips_its_records(run, inbox: Path, archive_dir):
+    run("ingest", str(inbox))
+    again = run("ingest", str(archive_dir))
+    assert again.exit_code == 0
+    assert again.stdout.startswith("0 added, 0 updated, 5 unchanged, 0 failed")
 
 
 def test_every_command_is_documented_in_the_readme():

@@ -18,7 +18,7 @@ from pathlib import Path
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from isecg_archive.archive import Transaction, archive_path, file_hash
+from isecg_archive.archive import RECORD_SUFFIX, Transaction, archive_path, file_hash
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides, describe
 from isecg_archive.errors import ArchiveError
@@ -83,7 +83,8 @@ def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | Outcome]:
             for directory, subdirs, names in os.walk(given):
                 subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
                 for name in sorted(names):
-                    if not name.startswith("."):
+                    # Records are the archive's own files: ingesting an archive folder skips them.
+                    if not name.startswith(".") and not name.endswith(RECORD_SUFFIX):
                         yield Path(directory) / name, given
         else:
             yield Outcome(str(given), "failed", message="no such file or folder; check the path")
