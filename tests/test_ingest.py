@@ -212,3 +212,15 @@ def test_an_index_of_another_schema_version_is_rebuilt(filled: Collection):
     assert not filled.index.is_current()
     assert filled.search(SearchRequest("conveyor")).total == 1
     assert filled.index.is_current()
+
+
+def test_reindex_reports_a_broken_record_and_indexes_the_rest(filled: Collection):
+    (filled.archive.root / "inbox" / "notes.txt.meta.json").write_text("{not json", "utf-8")
+    report = filled.reindex()
+    assert report.documents == 4
+    (failure,) = report.failures
+    assert failure.startswith("inbox/notes.txt: the record ")
+    assert failure.endswith(
+        "cannot be read (Expecting property name enclosed in double quotes:"
+        " line 1 column 2 (char 1)); fix or restore it from a backup"
+    )

@@ -56,11 +56,15 @@ class Collection:
 
     def extraction(self, document: Document, use_cache: bool = True) -> Extraction:
         """The document's text, from the cache when it holds this version, else parsed again."""
+        return self._text(document, use_cache)[0]
+
+    def _text(self, document: Document, use_cache: bool) -> tuple[Extraction, bool]:
+        """The text, and whether the original had to be parsed for it."""
         original = self.archive.original(document.file)
         extractor = extractor_id(original)
         cached = self.cache.get(document.sha256, extractor) if use_cache else None
         if cached is not None:
-            return cached
+            return cached, False
         if not original.exists():
             raise ExtractionError(
                 f"the original {document.file} is missing and its text is not cached;"
@@ -68,7 +72,7 @@ class Collection:
             )
         extraction = extract(original, max_bytes=max(document.size, 1))
         self.cache.put(document.sha256, extractor, extraction)
-        return extraction
+        return extraction, True
 
     # Index ------------------------------------------------------------------------------
 
@@ -88,19 +92,17 @@ class Collection:
         documents = pages = extracted = 0
         failures = []
         with fresh.writer() as writer:
-            for document in self.archive.records():
-                cached = use_cache and self.cache.get(
-                    document.sha256, extractor_id(self.archive.original(document.file))
-                )
+            for file in self.archive.record_files():
                 try:
-                    text = self.extraction(document, use_cache)
+                    document = self.archive.read(file)
+                    text, parsed = self._text(document, use_cache)
                 except ArchiveError as exc:
-                    failures.append(f"{document.file}: {exc}")
+                    failures.append(f"{file}: {exc}")
                     continue
                 add_document(writer, document, text.pages)
                 documents += 1
                 pages += len(text.pages)
-                extracted += not cached
+                extracted += parsed
                 if progress:
                     progress(document)
         self.index.replace_with(fresh)

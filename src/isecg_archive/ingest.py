@@ -109,6 +109,33 @@ class _Batch:
         fields = self.searcher.document(sha256=sha256)
         return fields["file"] if fields else None
 
+    def commit_some(
+        self,
+        pending: Iterator[tuple[Path, Path] | Outcome],
+        outcomes: list[Outcome],
+        on_outcome: Callable[[Outcome], None] | None,
+    ) -> bool:
+        """Ingest files until a commit is due, then commit. True if files may remain."""
+        started, written = time.monotonic(), 0
+        with (
+            self.collection.archive.transaction() as transaction,
+            self.collection.index.writer() as writer,
+        ):
+            for item in pending:
+                outcome = (
+                    item
+                    if isinstance(item, Outcome)
+                    else self.ingest_one(*item, transaction, writer)
+                )
+                outcomes.append(outcome)
+                if on_outcome:
+                    on_outcome(outcome)
+                written += outcome.status in ("added", "updated")
+                due = time.monotonic() - started >= COMMIT_EVERY_SECONDS
+                if written >= COMMIT_EVERY_DOCUMENTS or due:
+                    return True
+        return False
+
     def ingest_one(
         self, source: Path, given: Path, transaction: Transaction, writer: IndexWriter
     ) -> Outcome:
@@ -192,25 +219,6 @@ def ingest(
     pending = find_files(paths)
     with collection.index.searcher() as searcher:
         batch = _Batch(collection, searcher, overrides or Overrides(), max_bytes)
-        finished = False
-        while not finished:
-            finished = True
-            chunk_started, written = time.monotonic(), 0
-            with (
-                collection.archive.transaction() as transaction,
-                collection.index.writer() as writer,
-            ):
-                for item in pending:
-                    if isinstance(item, Outcome):
-                        outcome = item
-                    else:
-                        outcome = batch.ingest_one(*item, transaction, writer)
-                    outcomes.append(outcome)
-                    if on_outcome:
-                        on_outcome(outcome)
-                    written += outcome.status in ("added", "updated")
-                    elapsed = time.monotonic() - chunk_started
-                    if written >= COMMIT_EVERY_DOCUMENTS or elapsed >= COMMIT_EVERY_SECONDS:
-                        finished = False
-                        break
+        while batch.commit_some(pending, outcomes, on_outcome):
+            pass
     return IngestReport(tuple(outcomes), time.monotonic() - started)
