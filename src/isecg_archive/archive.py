@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 
+from isecg_archive.enrich.vocab import ARCHIVE_VOCABULARY
 from isecg_archive.errors import ArchiveError
 from isecg_archive.records import Document
 
@@ -92,14 +93,16 @@ class Archive:
         _write_atomically(self.record_path(document.file), text.encode("utf-8"))
 
     def _files(self) -> Iterator[str]:
+        """Archive paths of every file but hidden ones and the archive's own vocabulary."""
         if not self.root.exists():
             return
         for directory, subdirs, names in os.walk(self.root):
             subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
             for name in sorted(names):
                 if not name.startswith("."):
-                    path = Path(directory) / name
-                    yield path.relative_to(self.root).as_posix()
+                    relative = (Path(directory) / name).relative_to(self.root).as_posix()
+                    if relative != ARCHIVE_VOCABULARY:
+                        yield relative
 
     def record_files(self) -> Iterator[str]:
         """Archive paths of the originals that have a record (whether or not the original is)."""
@@ -150,6 +153,12 @@ class Transaction:
         self._undo.append(lambda: target.unlink(missing_ok=True))
         staging.replace(target)
         self._undo.append(lambda: self.archive.record_path(document.file).unlink(missing_ok=True))
+        self.archive.write_record(document)
+
+    def rewrite(self, document: Document) -> None:
+        """Replace the record of a document already in the archive."""
+        old = self.archive.read(document.file)
+        self._undo.append(partial(self.archive.write_record, old))
         self.archive.write_record(document)
 
     def remove(self, document: Document) -> None:

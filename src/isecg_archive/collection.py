@@ -44,7 +44,11 @@ class Collection:
         self.archive = Archive(archive_dir)
         self.index = SearchIndex(index_dir / "whoosh")
         self.cache = TextCache(index_dir / "text")
-        self.vocabulary: Vocabulary = load_vocabulary()
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The packaged vocabulary with the archive's own additions (re-read when they change)."""
+        return load_vocabulary(self.archive.root)
 
     @classmethod
     def from_environment(cls, archive_dir: str | None, index_dir: str | None) -> Collection:
@@ -138,6 +142,13 @@ class Collection:
                 f"the id {document_id!r} {why}; find ids with `isecg-archive search`"
             )
         return self.archive.read(found[0])
+
+    def rewrite(self, documents: list[Document]) -> None:
+        """Write new records for documents already archived, and index them as they now read."""
+        with self.archive.transaction() as transaction, self.index.writer() as writer:
+            for document in documents:
+                transaction.rewrite(document)
+                add_document(writer, document, self.extraction(document).pages)
 
     def remove(self, document_id: str) -> Document:
         """Take a document out of the index and move its original and record to the trash."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -158,12 +158,10 @@ class _Batch:
             if extraction is None:
                 extraction = extract(source, self.max_bytes)
                 self.collection.cache.put(sha256, extractor, extraction)
-            overrides = self.overrides
+            person = self.overrides.as_mapping()
             if previous:  # a person's values outlive a new version of the file
-                kept = {name: getattr(previous, name) for name in previous.manual}
-                kept.update((n, getattr(overrides, n)) for n in overrides.names())
-                overrides = replace(Overrides(), **kept)
-            metadata = describe(extraction, source.name, overrides, self.collection.vocabulary)
+                person = {**previous.person_values(), **person}
+            metadata = describe(extraction, source.name, person, self.collection.vocabulary)
             document = Document(
                 id=sha256[:12],
                 title=metadata.title,
@@ -176,6 +174,7 @@ class _Batch:
                 type=metadata.type,
                 date=metadata.date,
                 agencies=metadata.agencies,
+                organisations=metadata.organisations,
                 topics=metadata.topics,
                 authors=metadata.authors,
                 event=metadata.event,

@@ -87,6 +87,7 @@ class Document:
     type: str = "other"
     date: PartialDate | None = None
     agencies: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()  # related bodies that are not agencies
     topics: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     event: str | None = None
@@ -94,6 +95,10 @@ class Document:
     ingested: str = ""
     manual: tuple[str, ...] = ()  # fields a person set; detection leaves them alone
     warnings: tuple[str, ...] = field(default=())
+
+    def person_values(self) -> dict[str, Any]:
+        """The values a person set (or cleared), by field name."""
+        return {name: getattr(self, name) for name in self.manual}
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -1,13 +1,16 @@
-"""Enrichment: the metadata a document gets from its text, its embedded fields and a librarian.
+"""Enrichment: the metadata a document gets from its text, its embedded fields and a person.
 
-What a person sets always wins over what is detected, and the record remembers which is which.
+What a person set always wins over what is detected, including a value a person cleared, and
+the record lists those fields under `manual`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
-from isecg_archive.enrich.agencies import detect_agencies
+from isecg_archive.enrich.agencies import detect_bodies
 from isecg_archive.enrich.dates import StatedDates, stated_dates
 from isecg_archive.enrich.scoring import Text
 from isecg_archive.enrich.titles import detect_title
@@ -17,12 +20,15 @@ from isecg_archive.enrich.vocab import Vocabulary, load_vocabulary
 from isecg_archive.extract import Extraction
 from isecg_archive.records import PartialDate
 
-__all__ = ["Metadata", "Overrides", "Vocabulary", "describe", "load_vocabulary"]
+__all__ = ["EDITABLE", "Metadata", "Overrides", "Vocabulary", "describe", "load_vocabulary"]
+
+# The fields a person may set; the order is the order they are listed in records.
+EDITABLE = ("title", "date", "event", "event_date", "type", "agencies", "topics", "authors")
 
 
 @dataclass(frozen=True)
 class Overrides:
-    """Values a person set; None or empty means 'detect it'."""
+    """Values a librarian gives for a whole batch; None or empty means 'detect it'."""
 
     title: str | None = None
     date: PartialDate | None = None
@@ -32,8 +38,8 @@ class Overrides:
     agencies: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
 
-    def names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(self) if getattr(self, f.name))
+    def as_mapping(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
 
 
 @dataclass(frozen=True)
@@ -44,38 +50,54 @@ class Metadata:
     event_date: PartialDate | None
     type: str
     agencies: tuple[str, ...]
+    organisations: tuple[str, ...]
     topics: tuple[str, ...]
     authors: tuple[str, ...]
     manual: tuple[str, ...]
 
 
 def describe(
-    extraction: Extraction, file_name: str, overrides: Overrides, vocabulary: Vocabulary
+    extraction: Extraction,
+    file_name: str,
+    person: Mapping[str, Any],
+    vocabulary: Vocabulary,
 ) -> Metadata:
-    """Detect every field, then let the person's values win."""
+    """Detect every field, then let the person's values win (`person` maps field to value)."""
     pages = extraction.pages
     first_page = pages[0] if pages else ""
-    title = overrides.title or detect_title(extraction.title, first_page, file_name)
-    text = Text.of(title, pages)
+    title = person.get("title") or detect_title(extraction.title, first_page, file_name)
+    authors = person["authors"] if "authors" in person else extraction.authors
+    text = Text.of(title, pages, authors)
     stated = stated_dates(title, first_page)
+    detected: dict[str, Any] = {
+        "date": lambda: _publication_date(stated, extraction.date),
+        "event": lambda: None,
+        "event_date": lambda: stated.event,
+        "type": lambda: detect_type(text, pages, extraction.landscape_pages, extraction.format),
+        "agencies": lambda: detect_bodies(text, vocabulary.agencies),
+        "topics": lambda: detect_topics(text, vocabulary.topics),
+    }
+    value = {name: person[name] if name in person else find() for name, find in detected.items()}
     return Metadata(
         title=title,
-        date=overrides.date or _publication_date(stated, extraction.date),
-        event=overrides.event,
-        event_date=overrides.event_date or stated.event,
-        type=overrides.type
-        or detect_type(text, pages, extraction.landscape_pages, extraction.format),
-        agencies=overrides.agencies or detect_agencies(text, vocabulary),
-        topics=overrides.topics or detect_topics(text, vocabulary),
-        authors=extraction.authors,
-        manual=overrides.names(),
+        authors=tuple(authors),
+        organisations=detect_bodies(text, vocabulary.related),
+        manual=tuple(name for name in EDITABLE if name in person),
+        **value,
     )
 
 
 def _publication_date(stated: StatedDates, embedded: PartialDate | None) -> PartialDate | None:
-    """A stated publication date; else, when the text only dates its event, the embedded date."""
+    """A stated publication date; else the first stated date, unless the embedded one says more.
+
+    The embedded date wins when the text dates only its event, or gives only the year that the
+    embedded date falls in (it is then the same date, more precisely).
+    """
     if stated.published:
         return stated.published
-    if stated.event and stated.first == stated.event and embedded:
+    first = stated.first
+    if embedded and first and stated.event == first:
         return embedded
-    return stated.first or embedded
+    if embedded and first and first.month is None and embedded.year == first.year:
+        return embedded
+    return first or embedded

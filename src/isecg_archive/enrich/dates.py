@@ -10,12 +10,40 @@ from dateutil.parser import parserinfo
 from isecg_archive.errors import MetadataError
 from isecg_archive.records import PartialDate
 
-_INFO = parserinfo()
+
+class _Months(parserinfo):
+    """English month names and abbreviations, with French, German, Italian and Spanish ones.
+
+    French "mars" is left out: in this archive it is the planet far more often than March.
+    """
+
+    MONTHS = [  # noqa: RUF012 (dateutil reads this class attribute)
+        (*english, *others)
+        for english, others in zip(
+            parserinfo.MONTHS,
+            [
+                ("janvier", "Januar", "Jänner", "gennaio", "enero"),
+                ("février", "fevrier", "Februar", "febbraio", "febrero"),
+                ("März", "Maerz", "marzo"),
+                ("avril", "aprile", "abril"),
+                ("mai", "maggio", "mayo"),
+                ("juin", "Juni", "giugno", "junio"),
+                ("juillet", "Juli", "luglio", "julio"),
+                ("août", "aout", "agosto"),
+                ("septembre", "settembre", "septiembre"),
+                ("octobre", "Oktober", "ottobre", "octubre"),
+                ("novembre", "noviembre"),
+                ("décembre", "decembre", "Dezember", "dicembre", "diciembre"),
+            ],
+            strict=True,
+        )
+    ]
+
+
+_INFO = _Months()
 _MONTH = (
     r"(?:"
-    + "|".join(
-        sorted((name for names in parserinfo.MONTHS for name in names), key=len, reverse=True)
-    )
+    + "|".join(sorted({n for names in _Months.MONTHS for n in names}, key=len, reverse=True))
     + r")\.?"
 )
 _DASH = r"\s*(?:[-\u2010-\u2015]|to)\s*"
@@ -38,6 +66,9 @@ _FORMS: tuple[tuple[re.Pattern[str], tuple[int | None, int | None, int], bool], 
     )
 )
 _YEAR = re.compile(r"(?<![\w-])((?:19|20)\d{2})(?![\w-])")
+# A line of the opening that ends in a year: "2016", "Paris, 2016", "ISECG 2016".
+_YEAR_LINE = re.compile(r"^[^\n\d]{0,40}((?:19|20)\d{2})\s*$", re.MULTILINE)
+_OPENING_LINES = 8
 _PUBLISHED = re.compile(r"(?i)\b(published|issued|released|publication|version|edition)\b")
 _EVENT = re.compile(r"(?i)\b(workshop|conference|meeting|symposium|held|forum|summit)\b")
 _HEAD_CHARS = 1500
@@ -77,7 +108,8 @@ def stated_dates(title: str, first_page: str) -> StatedDates:
     candidates = find_dates(title) or find_dates(head)
     source = title if find_dates(title) else head
     if not candidates:
-        year = _YEAR.search(title)
+        opening = "\n".join(first_page.splitlines()[:_OPENING_LINES])
+        year = _YEAR.search(title) or _YEAR_LINE.search(opening)
         return StatedDates(None, None, PartialDate(int(year.group(1))) if year else None)
     published = event = None
     for candidate in candidates:

@@ -1,16 +1,17 @@
-"""Weighing where a phrase appears: the title counts most, then the first page, then the body."""
+"""Weighing where a phrase appears: the title counts most, then the opening, then the body."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-TITLE_WEIGHT = 6.0
+TITLE_WEIGHT = 6.0  # the title, and the authors of embedded metadata
 HEAD_WEIGHT = 4.0  # the opening lines: a title slide's byline, a report's first sentences
 HEAD_CHARS = 400
 FIRST_PAGE_WEIGHT = 2.0
+HEADING_WEIGHT = 2.0  # the first line of each later page: a slide's title, a section heading
 BODY_WEIGHT = 1.0
-BODY_CAP = 6  # past a few mentions, more repetition says little
+CAP = 6  # past a few mentions, more repetition says little
 
 
 @dataclass(frozen=True)
@@ -19,17 +20,30 @@ class Text:
 
     title: str
     first_page: str
-    body: str  # the pages after the first
+    body: str  # the pages after the first, separated by form feeds
+    byline: str = ""  # embedded authors
 
     @classmethod
-    def of(cls, title: str, pages: tuple[str, ...]) -> Text:
-        return cls(title, pages[0] if pages else "", "\n".join(pages[1:]))
+    def of(cls, title: str, pages: tuple[str, ...], authors: tuple[str, ...] = ()) -> Text:
+        return cls(title, pages[0] if pages else "", "\f".join(pages[1:]), "; ".join(authors))
+
+    @property
+    def headings(self) -> str:
+        return "\n".join(page.split("\n", 1)[0] for page in self.body.split("\f"))
+
+    @property
+    def whole(self) -> str:
+        return "\n".join((self.title, self.byline, self.first_page, self.body))
 
 
 def weighted_count(pattern: re.Pattern[str], text: Text) -> float:
+    def count(part: str) -> int:
+        return min(len(pattern.findall(part)), CAP)
+
     return (
-        TITLE_WEIGHT * len(pattern.findall(text.title))
-        + HEAD_WEIGHT * min(len(pattern.findall(text.first_page[:HEAD_CHARS])), 1)
-        + FIRST_PAGE_WEIGHT * min(len(pattern.findall(text.first_page)), BODY_CAP)
-        + BODY_WEIGHT * min(len(pattern.findall(text.body)), BODY_CAP)
+        TITLE_WEIGHT * (min(count(text.title), 1) + min(count(text.byline), 1))
+        + HEAD_WEIGHT * min(count(text.first_page[:HEAD_CHARS]), 1)
+        + FIRST_PAGE_WEIGHT * count(text.first_page)
+        + HEADING_WEIGHT * count(text.headings)
+        + BODY_WEIGHT * count(text.body)
     )

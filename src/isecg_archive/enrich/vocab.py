@@ -1,4 +1,10 @@
-"""The vocabularies of agencies and topics, read from TOML data files."""
+"""The vocabularies: agencies, related bodies and topics, read from TOML data files.
+
+The package ships enrich/data/agencies.toml and topics.toml. An archive may carry its own
+`vocabulary.toml` with the same sections ([agencies.KEY], [related.KEY], [topics.KEY]): a new
+KEY adds an entry; an existing KEY has its lists extended and its other fields replaced;
+`remove = true` drops the entry.
+"""
 
 from __future__ import annotations
 
@@ -7,39 +13,56 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from isecg_archive.errors import MetadataError
 
+ARCHIVE_VOCABULARY = "vocabulary.toml"
+
 
 @dataclass(frozen=True)
-class Agency:
+class Body:
+    """An agency, or a related body that is not an agency."""
+
     key: str  # canonical short name: "NASA", "ESA"
     name: str
-    aliases: tuple[str, ...]  # names and acronyms that always count
-    context_aliases: tuple[str, ...] = ()  # ambiguous acronyms: count only beside context_words
-    context_words: tuple[str, ...] = ()
+    country: str = ""
+    aliases: tuple[str, ...] = ()
+    native: tuple[str, ...] = ()  # full names in the body's own languages
+    former: tuple[str, ...] = ()  # earlier names and acronyms
+    parts: tuple[str, ...] = ()  # centres and institutes that count as the body
+    ambiguous: tuple[str, ...] = ()  # acronyms that count only beside a context word
+    context: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name that always counts as this body (an ambiguous key does not)."""
+        key = () if self.key in self.ambiguous else (self.key,)
+        return (*key, self.name, *self.aliases, *self.native, *self.former, *self.parts)
 
 
 @dataclass(frozen=True)
 class Topic:
     key: str  # "lunar-polar-volatiles"
     label: str
-    strong: tuple[str, ...]
-    signals: tuple[str, ...]
+    strong: tuple[str, ...] = ()
+    signals: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()  # if given, one of these must appear for the topic to count
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    agencies: tuple[Agency, ...]
+    agencies: tuple[Body, ...]
+    related: tuple[Body, ...]
     topics: tuple[Topic, ...]
+    sources: tuple[str, ...]  # the files it was read from, in order
 
     def agency(self, name: str) -> str:
         """The canonical short name for a name a person typed, in any case."""
         wanted = _fold(name)
         for agency in self.agencies:
-            names = (agency.key, agency.name, *agency.aliases, *agency.context_aliases)
-            if any(_fold(alias) == wanted for alias in names):
+            if any(_fold(alias) == wanted for alias in (*agency.names, *agency.ambiguous)):
                 return agency.key
         known = ", ".join(a.key for a in self.agencies)
         raise MetadataError(f"unknown agency {name!r}; known agencies: {known}")
@@ -60,50 +83,116 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _strings(table: dict[str, Any], name: str) -> tuple[str, ...]:
-    return tuple(str(value) for value in table.get(name, ()))
+_LISTS = {"aliases", "native", "former", "parts", "ambiguous", "context", "strong", "signals"}
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any], source: str) -> dict[str, Any]:
+    merged = {section: dict(entries) for section, entries in base.items()}
+    for section, entries in extra.items():
+        if section not in ("agencies", "related", "topics") or not isinstance(entries, dict):
+            raise MetadataError(
+                f"{source}: unknown section [{section}]; use [agencies.KEY], [related.KEY]"
+                " or [topics.KEY]"
+            )
+        target = merged.setdefault(section, {})
+        for key, fields in entries.items():
+            if fields.get("remove"):
+                target.pop(key, None)
+                continue
+            entry = dict(target.get(key, {}))
+            for name, value in fields.items():
+                if name in _LISTS and name in entry:
+                    entry[name] = [*entry[name], *(v for v in value if v not in entry[name])]
+                else:
+                    entry[name] = value
+            target[key] = entry
+    return merged
+
+
+def _strings(fields: dict[str, Any], name: str) -> tuple[str, ...]:
+    return tuple(str(value) for value in fields.get(name, ()))
+
+
+def _body(key: str, fields: dict[str, Any], source: str) -> Body:
+    if "name" not in fields:
+        raise MetadataError(f"{source}: {key} needs a name")
+    return Body(
+        key=key,
+        name=str(fields["name"]),
+        country=str(fields.get("country", "")),
+        **{name: _strings(fields, name) for name in _LISTS - {"strong", "signals"}},
+    )
+
+
+def _read(path: Path | Any, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise MetadataError(f"{source} is not valid TOML ({exc}); fix it and try again") from None
+
+
+def load_vocabulary(archive_root: Path | None = None) -> Vocabulary:
+    """The packaged vocabulary, extended by the archive's own vocabulary.toml if it has one."""
+    extra = archive_root / ARCHIVE_VOCABULARY if archive_root else None
+    if extra is not None and extra.is_file():
+        return _load(str(extra), extra.stat().st_mtime_ns)
+    return _load(None, 0)
 
 
 @cache
-def load_vocabulary() -> Vocabulary:
-    """The vocabulary shipped with the package."""
+def _load(extra: str | None, _mtime: int) -> Vocabulary:
     data = resources.files("isecg_archive.enrich") / "data"
-    agencies_toml = tomllib.loads((data / "agencies.toml").read_text("utf-8"))
-    topics_toml = tomllib.loads((data / "topics.toml").read_text("utf-8"))
-    agencies = tuple(
-        Agency(
-            key=key,
-            name=str(table["name"]),
-            aliases=(*_strings(table, "aliases"), *_strings(table, "parts")),
-            context_aliases=_strings(table, "context_aliases"),
-            context_words=_strings(table, "context_words"),
+    merged = {**_read(data / "agencies.toml", "agencies.toml")}
+    merged.update(_read(data / "topics.toml", "topics.toml"))
+    sources = ["package: enrich/data/agencies.toml", "package: enrich/data/topics.toml"]
+    if extra:
+        merged = _merge(merged, _read(Path(extra), extra), extra)
+        sources.append(f"archive: {extra}")
+    try:
+        topics = tuple(
+            Topic(
+                key,
+                str(f["label"]),
+                _strings(f, "strong"),
+                _strings(f, "signals"),
+                _strings(f, "context"),
+            )
+            for key, f in merged.get("topics", {}).items()
         )
-        for key, table in agencies_toml.items()
+    except KeyError:
+        raise MetadataError(f"{extra}: every topic needs a label") from None
+    return Vocabulary(
+        agencies=tuple(_body(k, f, extra or "") for k, f in merged.get("agencies", {}).items()),
+        related=tuple(_body(k, f, extra or "") for k, f in merged.get("related", {}).items()),
+        topics=topics,
+        sources=tuple(sources),
     )
-    topics = tuple(
-        Topic(
-            key=key,
-            label=str(table["label"]),
-            strong=_strings(table, "strong"),
-            signals=_strings(table, "signals"),
-        )
-        for key, table in topics_toml.items()
-    )
-    return Vocabulary(agencies, topics)
 
 
 def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     """One regex matching any of the phrases on word boundaries.
 
-    Phrases written in capitals (acronyms) match only in capitals; others in any case.
+    Phrases written in capitals (acronyms) match only in capitals; a phrase that starts with a
+    capital needs that capital; others match in any case. Scripts written without spaces
+    between words (Chinese, Japanese, and Korean with its particles) match without boundaries.
     """
     if not phrases:
         return None
     parts = []
     for phrase in sorted(set(phrases), key=len, reverse=True):
         body = r"\s+".join(re.escape(word) for word in phrase.split())
-        parts.append(body if _is_acronym(phrase) else f"(?i:{body})")
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
+        if not _is_acronym(phrase):
+            # A capitalised name ("Gateway", "Moon") keeps its capital: "a gateway" is not it.
+            first = re.escape(phrase[0]) if phrase[0].isupper() else ""
+            body = first + f"(?i:{body[len(first) :]})"
+        before = r"(?<![\w-])" if _spaced(phrase[0]) else ""
+        after = r"(?![\w-])" if _spaced(phrase[-1]) else ""
+        parts.append(f"{before}{body}{after}")
+    return re.compile("|".join(parts))
+
+
+def _spaced(char: str) -> bool:
+    return not ("\u2e80" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af")
 
 
 def _is_acronym(phrase: str) -> bool:
