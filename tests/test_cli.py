@@ -84,7 +84,13 @@ def test_search_table_json_and_csv(run, inbox: Path):
     assert rows[0] == [
         "rank", "id", "date", "title", "agencies", "topics", "type", "score", "page", "snippet",
     ]  # fmt: skip
-    assert [row[2] for row in rows[1:]] == ["2015-05-12", "2018-09", "2021-03-03", "2022-11-03", ""]
+    assert [row[2] for row in rows[1:]] == [
+        "2015-05-12",
+        "2018-09",
+        "2019-10",
+        "2021-03-03",
+        "2022-11-03",
+    ]
 
 
 def test_search_filters_and_errors(run, inbox: Path):

@@ -37,6 +37,7 @@ def test_originals_are_copied_unchanged_beside_a_readable_record(filled: Collect
         "type": "report",
         "date": "2015-05-12",
         "agencies": ["DLR", "ESA"],
+        "organisations": [],
         "topics": ["lunar-surface"],
         "authors": ["ISECG"],
         "event": None,

@@ -448,5 +448,175 @@ def check(ctx: click.Context, quick: bool, output: str) -> None:
         ctx.exit(1)
 
 
+# edit, redetect, vocab ----------------------------------------------------------------------
+
+
+def _field_names(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    return tuple(value.replace("-", "_") for value in values)
+
+
+def _print_changes(changes: list[Any]) -> None:
+    def shown(value: Any) -> str:
+        if isinstance(value, tuple):
+            return ", ".join(value) or "(none)"
+        return "(none)" if value is None else str(value)
+
+    for change in changes:
+        click.echo(f"{change.file}: {change.field}: {shown(change.old)} -> {shown(change.new)}")
+
+
+@cli.command()
+@click.argument("document_id")
+@click.option("--title", help="Set the title.")
+@click.option("--date", callback=_date, help="Set the date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--event", help="Set the event.")
+@click.option("--event-date", callback=_date, help="Set the event's date.")
+@click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Set the type.")
+@click.option("--agency", "agencies", multiple=True, help="Set the agencies (repeatable).")
+@click.option("--topic", "topics", multiple=True, help="Set the topics (repeatable).")
+@click.option("--author", "authors", multiple=True, help="Set the authors (repeatable).")
+@click.option(
+    "--clear",
+    multiple=True,
+    callback=_field_names,
+    metavar="FIELD",
+    help="Empty a field: date, event, event-date, agencies, topics, authors (repeatable).",
+)
+@click.option(
+    "--detect",
+    multiple=True,
+    callback=_field_names,
+    metavar="FIELD",
+    help="Hand a field back to detection (repeatable).",
+)
+@output_options
+@click.pass_context
+def edit(
+    ctx: click.Context,
+    document_id: str,
+    clear: tuple[str, ...],
+    detect: tuple[str, ...],
+    output: str,
+    **given: Any,
+) -> None:
+    """Correct a document's metadata; what a person sets survives redetect and reindex.
+
+    \b
+    Example:
+        isecg-archive edit 365b83ff13ec --agency NASA --agency JAXA --date 2016-04
+        isecg-archive edit 365b83ff13ec --clear event --detect topics
+    """  # fmt: skip
+    from isecg_archive.corrections import edit as run_edit
+
+    collection = _collection(ctx)
+    _require_archive(collection)
+    vocabulary = collection.vocabulary
+    given["type"] = given.pop("doc_type")
+    given["agencies"] = tuple(dict.fromkeys(vocabulary.agency(a) for a in given["agencies"]))
+    given["topics"] = tuple(dict.fromkeys(vocabulary.topic(t) for t in given["topics"]))
+    values = {name: value for name, value in given.items() if value not in (None, ())}
+    if not (values or clear or detect):
+        raise click.UsageError("say what to change: an option such as --title, --clear or --detect")
+    document, changes = run_edit(collection, document_id, values, clear, detect)
+    if output == "json":
+        _echo_json({"document": document.to_dict(), "changes": [c.to_dict() for c in changes]})
+    elif output == "csv":
+        _echo_csv(["file", "field", "old", "new"], [list(c.to_dict().values()) for c in changes])
+    else:
+        _print_changes(changes)
+        click.echo(f"Updated {document.id} ({len(changes)} changes)")
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Show what would change, change nothing.")
+@output_options
+@click.pass_context
+def redetect(ctx: click.Context, dry_run: bool, output: str) -> None:
+    """Run detection again over the whole archive (after a vocabulary change).
+
+    Values a person set are left alone. Prints every change.
+
+    \b
+    Example:
+        isecg-archive redetect --dry-run
+    """
+    from isecg_archive.corrections import redetect as run_redetect
+
+    collection = _collection(ctx)
+    _require_archive(collection)
+    collection.ensure_index()
+    changes = run_redetect(collection, dry_run=dry_run)
+    documents = len({change.file for change in changes})
+    if output == "json":
+        _echo_json(
+            {"dry_run": dry_run, "documents": documents, "changes": [c.to_dict() for c in changes]}
+        )
+    elif output == "csv":
+        _echo_csv(["file", "field", "old", "new"], [list(c.to_dict().values()) for c in changes])
+    else:
+        _print_changes(changes)
+        verb = "would change" if dry_run else "changed"
+        click.echo(f"{documents} documents {verb}")
+
+
+@cli.command()
+@output_options
+@click.pass_context
+def vocab(ctx: click.Context, output: str) -> None:
+    """List the agencies, related bodies and topics in force for this archive.
+
+    The package's vocabulary, extended by the archive's own vocabulary.toml if it has one.
+
+    \b
+    Example:
+        isecg-archive vocab --json
+    """
+    import dataclasses
+
+    vocabulary = _collection(ctx).vocabulary
+    if output == "json":
+        _echo_json(
+            {
+                "sources": list(vocabulary.sources),
+                **{
+                    section: [dataclasses.asdict(entry) for entry in getattr(vocabulary, section)]
+                    for section in ("agencies", "related", "topics")
+                },
+            }
+        )
+        return
+    if output == "csv":
+        rows = [["agency", a.key, a.name, "; ".join(a.names[2:])] for a in vocabulary.agencies]
+        rows += [["related", b.key, b.name, "; ".join(b.names[2:])] for b in vocabulary.related]
+        rows += [
+            ["topic", t.key, t.label, "; ".join((*t.strong, *t.signals))] for t in vocabulary.topics
+        ]
+        _echo_csv(["kind", "key", "name", "also"], rows)
+        return
+    click.echo("Read from " + "; ".join(vocabulary.sources))
+    for title, bodies in (
+        ("Agencies", vocabulary.agencies),
+        ("Related bodies", vocabulary.related),
+    ):
+        click.echo(f"\n{title} ({len(bodies)})")
+        for body in bodies:
+            click.echo(f"  {body.key:<10} {body.name}")
+            others = [n for n in body.names if n not in (body.key, body.name)]
+            if others:
+                click.echo(f"  {'':<10} also: {', '.join(others)}")
+            if body.ambiguous:
+                click.echo(
+                    f"  {'':<10} {', '.join(body.ambiguous)} only beside:"
+                    f" {', '.join(body.context)}, or in a list of agencies"
+                )
+    click.echo(f"\nTopics ({len(vocabulary.topics)})")
+    for topic in vocabulary.topics:
+        click.echo(f"  {topic.key:<28} {topic.label}")
+        click.echo(f"  {'':<28} strong: {', '.join(topic.strong)}")
+        click.echo(f"  {'':<28} signals: {', '.join(topic.signals)}")
+
+
 def main() -> None:
     cli(prog_name="isecg-archive")

@@ -1,0 +1,101 @@
+"""A person's corrections to records, and re-detection after a vocabulary change.
+
+A value a person set (or cleared) is recorded under `manual` and outlives re-extraction,
+re-detection and reindexing; `--detect` hands a field back to detection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from isecg_archive.collection import Collection
+from isecg_archive.enrich import EDITABLE, describe
+from isecg_archive.errors import MetadataError
+from isecg_archive.records import Document
+
+# Fields a person may clear; a title and a type always have a value.
+CLEARABLE = ("date", "event", "event_date", "agencies", "topics", "authors")
+# Fields detection fills, compared by redetect.
+DETECTED = ("title", "date", "event_date", "type", "agencies", "organisations", "topics")
+
+
+@dataclass(frozen=True)
+class Change:
+    file: str
+    field: str
+    old: Any
+    new: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        def shown(value: Any) -> Any:
+            if isinstance(value, tuple):
+                return list(value)
+            return None if value is None else str(value)
+
+        return {
+            "file": self.file,
+            "field": self.field,
+            "old": shown(self.old),
+            "new": shown(self.new),
+        }
+
+
+def _empty(name: str) -> Any:
+    return () if name in ("agencies", "topics", "authors") else None
+
+
+def edit(
+    collection: Collection,
+    document_id: str,
+    values: Mapping[str, Any],
+    clear: tuple[str, ...] = (),
+    detect: tuple[str, ...] = (),
+) -> tuple[Document, list[Change]]:
+    """Set, clear, or give back to detection the given fields of one document."""
+    for name in (*values, *clear, *detect):
+        if name not in EDITABLE:
+            raise MetadataError(f"{name!r} cannot be edited; editable: {', '.join(EDITABLE)}")
+    for name in clear:
+        if name not in CLEARABLE:
+            raise MetadataError(f"{name} cannot be empty; set it, or use --detect {name}")
+    if overlap := set(values) & set(clear) | set(values) & set(detect) | set(clear) & set(detect):
+        raise MetadataError(f"{', '.join(sorted(overlap))}: set, clear or detect, only one")
+    old = collection.find(document_id)
+    person = {**old.person_values(), **values, **{name: _empty(name) for name in clear}}
+    for name in detect:
+        person.pop(name, None)
+    updates: dict[str, Any] = {n: person[n] for n in (*values, *clear)}
+    if detect:
+        detected = describe(
+            collection.extraction(old), old.original_name, person, collection.vocabulary
+        )
+        updates.update((name, getattr(detected, name)) for name in detect)
+    new = replace(old, **updates, manual=tuple(name for name in EDITABLE if name in person))
+    collection.rewrite([new])
+    return new, list(_changes(old, new, (*EDITABLE, "manual")))
+
+
+def redetect(collection: Collection, dry_run: bool = False) -> list[Change]:
+    """Run detection again over the whole archive, leaving what a person set alone."""
+    vocabulary = collection.vocabulary
+    changed: list[Document] = []
+    changes: list[Change] = []
+    for old in collection.archive.records():
+        found = describe(
+            collection.extraction(old), old.original_name, old.person_values(), vocabulary
+        )
+        new = replace(old, **{name: getattr(found, name) for name in DETECTED})
+        if new != old:
+            changed.append(new)
+            changes.extend(_changes(old, new, DETECTED))
+    if changed and not dry_run:
+        collection.rewrite(changed)
+    return changes
+
+
+def _changes(old: Document, new: Document, names: tuple[str, ...]) -> Iterator[Change]:
+    for name in names:
+        if getattr(old, name) != getattr(new, name):
+            yield Change(old.file, name, getattr(old, name), getattr(new, name))
