@@ -82,7 +82,7 @@ def test_html_keeps_visible_text_only():
     assert result.title == "CSA joins lunar rover team"
     assert result.date == PartialDate(2022, 11, 3)
     assert result.pages == (
-        "Menu\n\nCSA joins lunar rover team\n\nThe Canadian Space Agency (CSA) will design a"
+        "CSA joins lunar rover team\n\nThe Canadian Space Agency (CSA) will design a"
         " utility rover for the lunar surface with NASA.\n\nCanadian industry will build the"
         " rover arm.",
     )

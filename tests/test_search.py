@@ -145,6 +145,7 @@ def test_json_shape_is_stable(filled: Collection):
     data = filled.search(SearchRequest("conveyor", agencies=("ESA",))).to_dict()
     assert list(data) == [
         "query", "filters", "sort", "total", "page", "pages", "per_page", "hits", "facets",
+        "suggestion",
     ]  # fmt: skip
     assert data["filters"] == {
         "agency": ["ESA"], "topic": [], "type": [], "since": None, "until": None,

@@ -16,7 +16,7 @@ from isecg_archive.errors import ArchiveError, DocumentNotFound, ExtractionError
 from isecg_archive.extract import Extraction, extract, extractor_id
 from isecg_archive.index import SearchIndex, add_document, remove_document
 from isecg_archive.records import Document
-from isecg_archive.search import ResultPage, SearchRequest, search
+from isecg_archive.search import ResultPage, SearchRequest, more_like, page_matches, search
 from isecg_archive.textcache import TextCache
 
 ARCHIVE_ENV = "ISECG_ARCHIVE"
@@ -124,6 +124,17 @@ class Collection:
         self.ensure_index()
         with self.index.searcher() as searcher:
             return search(searcher, request, self.vocabulary)
+
+    def page_matches(
+        self, query: str, pages: tuple[str, ...]
+    ) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """Where the query's words are on each page, to highlight them."""
+        with self.index.searcher() as searcher:
+            return page_matches(searcher, query, pages)
+
+    def more_like_this(self, document: Document, limit: int = 5) -> tuple[Document, ...]:
+        with self.index.searcher() as searcher:
+            return more_like(searcher, document.id, limit)
 
     def find(self, document_id: str) -> Document:
         """The archive's record for an id (a unique prefix of at least 6 characters will do)."""

@@ -18,7 +18,7 @@ from isecg_archive.errors import IndexBusy
 from isecg_archive.records import Document
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _VERSION_FILE = "SCHEMA_VERSION"
 UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
 
@@ -30,7 +30,8 @@ def build_schema() -> Schema:
         sha256=ID(stored=True),
         file=ID(stored=True),
         title=TEXT(analyzer=stemming, field_boost=3.0),
-        content=TEXT(analyzer=stemming),
+        # spelling: unstemmed words are kept aside for "did you mean" suggestions.
+        content=TEXT(analyzer=stemming, spelling=True),
         event=TEXT(analyzer=stemming),
         author=TEXT(),
         agency=KEYWORD(commas=True, lowercase=True),

@@ -123,3 +123,11 @@ class Document:
                 value = tuple(value)
             values[name] = value
         return cls(**values)
+
+
+def document_json(document: Document, pages: tuple[str, ...]) -> dict[str, Any]:
+    """A document with its text page by page: the shape of `show --json` and the API."""
+    return {
+        "document": document.to_dict(),
+        "pages": [{"page": number, "text": text} for number, text in enumerate(pages, start=1)],
+    }

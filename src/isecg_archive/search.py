@@ -14,10 +14,11 @@ from isecg_archive.errors import QueryError
 from isecg_archive.facets import Facet, count_facets
 from isecg_archive.query import parse_query, phrases
 from isecg_archive.records import DOCUMENT_TYPES, Document, PartialDate
-from isecg_archive.snippets import Snippet, make_snippets
+from isecg_archive.snippets import Snippet, make_snippets, spans
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
+SUGGEST_BELOW = 3  # "did you mean" is offered when a query finds fewer documents than this
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class ResultPage:
     total: int
     hits: tuple[Hit, ...]
     facets: tuple[Facet, ...] = field(default=())
+    suggestion: str | None = None  # a respelled query that finds more
 
     @property
     def pages(self) -> int:
@@ -108,6 +110,7 @@ class ResultPage:
             "per_page": self.request.per_page,
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": {facet.name: facet.to_dict() for facet in self.facets},
+            "suggestion": self.suggestion,
         }
 
 
@@ -140,6 +143,39 @@ def _snippet_terms(parsed: q.Query, searcher: Searcher) -> frozenset[str]:
     return frozenset(found)
 
 
+def _suggest(
+    searcher: Searcher,
+    parsed: q.Query,
+    request: SearchRequest,
+    restrict: q.Query | None,
+    found: int,
+) -> str | None:
+    """The query with its unknown words respelled from the text, if that finds more."""
+    reader = searcher.reader()
+    unknown = [
+        (fieldname, text)
+        for fieldname, text in parsed.iter_all_terms()
+        if fieldname == "content" and (fieldname, text) not in reader
+    ]
+    if not unknown:
+        return None
+    try:
+        correction = searcher.correct_query(
+            parsed,
+            request.query,
+            terms=unknown,
+            correctors={"content": searcher.corrector("content")},
+        )
+        if correction.string == request.query:
+            return None
+        # The corrector returns words as written; parse again to search them as indexed.
+        reparsed = parse_query(correction.string, searcher.schema)
+    except Exception:  # Whoosh's corrector fails on some query shapes (ranges); then no hint
+        return None
+    respelled = q.And([reparsed, restrict]) if restrict else reparsed
+    return correction.string if len(set(searcher.docs_for_query(respelled))) > found else None
+
+
 def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -> ResultPage:
     parsed = parse_query(request.query, searcher.schema)
     restrict = _filter(request)
@@ -147,9 +183,12 @@ def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -
     matches = set(searcher.docs_for_query(everything))
     selected = {"agency": request.agencies, "topic": request.topics, "type": request.types}
     facets = count_facets(searcher.reader(), matches, selected, vocabulary)
+    suggestion = None
+    if len(matches) < SUGGEST_BELOW and request.query.strip():
+        suggestion = _suggest(searcher, parsed, request, restrict, len(matches))
     first = (request.page - 1) * request.per_page
     if first >= len(matches):
-        return ResultPage(request, len(matches), (), facets)
+        return ResultPage(request, len(matches), (), facets, suggestion)
     sort = request.effective_sort
     options: dict[str, Any] = {"limit": first + request.per_page, "filter": restrict}
     if sort != "relevance":
@@ -165,4 +204,26 @@ def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -
         snippets = make_snippets(stored.get("pages", ()), terms, analyzer, wanted)
         score = hit.score if sort == "relevance" else None
         hits.append(Hit(rank, Document.from_dict(stored["record"]), score, snippets))
-    return ResultPage(request, len(matches), tuple(hits), facets)
+    return ResultPage(request, len(matches), tuple(hits), facets, suggestion)
+
+
+def page_matches(
+    searcher: Searcher, query: str, pages: tuple[str, ...]
+) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """For each page, the [start, end) offsets of the words the query matches."""
+    parsed = parse_query(query, searcher.schema)
+    terms = _snippet_terms(parsed, searcher)
+    analyzer = searcher.schema["content"].analyzer
+    return tuple(
+        tuple((start, end) for start, end, _ in spans(text, terms, analyzer)) for text in pages
+    )
+
+
+def more_like(searcher: Searcher, document_id: str, limit: int = 5) -> tuple[Document, ...]:
+    """Documents whose text resembles this one's most (by its most distinctive words)."""
+    docnum = searcher.document_number(id=document_id)
+    if docnum is None:
+        return ()
+    text = "\n".join(searcher.stored_fields(docnum).get("pages", ()))
+    results = searcher.more_like(docnum, "content", text=text, top=limit)
+    return tuple(Document.from_dict(hit["record"]) for hit in results)

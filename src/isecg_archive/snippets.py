@@ -21,7 +21,8 @@ class Snippet:
         return {"page": self.page, "text": self.text, "matches": [list(m) for m in self.matches]}
 
 
-def _spans(text: str, terms: frozenset[str], analyzer: Analyzer) -> list[tuple[int, int, str]]:
+def spans(text: str, terms: frozenset[str], analyzer: Analyzer) -> list[tuple[int, int, str]]:
+    """(start, end, indexed word) of every word of the text that is one of the terms."""
     return [
         (token.startchar, token.endchar, token.text)
         for token in analyzer(text, chars=True, positions=False, mode="index")
@@ -51,11 +52,11 @@ def make_snippets(
         return ()
     ranked = []
     for number, text in enumerate(pages, start=1):
-        spans = _spans(text, terms, analyzer)
-        if spans:
-            distinct = len({term for _, _, term in spans})
-            score = (_phrase_hits(spans, phrases), distinct, len(spans))
-            ranked.append((score, -number, number, text, spans))
+        found = spans(text, terms, analyzer)
+        if found:
+            distinct = len({term for _, _, term in found})
+            score = (_phrase_hits(found, phrases), distinct, len(found))
+            ranked.append((score, -number, number, text, found))
     ranked.sort(reverse=True)
     return tuple(_window(number, text, spans) for _, _, number, text, spans in ranked[:limit])
 
@@ -77,7 +78,7 @@ def _window(number: int, text: str, spans: list[tuple[int, int, str]]) -> Snippe
         space = text.rfind(" ", begin, end)
         end = space if space > best_start else end
     prefix = "…" if begin else ""
-    suffix = "…" if end < len(text) else ""
+    suffix = "…" if end < len(text) and text[end - 1] not in ".!?" else ""
     shift = len(prefix) - begin
     matches = tuple(
         (start + shift, stop + shift) for start, stop, _ in spans if start >= begin and stop <= end

@@ -11,9 +11,10 @@ from isecg_archive.extract.text import decode
 
 FORMAT = "html"
 EXTENSIONS = (".html", ".htm")
-VERSION = 1
+VERSION = 2
 
-_HIDDEN = {"script", "style", "noscript", "template", "head", "svg", "iframe"}
+# Not the document's text: code, styling, and the site's navigation around it.
+_HIDDEN = {"script", "style", "noscript", "template", "head", "svg", "iframe", "nav"}
 _BLOCKS = {
     "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "li", "ul",
     "ol", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "blockquote", "pre",
