@@ -14,11 +14,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Build the index from archive/ and show an example search (the web viewer comes later).
+# Build the index from archive/ and serve the viewer on http://127.0.0.1:8000/.
 run: install
 	$(BIN)/isecg-archive reindex
-	$(BIN)/isecg-archive search '"polar volatiles"' --limit 3
-	$(BIN)/isecg-archive facets
+	$(BIN)/isecg-archive serve
 
 test: install lint
 	$(BIN)/pytest

@@ -60,3 +60,15 @@ def run(archive_dir: Path) -> Callable[..., Result]:
         return runner.invoke(cli, ["--archive", str(archive_dir), *args], catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def app(filled: Collection):
+    from isecg_archive.web import create_app
+
+    return create_app({"ARCHIVE_DIR": filled.archive.root, "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -68,7 +68,7 @@ def test_search_table_json_and_csv(run, inbox: Path):
     table = run("search", "conveyor")
     assert table.exit_code == 0
     assert table.stdout.splitlines()[:4] == [
-        "1 document match 'conveyor' (page 1 of 1)",
+        "1 document matches 'conveyor' (page 1 of 1)",
         "",
         "  1. 2015-05-12  Regolith Handling Report",
         "     DLR, ESA · report · id 506b5215c6d3",
@@ -220,3 +220,15 @@ def test_every_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:
         assert f"isecg-archive {name}" in readme, name
+
+
+def test_serve_binds_to_this_machine_by_default(run, inbox: Path, monkeypatch):
+    import waitress
+
+    run("ingest", str(inbox))
+    served = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **options: served.update(options))
+    result = run("serve")
+    assert result.exit_code == 0
+    assert result.stdout.endswith("at http://127.0.0.1:8000/ (Ctrl-C to stop)\n")
+    assert served == {"host": "127.0.0.1", "port": 8000, "threads": 8, "ident": "isecg-archive"}

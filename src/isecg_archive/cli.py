@@ -15,7 +15,7 @@ import click
 
 from isecg_archive.collection import ARCHIVE_ENV, INDEX_ENV, Collection
 from isecg_archive.errors import ArchiveError, MetadataError
-from isecg_archive.records import DOCUMENT_TYPES, PartialDate
+from isecg_archive.records import DOCUMENT_TYPES, PartialDate, document_json
 from isecg_archive.search import SORTS, ResultPage, SearchRequest
 from isecg_archive.snippets import Snippet
 
@@ -290,9 +290,13 @@ def search(ctx: click.Context, query: str, output: str, **options: Any) -> None:
 
 def _print_results(result: ResultPage) -> None:
     request = result.request
-    what = f"match {request.query.strip()!r}" if request.query.strip() else "in the archive"
+    query = request.query.strip()
     noun = "document" if result.total == 1 else "documents"
-    click.echo(f"{result.total} {noun} {what} (page {request.page} of {result.pages})")
+    if query:
+        head = f"{result.total} {noun} {'matches' if result.total == 1 else 'match'} {query!r}"
+    else:
+        head = f"{result.total} {noun} in the archive"
+    click.echo(f"{head} (page {request.page} of {result.pages})")
     if result.total and not result.hits:
         click.echo(f"Page {request.page} is past the last page; try --page {result.pages}.")
     for hit in result.hits:
@@ -356,12 +360,7 @@ def show(ctx: click.Context, document_id: str, output: str) -> None:
     document = collection.find(document_id)
     pages = collection.extraction(document).pages
     if output == "json":
-        _echo_json(
-            {
-                "document": document.to_dict(),
-                "pages": [{"page": n, "text": text} for n, text in enumerate(pages, 1)],
-            }
-        )
+        _echo_json(document_json(document, pages))
         return
     if output == "csv":
         _echo_csv(["page", "text"], [[n, text] for n, text in enumerate(pages, 1)])
@@ -446,6 +445,35 @@ def check(ctx: click.Context, quick: bool, output: str) -> None:
             click.echo(f"OK: {documents} documents, every original present and indexed")
     if problems:
         ctx.exit(1)
+
+
+# serve ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, help="Worker threads.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+    """Serve the web viewer (waitress, multi-threaded) on this machine only, by default.
+
+    \b
+    Example:
+        isecg-archive serve --port 8080
+    """
+    import waitress
+
+    from isecg_archive.web import create_app
+
+    collection = _collection(ctx)
+    _require_archive(collection)
+    app = create_app(
+        {"ARCHIVE_DIR": collection.archive.root, "INDEX_DIR": collection.index.path.parent}
+    )
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving {collection.archive.root} at http://{shown}:{port}/ (Ctrl-C to stop)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="isecg-archive")
 
 
 # edit, redetect, vocab ----------------------------------------------------------------------

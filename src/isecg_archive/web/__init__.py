@@ -1,0 +1,27 @@
+"""The web viewer: a thin Flask shell that renders what the core search returns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from isecg_archive.collection import Collection
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The app for an archive: config ARCHIVE_DIR (required) and INDEX_DIR (optional)."""
+    app = Flask(__name__)
+    app.config.update(config or {})
+    app.config.setdefault("ARCHIVE_DIR", "archive")
+    index_dir = app.config.get("INDEX_DIR")
+    collection = Collection(Path(app.config["ARCHIVE_DIR"]), Path(index_dir) if index_dir else None)
+    collection.ensure_index()
+    app.extensions["isecg_collection"] = collection
+
+    from isecg_archive.web import views
+
+    app.register_blueprint(views.blueprint)
+    views.register_errors(app)
+    return app

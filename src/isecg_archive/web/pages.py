@@ -1,0 +1,286 @@
+"""What each page shows: small context records built from the core's results.
+
+Templates read only these records; no search logic lives in the web package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
+
+from isecg_archive.collection import Collection
+from isecg_archive.errors import ArchiveError, QueryError
+from isecg_archive.facets import Facet
+from isecg_archive.records import Document, PartialDate
+from isecg_archive.search import ResultPage, SearchRequest
+from isecg_archive.web.urls import replaced, with_value, without_value
+
+FACET_TITLES = {"agency": "Agency", "topic": "Topic", "type": "Type", "year": "Year"}
+FACETS_SHOWN = 8  # values shown before "more"
+PAGE_WINDOW = 2  # page numbers shown either side of the current one
+
+
+def highlight(text: str, matches: tuple[tuple[int, int], ...] | list[list[int]]) -> Markup:
+    """The text, escaped, with each match wrapped in <mark>: safe because every part is escaped."""
+    parts, last = [], 0
+    for start, end in matches:
+        parts.append(escape(text[last:start]))
+        parts.append(Markup("<mark>%s</mark>") % text[start:end])
+        last = end
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    label: str
+    count: int
+    selected: bool
+    url: str  # adds the value, or removes it when selected
+
+
+@dataclass(frozen=True)
+class FacetBox:
+    name: str
+    title: str
+    links: tuple[FacetLink, ...]
+
+    @property
+    def first(self) -> tuple[FacetLink, ...]:
+        return self.links[:FACETS_SHOWN]
+
+    @property
+    def rest(self) -> tuple[FacetLink, ...]:
+        return self.links[FACETS_SHOWN:]
+
+
+@dataclass(frozen=True)
+class YearBar:
+    year: str
+    count: int
+    percent: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Pagination:
+    page: int
+    pages: int
+    previous: str | None
+    next: str | None
+    numbers: tuple[Link | None, ...]  # None stands for a gap
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    result: ResultPage | None
+    error: str | None
+    facets: tuple[FacetBox, ...]
+    years: tuple[YearBar, ...]
+    chips: tuple[Link, ...]  # the filters in force, each linking to the search without it
+    clear_all: str | None
+    sorts: tuple[Link, ...]
+    pagination: Pagination | None
+    suggestion: Link | None
+    hidden: tuple[tuple[str, str], ...]  # filters the query form carries along
+    since: str
+    until: str
+    last_page_url: str | None
+    topic_labels: dict[str, str]
+
+    @property
+    def browsing(self) -> bool:
+        return not self.query.strip()
+
+
+def request_from(args: MultiDict[str, str], collection: Collection) -> SearchRequest:
+    """Read a search from the query string; bad values raise an ArchiveError with advice."""
+    vocabulary = collection.vocabulary
+    try:
+        page = int(args.get("page", "1"))
+    except ValueError:
+        raise QueryError("the page must be a number") from None
+
+    def date(name: str) -> PartialDate | None:
+        value = args.get(name, "").strip()
+        return PartialDate.parse(value) if value else None
+
+    return SearchRequest(
+        query=args.get("q", ""),
+        agencies=tuple(vocabulary.agency(a) for a in args.getlist("agency")),
+        topics=tuple(vocabulary.topic(t) for t in args.getlist("topic")),
+        types=tuple(args.getlist("type")),
+        since=date("since"),
+        until=date("until"),
+        sort=args.get("sort", "relevance"),
+        page=page,
+    )
+
+
+def _facet_boxes(facets: tuple[Facet, ...], args: MultiDict[str, str]) -> tuple[FacetBox, ...]:
+    boxes = []
+    for facet in facets:
+        if facet.name == "year":
+            continue
+        links = tuple(
+            FacetLink(
+                value.label,
+                value.count,
+                value.selected,
+                without_value(args, facet.name, value.value)
+                if value.selected
+                else with_value(args, facet.name, value.value),
+            )
+            for value in facet.values
+        )
+        boxes.append(FacetBox(facet.name, FACET_TITLES[facet.name], links))
+    return tuple(boxes)
+
+
+def _years(facets: tuple[Facet, ...], args: MultiDict[str, str]) -> tuple[YearBar, ...]:
+    years = next((f.values for f in facets if f.name == "year"), ())
+    most = max((v.count for v in years), default=1)
+    return tuple(
+        YearBar(
+            value.value,
+            value.count,
+            5 * round(20 * value.count / most),  # in steps of 5%, the widths style.css has
+            replaced(args, since=value.value, until=value.value, page=None),
+        )
+        for value in sorted(years, key=lambda v: v.value)
+    )
+
+
+def _chips(
+    request: SearchRequest, args: MultiDict[str, str], topic_labels: dict[str, str]
+) -> tuple[Link, ...]:
+    chips = [Link(f"Agency: {a}", without_value(args, "agency", a)) for a in args.getlist("agency")]
+    chips += [
+        Link(f"Topic: {topic_labels.get(t, t)}", without_value(args, "topic", t))
+        for t in args.getlist("topic")
+    ]
+    chips += [
+        Link(f"Type: {t.replace('-', ' ')}", without_value(args, "type", t))
+        for t in args.getlist("type")
+    ]
+    if request.since:
+        chips.append(Link(f"From {request.since}", replaced(args, since=None, page=None)))
+    if request.until:
+        chips.append(Link(f"To {request.until}", replaced(args, until=None, page=None)))
+    return tuple(chips)
+
+
+def _pagination(result: ResultPage, args: MultiDict[str, str]) -> Pagination | None:
+    page, pages = result.request.page, result.pages
+    if pages <= 1 and page == 1:
+        return None
+    numbers: list[Link | None] = []
+    for number in range(1, pages + 1):
+        if number in (1, pages) or abs(number - page) <= PAGE_WINDOW:
+            numbers.append(Link(str(number), replaced(args, page=number), number == page))
+        elif numbers and numbers[-1] is not None:
+            numbers.append(None)
+    return Pagination(
+        page,
+        pages,
+        replaced(args, page=page - 1) if 1 < page <= pages + 1 else None,
+        replaced(args, page=page + 1) if page < pages else None,
+        tuple(numbers),
+    )
+
+
+def search_page(collection: Collection, args: MultiDict[str, str]) -> SearchPage:
+    topic_labels = {t.key: t.label for t in collection.vocabulary.topics}
+    query = args.get("q", "")
+    result = error = None
+    try:
+        request = request_from(args, collection)
+        result = collection.search(request)
+    except ArchiveError as exc:
+        error = str(exc)
+        request = SearchRequest()
+    facets = result.facets if result else ()
+    sort = request.effective_sort
+    hidden = tuple(
+        (key, value)
+        for key, value in args.items(multi=True)
+        if key in ("agency", "topic", "type", "sort") and value
+    )
+    last_page = None
+    if result and result.total and not result.hits:
+        last_page = replaced(args, page=result.pages)
+    return SearchPage(
+        query=query,
+        result=result,
+        error=error,
+        facets=_facet_boxes(facets, args),
+        years=_years(facets, args),
+        chips=_chips(request, args, topic_labels) if result else (),
+        clear_all=replaced(
+            args, agency=None, topic=None, type=None, since=None, until=None, page=None
+        ),
+        sorts=tuple(
+            Link(name, replaced(args, sort=name, page=None), name == sort)
+            for name in ("relevance", "newest", "oldest")
+            if name != "relevance" or query.strip()
+        ),
+        pagination=_pagination(result, args) if result else None,
+        suggestion=Link(result.suggestion, replaced(args, q=result.suggestion, page=None))
+        if result and result.suggestion
+        else None,
+        hidden=hidden,
+        since=args.get("since", ""),
+        until=args.get("until", ""),
+        last_page_url=last_page,
+        topic_labels=topic_labels,
+    )
+
+
+@dataclass(frozen=True)
+class PageText:
+    number: int
+    text: Markup  # escaped, with the query's hits marked
+    hits: int
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    document: Document
+    pages: tuple[PageText, ...]
+    query: str
+    more: tuple[Document, ...]
+    topic_labels: dict[str, str]
+
+    @property
+    def pages_with_hits(self) -> tuple[int, ...]:
+        return tuple(page.number for page in self.pages if page.hits)
+
+
+def document_page(collection: Collection, document: Document, query: str) -> DocumentPage:
+    pages = collection.extraction(document).pages
+    matches: tuple[tuple[tuple[int, int], ...], ...] = tuple(() for _ in pages)
+    if query.strip():
+        try:
+            matches = collection.page_matches(query, pages)
+        except ArchiveError:
+            pass  # a query that cannot be read highlights nothing; the page still shows
+    return DocumentPage(
+        document=document,
+        pages=tuple(
+            PageText(number, highlight(text, found), len(found))
+            for number, (text, found) in enumerate(zip(pages, matches, strict=True), start=1)
+        ),
+        query=query,
+        more=collection.more_like_this(document),
+        topic_labels={t.key: t.label for t in collection.vocabulary.topics},
+    )

@@ -1,0 +1,151 @@
+"""Routes: the search page, document pages, originals by id, the JSON API, and error pages."""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+)
+from werkzeug.exceptions import HTTPException
+
+from isecg_archive.collection import Collection
+from isecg_archive.errors import ArchiveError, DocumentNotFound
+from isecg_archive.records import Document, document_json
+from isecg_archive.web.pages import document_page, highlight, request_from, search_page
+
+blueprint = Blueprint("viewer", __name__)
+_ID = re.compile(r"[0-9a-f]{6,64}")
+# Document text is only ever shown escaped; the policy is a second line of defence.
+_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self';"
+    " frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def _collection() -> Collection:
+    collection: Collection = current_app.extensions["isecg_collection"]
+    return collection
+
+
+def _document(doc_id: str) -> Document:
+    if not _ID.fullmatch(doc_id):
+        abort(404)
+    try:
+        return _collection().find(doc_id)
+    except DocumentNotFound:
+        abort(404)
+
+
+@blueprint.app_template_filter("highlight")
+def _highlight(text: str, matches: Any) -> Any:
+    return highlight(text, matches)
+
+
+@blueprint.after_app_request
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", _POLICY)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@blueprint.get("/")
+def search() -> Any:
+    page = search_page(_collection(), request.args)
+    return render_template("search.html", page=page), 400 if page.error else 200
+
+
+@blueprint.get("/syntax")
+def syntax() -> str:
+    return render_template("syntax.html")
+
+
+@blueprint.get("/documents/<doc_id>")
+def document(doc_id: str) -> str:
+    found = _document(doc_id)
+    return render_template(
+        "document.html", page=document_page(_collection(), found, request.args.get("q", ""))
+    )
+
+
+@blueprint.get("/documents/<doc_id>/file")
+def original(doc_id: str) -> Response:
+    """The original file, by id only: no path from the URL ever reaches the file system."""
+    found = _document(doc_id)
+    root = _collection().archive.root.resolve()
+    path = (root / found.file).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        abort(404)
+    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    response = send_file(
+        path,
+        mimetype=mimetype,
+        as_attachment=bool(request.args.get("download")),
+        download_name=found.original_name,
+        conditional=True,
+    )
+    if mimetype != "application/pdf":
+        # An archived web page must not run its scripts on the viewer's origin.
+        response.headers["Content-Security-Policy"] = (
+            "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+        )
+    return response
+
+
+@blueprint.get("/api/search")
+def api_search() -> Any:
+    collection = _collection()
+    try:
+        result = collection.search(request_from(request.args, collection))
+    except ArchiveError as exc:
+        return jsonify({"error": str(exc)}), 400
+    return jsonify(result.to_dict())
+
+
+@blueprint.get("/api/documents/<doc_id>")
+def api_document(doc_id: str) -> Any:
+    found = _document(doc_id)
+    return jsonify(document_json(found, _collection().extraction(found).pages))
+
+
+def register_errors(app: Flask) -> None:
+    """Errors get their own page (or JSON under /api/); never a traceback."""
+
+    def render(code: int, title: str, message: str) -> Any:
+        if request.path.startswith("/api/"):
+            return jsonify({"error": message}), code
+        return render_template("error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        messages = {
+            404: "There is no such page or document here. Search the archive to find it.",
+            405: "That request method is not supported here.",
+        }
+        message = messages.get(error.code or 500, error.description or "")
+        return render(error.code or 500, error.name, message)
+
+    @app.errorhandler(ArchiveError)
+    def archive_error(error: ArchiveError) -> Any:
+        return render(500, "The archive could not be read", str(error))
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> Any:
+        app.logger.exception("unexpected error on %s", request.path)
+        return render(
+            500,
+            "Something went wrong",
+            "The viewer could not show this page. The error was logged; try again, or start"
+            " a new search.",
+        )

@@ -1,0 +1,228 @@
+"""The viewer through Flask's test client, with every page parsed and checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from isecg_archive.collection import Collection
+from isecg_archive.ingest import ingest
+from isecg_archive.search import SearchRequest
+from isecg_archive.web import create_app
+
+from conftest import FILES
+
+REPORT = "506b5215c6d3"  # regolith-report.pdf, 4 pages; "conveyor" is on page 3
+HOSTILE = '<script>alert("t")</script> Dust "><img src=x onerror=alert(1)>'
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def test_browse_lists_everything_newest_first_with_facets(client):
+    page = soup(client.get("/"))
+    assert page.select_one("p.count").get_text(" ", strip=True) == "5 documents in the archive"
+    dates = [hit.select_one(".date").get_text() for hit in page.select("li.hit")]
+    assert dates == ["2022-11-03", "2021-03-03", "2019-10", "2018-09", "2015-05-12"]
+    agency = {
+        a.select_one(".label").get_text(strip=True): int(a.select_one(".count").get_text())
+        for a in page.select("#facet-agency li a")
+    }
+    assert agency == {"NASA": 2, "CSA": 1, "DLR": 2, "ESA": 2, "JAXA": 1}
+    years = [li.get_text(" ", strip=True) for li in page.select(".histogram li")]
+    assert years == ["2015 1", "2018 1", "2019 1", "2021 1", "2022 1"]
+
+
+def test_search_shows_highlighted_snippets_with_page_links(client):
+    page = soup(client.get("/?q=conveyor"))
+    (hit,) = page.select("li.hit")
+    assert hit.select_one("h3 a")["href"] == f"/documents/{REPORT}?q=conveyor"
+    snippet = hit.select_one("p.snippet")
+    assert snippet.select_one("a.page")["href"] == f"/documents/{REPORT}/file#page=3"
+    assert [m.get_text() for m in snippet.select("mark")] == ["Conveyor", "conveyor"]
+    assert hit.select_one(".agencies").get_text() == "DLR, ESA"
+
+
+def test_a_facet_link_filters_and_a_chip_removes_the_filter(client):
+    page = soup(client.get("/?q=lunar"))
+    assert page.select_one("p.count").get_text(" ", strip=True) == "2 documents match lunar"
+    nasa = next(a for a in page.select("#facet-agency a") if "NASA" in a.get_text())
+    assert nasa["href"] == "/?q=lunar&agency=NASA"
+    filtered = soup(client.get(nasa["href"]))
+    assert filtered.select_one("p.count").get_text(" ", strip=True) == "1 document matches lunar"
+    selected = filtered.select_one("#facet-agency li.selected a")
+    assert selected["href"] == "/?q=lunar" and selected["aria-current"] == "true"
+    (chip, clear) = filtered.select(".chips a")
+    assert chip.get_text(" ", strip=True).startswith("Agency: NASA")
+    assert chip["href"] == "/?q=lunar"
+
+
+def test_year_range_type_and_sort(client):
+    page = soup(client.get("/?since=2019&until=2021&sort=oldest"))
+    assert [h.select_one(".date").get_text() for h in page.select("li.hit")] == [
+        "2019-10",
+        "2021-03-03",
+    ]
+    assert [c.get_text(" ", strip=True) for c in page.select(".chips a")][:2] == [
+        "From 2019 × (remove)", "To 2021 × (remove)",
+    ]  # fmt: skip
+    assert page.select_one(".sort strong").get_text() == "oldest"
+    typed = soup(client.get("/?type=news&type=presentation"))
+    assert len(typed.select("li.hit")) == 2
+
+
+def test_pagination_and_a_page_past_the_end(client, filled: Collection, tmp_path: Path):
+    for n in range(12):
+        note = tmp_path / f"note-{n}.txt"
+        note.write_text(f"Lunar field note number {n} about regolith.", encoding="utf-8")
+    ingest(filled, [tmp_path / f"note-{n}.txt" for n in range(12)])
+    first = soup(client.get("/?q=regolith"))
+    assert first.select_one("p.count").get_text(" ", strip=True).endswith("page 1 of 2")
+    nav = first.select_one("nav.pagination")
+    assert nav.select_one("a[rel=next]")["href"] == "/?q=regolith&page=2"
+    second = soup(client.get("/?q=regolith&page=2"))
+    assert second.select_one("ol.results")["start"] == "11"
+    assert second.select_one("a[rel=prev]")["href"] == "/?q=regolith&page=1"
+    past = soup(client.get("/?q=regolith&page=9"))
+    assert past.select_one("p.empty a")["href"] == "/?q=regolith&page=2"
+
+
+def test_empty_state_and_did_you_mean(client):
+    page = soup(client.get("/?q=conveyr"))
+    assert page.select_one(".suggestion a").get_text() == "conveyor"
+    assert page.select_one(".suggestion a")["href"] == "/?q=conveyor"
+    assert "No documents match" in page.select_one(".empty h2").get_text()
+    filtered = soup(client.get("/?q=conveyor&agency=CSA"))
+    assert filtered.select_one(".empty a")["href"] == "/?q=conveyor"
+
+
+def test_document_page_shows_metadata_text_and_hits(client):
+    page = soup(client.get(f"/documents/{REPORT}?q=conveyor"))
+    assert page.select_one("h1").get_text() == "Regolith Handling Report"
+    terms = dict(zip(
+        [dt.get_text() for dt in page.select("dl.metadata dt")],
+        [dd.get_text(" ", strip=True) for dd in page.select("dl.metadata dd")],
+        strict=True,
+    ))  # fmt: skip
+    assert terms["Date"] == "2015-05-12" and terms["Agencies"] == "DLR , ESA"
+    assert terms["Id"] == REPORT
+    assert [s["id"] for s in page.select("section.page")] == [
+        "page-1",
+        "page-2",
+        "page-3",
+        "page-4",
+    ]
+    assert [m.get_text() for m in page.select("#page-3 mark")] == ["Conveyor", "conveyor"]
+    assert [a["href"] for a in page.select(".hits-summary a")] == ["#page-1", "#page-3"]
+    assert page.select_one(".actions a")["href"] == f"/documents/{REPORT}/file"
+
+
+def test_originals_are_served_by_id_unchanged(client):
+    with client.get(f"/documents/{REPORT}/file") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "application/pdf"
+        assert response.data == (FILES / "regolith-report.pdf").read_bytes()
+    html = client.get("/api/search?q=rover").get_json()["hits"][0]["id"]
+    with client.get(f"/documents/{html}/file") as page:
+        assert page.headers["Content-Security-Policy"].startswith("sandbox")
+    with client.get(f"/documents/{REPORT}/file?download=1") as download:
+        assert download.headers["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/documents/../../etc/passwd/file",
+        "/documents/%2e%2e%2f%2e%2e%2fetc%2fpasswd/file",
+        "/documents/..%2F..%2Fpyproject.toml/file",
+        "/documents/%252e%252e/file",
+        "/documents/inbox%2Fregolith-report.pdf/file",
+        "/static/..%2f..%2fcollection.py",
+        "/documents/zzzzzz/file",
+        "/documents/506b52/../file",
+    ],
+)
+def test_no_path_reaches_the_file_system(client, path: str):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert b"Traceback" not in response.data
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ('"unbalanced', 200, None),
+        ("agency:", 200, None),
+        ("title:(", 200, None),
+        ("\x00\x07\x1b[31m", 200, None),
+        ("x" * 10_000, 400, "the query is 10000 characters long; shorten it to at most 1000"),
+    ],
+)
+def test_malformed_queries_get_a_message_never_a_500(client, query, status, message):
+    response = client.get("/", query_string={"q": query})
+    assert response.status_code == status
+    if message:
+        assert message in soup(response).select_one(".error").get_text()
+
+
+def test_bad_filter_values_explain_themselves(client):
+    response = client.get("/?agency=ACME&page=x")
+    assert response.status_code == 400
+    assert "the page must be a number" in soup(response).select_one(".error").get_text()
+    response = client.get("/?since=last+year")
+    assert (
+        "write it as YYYY, YYYY-MM or YYYY-MM-DD" in soup(response).select_one(".error").get_text()
+    )
+    assert client.get("/api/search?agency=ACME").get_json()["error"].startswith("unknown agency")
+
+
+def test_document_text_is_escaped_everywhere(filled: Collection, tmp_path: Path):
+    hostile = tmp_path / "hostile.md"
+    hostile.write_text(f"# {HOSTILE}\n\nRegolith notes. {HOSTILE} regolith again.\n", "utf-8")
+    ingest(filled, [hostile])
+    client = create_app({"ARCHIVE_DIR": filled.archive.root}).test_client()
+    doc_id = client.get("/api/search?q=regolith+notes").get_json()["hits"][0]["id"]
+    for url in ("/?q=regolith+notes", f"/documents/{doc_id}?q=dust", "/?q=dust"):
+        page = soup(client.get(url))
+        assert page.find("script") is None and page.find("img") is None, url
+        assert HOSTILE in page.get_text(), url
+
+
+def test_api_returns_the_same_objects_as_the_cli(client, filled: Collection):
+    data = client.get("/api/search?q=conveyor&agency=ESA").get_json()
+    assert data == filled.search(SearchRequest("conveyor", agencies=("ESA",))).to_dict()
+    document = client.get(f"/api/documents/{REPORT}").get_json()
+    assert document["document"]["title"] == "Regolith Handling Report"
+    assert [p["page"] for p in document["pages"]] == [1, 2, 3, 4]
+    assert client.get("/api/documents/ffffffffffff").get_json() == {
+        "error": "There is no such page or document here. Search the archive to find it."
+    }
+
+
+def test_errors_have_their_own_page_and_no_traceback(filled: Collection, monkeypatch):
+    app = create_app({"ARCHIVE_DIR": filled.archive.root})
+    monkeypatch.setattr(Collection, "search", lambda *a: 1 / 0)
+    response = app.test_client().get("/?q=moon")
+    assert response.status_code == 500
+    page = soup(response)
+    assert page.select_one("h1").get_text() == "Something went wrong"
+    assert "ZeroDivisionError" not in response.get_data(as_text=True)
+    missing = app.test_client().get("/nowhere")
+    assert missing.status_code == 404 and soup(missing).select_one("h1").get_text() == "Not Found"
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_syntax_page_is_linked_from_the_search_form(client):
+    page = soup(client.get("/"))
+    assert page.select_one("form.search a.help")["href"] == "/syntax"
+    syntax = soup(client.get("/syntax"))
+    assert syntax.select_one("h1").get_text() == "How to search"
+    assert len(syntax.select("tbody tr")) == 8
