@@ -36,6 +36,7 @@ samples: install
 
 bench: install
 	$(BIN)/python bench/ingest_search.py
+	$(BIN)/python bench/viewer.py
 
 clean:
 	rm -rf $(VENV) index .pytest_cache .mypy_cache .ruff_cache
