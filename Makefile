@@ -33,6 +33,7 @@ demo: install
 
 samples: install
 	$(BIN)/python tests/make_samples.py
+	$(BIN)/python tests/make_samples.py --office
 
 bench: install
 	$(BIN)/python bench/ingest_search.py

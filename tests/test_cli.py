@@ -14,13 +14,16 @@ from conftest import FILES, GOOD_FILES, ROOT
 
 def test_ingest_prints_a_summary_and_one_line_per_failure(run, inbox: Path):
     shutil.copy(FILES / "encrypted.pdf", inbox / "encrypted.pdf")
+    shutil.copy(FILES / "random-bytes.pdf", inbox / "random-bytes.pdf")
     result = run("ingest", str(inbox), "--agency", "esa", "--topic", "Mars")
     assert result.exit_code == 1
     assert result.stderr == (
-        f"FAILED {inbox / 'encrypted.pdf'}: the PDF is protected by a password; remove the"
-        " password (for example with `qpdf --decrypt`) and ingest it again\n"
+        f"note: {inbox / 'encrypted.pdf'}: not searchable: it has a password; ingest it again"
+        " with --password\n"
+        f"FAILED {inbox / 'random-bytes.pdf'}: not a PDF: the file has no PDF header; check what"
+        " the file really is\n"
     )
-    assert result.stdout.startswith("5 added, 0 updated, 0 unchanged, 1 failed (10 pages in ")
+    assert result.stdout.startswith("6 added, 0 updated, 0 unchanged, 1 failed (10 pages in ")
     again = run("ingest", str(inbox / "notes.txt"))
     assert again.stdout.startswith("0 added, 0 updated, 1 unchanged, 0 failed")
     assert (
@@ -163,6 +166,7 @@ def test_show_remove_reindex_check(run, inbox: Path, archive_dir: Path):
                 "message": "the original is missing; restore it or `isecg-archive remove` it",
             }
         ],
+        "attention": [],
     }
 
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from isecg_archive.errors import EncryptedDocument, ExtractionError, UnsupportedFormat
-from isecg_archive.extract import extract, registry
+from isecg_archive.errors import ExtractionError, UnsupportedFormat
+from isecg_archive.extract import ExtractOptions, extract, registry
 from isecg_archive.records import PartialDate
 
 from conftest import FILES
@@ -31,6 +31,20 @@ def test_slide_deck_pdf_is_landscape():
     assert result.pages[0] == "Gateway Logistics\nJAXA · 3 March 2021"
 
 
+def test_encrypted_pdf_is_kept_as_needing_a_password_and_read_with_it():
+    locked = extract(FILES / "encrypted.pdf")
+    assert (locked.pages, locked.needs) == ((), ("password",))
+    assert locked.warnings == (
+        "not searchable: it has a password; ingest it again with --password",
+    )
+    wrong = extract(FILES / "encrypted.pdf", options=ExtractOptions(password="guess"))
+    assert wrong.warnings == (
+        "not searchable: the password given does not open it; ingest it again with --password",
+    )
+    opened = extract(FILES / "encrypted.pdf", options=ExtractOptions(password="secret"))
+    assert len(opened.pages) == 4 and opened.needs == ()
+
+
 def test_pdf_with_empty_user_password_is_read_silently():
     assert len(extract(FILES / "owner-only.pdf").pages) == 4
 
@@ -38,12 +52,6 @@ def test_pdf_with_empty_user_password_is_read_silently():
 @pytest.mark.parametrize(
     ("name", "error", "message"),
     [
-        (
-            "encrypted.pdf",
-            EncryptedDocument,
-            "the PDF is protected by a password; remove the password (for example with"
-            " `qpdf --decrypt`) and ingest it again",
-        ),
         (
             "random-bytes.pdf",
             ExtractionError,
@@ -57,8 +65,8 @@ def test_pdf_with_empty_user_password_is_read_silently():
         (
             "table.xyz",
             UnsupportedFormat,
-            "unsupported format .xyz; supported: .htm, .html, .markdown, .md, .pdf, .text, .txt."
-            " Convert it to PDF and ingest it again",
+            "unsupported format .xyz; supported: .doc, .docx, .htm, .html, .markdown, .md, .odp,"
+            " .odt, .pdf, .ppt, .pptx, .text, .txt. Convert it to PDF and ingest it again",
         ),
     ],
 )
@@ -118,11 +126,17 @@ def test_file_over_the_size_budget(tmp_path: Path):
 def test_registry_finds_every_format_module():
     formats = {extension: module.FORMAT for extension, module in registry().items()}
     assert formats == {
+        ".doc": "legacy-office",
+        ".docx": "docx",
         ".htm": "html",
         ".html": "html",
         ".markdown": "text",
         ".md": "text",
+        ".odp": "odf",
+        ".odt": "odf",
         ".pdf": "pdf",
+        ".ppt": "legacy-office",
+        ".pptx": "pptx",
         ".text": "text",
         ".txt": "text",
     }

@@ -45,6 +45,9 @@ def test_originals_are_copied_unchanged_beside_a_readable_record(filled: Collect
         "ingested": record["ingested"],
         "manual": [],
         "warnings": [],
+        "needs": [],
+        "ocr_pages": [],
+        "versions": [],
     }
 
 
@@ -114,7 +117,6 @@ def test_a_bad_batch_reports_each_failure_in_one_line_and_the_rest_lands(
     failed = {Path(o.path).name: o.message for o in report.outcomes if o.status == "failed"}
     assert set(failed) == {
         "broken.pdf",
-        "encrypted.pdf",
         "empty.txt",
         "random-bytes.pdf",
         "table.xyz",
@@ -122,10 +124,11 @@ def test_a_bad_batch_reports_each_failure_in_one_line_and_the_rest_lands(
     }
     assert all(message and "\n" not in message for message in failed.values())
     assert failed["missing-folder"] == "no such file or folder; check the path"
-    assert report.count("added") == len(GOOD_FILES)
+    assert report.count("added") == len(GOOD_FILES) + 1, "the encrypted PDF is kept"
+    assert collection.archive.read("batch/encrypted.pdf").needs == ("password",)
     assert collection.search(SearchRequest("Mondmission")).total == 1
     assert sorted(collection.archive.original_files()) == sorted(
-        f"batch/{name.replace(' ', '-')}" for name in GOOD_FILES
+        f"batch/{name.replace(' ', '-')}" for name in (*GOOD_FILES, "encrypted.pdf")
     )
     assert list(check(collection)) == []
 

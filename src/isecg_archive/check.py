@@ -19,6 +19,17 @@ class Problem:
         return {"subject": self.subject, "message": self.message}
 
 
+def needing_attention(collection: Collection) -> Iterator[Problem]:
+    """Documents archived whole whose text could not be read yet: not a fault, a to-do."""
+    advice = {
+        "password": "needs a password to be searchable: ingest it again with --password",
+        "ocr": "scanned, with no text: install tesseract-ocr and ingest it again to OCR it",
+    }
+    for document in collection.archive.records():
+        for need in document.needs:
+            yield Problem(document.file, advice.get(need, f"needs {need}"))
+
+
 def check(collection: Collection, verify_hashes: bool = True) -> Iterator[Problem]:
     archive = collection.archive
     records = {}

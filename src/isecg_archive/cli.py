@@ -129,6 +129,10 @@ def _styled(snippet: Snippet) -> str:
 @click.option("--event-date", callback=_date, help="The event's date: YYYY[-MM[-DD]].")
 @click.option("--title", help="Title (for a single file).")
 @click.option("--max-size", default=200, show_default=True, help="Largest file to read, in MB.")
+@click.option("--timeout", default=120, show_default=True, help="Seconds allowed to read one file.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes [default: all cores].")
+@click.option("--password", help="Password of encrypted PDFs in this batch.")
+@click.option("--no-ocr", is_flag=True, help="Do not OCR scanned pages, even with Tesseract.")
 @output_options
 @click.pass_context
 def ingest(
@@ -142,19 +146,27 @@ def ingest(
     event_date: PartialDate | None,
     title: str | None,
     max_size: int,
+    timeout: int,
+    jobs: int | None,
+    password: str | None,
+    no_ocr: bool,
     output: str,
 ) -> None:
     """Add files and folders (recursively) to the archive and the index.
 
-    The same bytes ingested again are skipped; a changed file at the same archive path replaces
-    its old version (kept in the archive's .trash folder). Exit status 1 when a file failed.
+    Files are read in parallel worker processes, each within --timeout seconds. The same bytes
+    ingested again are skipped; a changed file at the same archive path replaces its old version
+    (kept in the archive's .trash folder). An encrypted PDF without its --password, or a scan
+    without Tesseract, is archived with its metadata and reported. Exit status 1 when a file
+    failed.
 
     \b
     Example:
         isecg-archive ingest reports/ slides/deck.pdf --agency ESA --topic mars --date 2019-06
     """
     from isecg_archive.enrich import Overrides
-    from isecg_archive.ingest import find_files
+    from isecg_archive.extract import ExtractOptions
+    from isecg_archive.ingest import IngestOptions, find_files
     from isecg_archive.ingest import ingest as run_ingest
 
     collection = _collection(ctx)
@@ -181,13 +193,13 @@ def ingest(
         def advance(outcome: Any) -> None:
             bar.update(1, Path(outcome.path).name[:40])
 
-        report = run_ingest(
-            collection,
-            paths,
-            overrides,
+        options = IngestOptions(
             max_bytes=max_size * 1024 * 1024,
-            on_outcome=advance,
+            timeout=timeout,
+            jobs=jobs,
+            extract=ExtractOptions(password=password, ocr=not no_ocr),
         )
+        report = run_ingest(collection, paths, overrides, options, on_outcome=advance)
     failures = [o for o in report.outcomes if o.status == "failed"]
     if output == "json":
         _echo_json(report.to_dict())
@@ -427,15 +439,27 @@ def check(ctx: click.Context, quick: bool, output: str) -> None:
         isecg-archive check
     """
     from isecg_archive.check import check as run_check
+    from isecg_archive.check import needing_attention
 
     collection = _collection(ctx)
     _require_archive(collection)
     problems = list(run_check(collection, verify_hashes=not quick))
+    attention = list(needing_attention(collection))
     documents = sum(1 for _ in collection.archive.record_files())
     if output == "json":
-        _echo_json({"documents": documents, "problems": [p.to_dict() for p in problems]})
+        _echo_json(
+            {
+                "documents": documents,
+                "problems": [p.to_dict() for p in problems],
+                "attention": [p.to_dict() for p in attention],
+            }
+        )
     elif output == "csv":
-        _echo_csv(["subject", "message"], [[p.subject, p.message] for p in problems])
+        _echo_csv(
+            ["kind", "subject", "message"],
+            [["problem", p.subject, p.message] for p in problems]
+            + [["attention", p.subject, p.message] for p in attention],
+        )
     else:
         for problem in problems:
             click.echo(f"{problem.subject}: {problem.message}")
@@ -443,6 +467,8 @@ def check(ctx: click.Context, quick: bool, output: str) -> None:
             click.echo(f"{len(problems)} problems in {documents} documents")
         else:
             click.echo(f"OK: {documents} documents, every original present and indexed")
+        for note in attention:
+            click.echo(f"to do: {note.subject}: {note.message}")
     if problems:
         ctx.exit(1)
 

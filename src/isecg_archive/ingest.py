@@ -1,9 +1,12 @@
-"""Ingest: files in; originals, records and index entries out, a batch at a time.
+"""Ingest: files in; originals, records and index entries out.
 
-Every few seconds the batch so far is committed: the index writer commits and the archive keeps
-its files. If anything unexpected interrupts a batch, the index write is cancelled and the
-archive transaction undone, so archive and index always agree and running the same ingest
-again finishes the job.
+A run goes in three steps. Planning hashes every file and decides what it is: new, a new
+version of an archived file, or bytes the archive already holds. Extraction reads the files
+that need reading in parallel worker processes, each within a time and memory budget.
+Committing then takes the files in their original order: every few seconds the index writer
+commits and the archive keeps its files; if anything unexpected interrupts, the index write is
+cancelled and the archive transaction undone, so archive and index always agree and running
+the same ingest again finishes the job.
 """
 
 from __future__ import annotations
@@ -11,20 +14,27 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh.searching import Searcher
-from whoosh.writing import IndexWriter
 
-from isecg_archive.archive import RECORD_SUFFIX, Transaction, archive_path, file_hash
+from isecg_archive.archive import RECORD_SUFFIX, archive_path, file_hash
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides, describe
-from isecg_archive.errors import ArchiveError
-from isecg_archive.extract import DEFAULT_MAX_BYTES, extract, extractor_id
+from isecg_archive.errors import ArchiveError, ExtractionError
+from isecg_archive.extract import (
+    DEFAULT_MAX_BYTES,
+    Extraction,
+    ExtractOptions,
+    extractor_for,
+    extractor_id,
+)
+from isecg_archive.extract.pdf import ocr_available
 from isecg_archive.index import add_document, remove_document
 from isecg_archive.records import Document
+from isecg_archive.workers import DEFAULT_TIMEOUT, Task, extract_in_workers
 
 COMMIT_EVERY_SECONDS = 2.0
 COMMIT_EVERY_DOCUMENTS = 200
@@ -74,6 +84,14 @@ class IngestReport:
         }
 
 
+@dataclass(frozen=True)
+class IngestOptions:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float = DEFAULT_TIMEOUT
+    jobs: int | None = None  # worker processes; all cores by default
+    extract: ExtractOptions = ExtractOptions()
+
+
 def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | Outcome]:
     """Each file under the given paths, with the path it was found under; hidden files skipped."""
     for given in paths:
@@ -90,134 +108,215 @@ def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | Outcome]:
             yield Outcome(str(given), "failed", message="no such file or folder; check the path")
 
 
-class _Batch:
-    """The state of one ingest run: what it has seen, so that nothing is added twice."""
+@dataclass(frozen=True)
+class _Plan:
+    """A file to add: where it goes, what it replaces, and its text if already cached."""
 
-    def __init__(
-        self, collection: Collection, searcher: Searcher, overrides: Overrides, max_bytes: int
-    ) -> None:
+    source: Path
+    sha256: str
+    target: str
+    previous: Document | None
+    cached: Extraction | None
+
+
+@dataclass(frozen=True)
+class _Repeat:
+    """A file with the same bytes as one met earlier in this run: it shares that file's fate."""
+
+    source: Path
+    first: _Plan
+
+
+class _Planner:
+    """Decides what each file is, so that nothing is added twice in one run."""
+
+    def __init__(self, collection: Collection, searcher: Searcher, options: IngestOptions):
         self.collection = collection
         self.searcher = searcher  # the index as it was before this run
-        self.overrides = overrides
-        self.max_bytes = max_bytes
-        self.by_hash: dict[str, str] = {}  # sha256 -> archive path, for this run's documents
-        self.targets: dict[str, Path] = {}  # archive path -> source, for this run's documents
+        self.options = options
+        self.by_hash: dict[str, _Plan] = {}  # sha256 -> the first file of this run with it
+        self.targets: dict[str, Path] = {}  # archive path -> source, for this run's files
 
-    def known_file(self, sha256: str) -> str | None:
-        if sha256 in self.by_hash:
-            return self.by_hash[sha256]
+    def _known(self, sha256: str) -> Document | None:
         fields = self.searcher.document(sha256=sha256)
-        return fields["file"] if fields else None
+        return Document.from_dict(fields["record"]) if fields else None
 
-    def commit_some(
-        self,
-        pending: Iterator[tuple[Path, Path] | Outcome],
-        outcomes: list[Outcome],
-        on_outcome: Callable[[Outcome], None] | None,
-    ) -> bool:
-        """Ingest files until a commit is due, then commit. True if files may remain."""
-        started, written = time.monotonic(), 0
-        with (
-            self.collection.archive.transaction() as transaction,
-            self.collection.index.writer() as writer,
-        ):
-            for item in pending:
-                outcome = (
-                    item
-                    if isinstance(item, Outcome)
-                    else self.ingest_one(*item, transaction, writer)
-                )
-                outcomes.append(outcome)
-                if on_outcome:
-                    on_outcome(outcome)
-                written += outcome.status in ("added", "updated")
-                due = time.monotonic() - started >= COMMIT_EVERY_SECONDS
-                if written >= COMMIT_EVERY_DOCUMENTS or due:
-                    return True
-        return False
+    def _can_do_better(self, document: Document) -> bool:
+        """Whether a document kept without text can be read now (a password, Tesseract)."""
+        return ("password" in document.needs and bool(self.options.extract.password)) or (
+            "ocr" in document.needs and self.options.extract.ocr and ocr_available()
+        )
 
-    def ingest_one(
-        self, source: Path, given: Path, transaction: Transaction, writer: IndexWriter
-    ) -> Outcome:
-        archive = self.collection.archive
+    def plan(self, item: tuple[Path, Path] | Outcome) -> _Plan | _Repeat | Outcome:
+        if isinstance(item, Outcome):
+            return item
+        source, given = item
         try:
+            extractor_for(source)
             sha256 = file_hash(source)
             target = archive_path(source, given)
-            known = self.known_file(sha256)
-            if known is not None:
-                note = None if known == target else f"same content as {known}"
-                return Outcome(str(source), "unchanged", sha256[:12], known, message=note)
-            if target in self.targets:
+            if sha256 in self.by_hash:
+                return _Repeat(source, self.by_hash[sha256])
+            known = self._known(sha256)
+            previous = None
+            if known is not None and self._can_do_better(known):
+                previous, target = known, known.file
+            elif known is not None:
+                note = None if known.file == target else f"same content as {known.file}"
+                return Outcome(str(source), "unchanged", sha256[:12], known.file, message=note)
+            elif target in self.targets:
                 raise ArchiveError(
                     f"{self.targets[target]} in this batch also goes to {target}; rename one"
                     " of the two and ingest it again"
                 )
-            previous = archive.read(target) if archive.record_path(target).exists() else None
-            extractor = extractor_id(source)
-            extraction = self.collection.cache.get(sha256, extractor)
-            if extraction is None:
-                extraction = extract(source, self.max_bytes)
-                self.collection.cache.put(sha256, extractor, extraction)
-            person = self.overrides.as_mapping()
-            if previous:  # a person's values outlive a new version of the file
-                person = {**previous.person_values(), **person}
-            metadata = describe(extraction, source.name, person, self.collection.vocabulary)
-            document = Document(
-                id=sha256[:12],
-                title=metadata.title,
-                file=target,
-                original_name=source.name,
-                format=extraction.format,
-                sha256=sha256,
-                size=source.stat().st_size,
-                pages=len(extraction.pages),
-                type=metadata.type,
-                date=metadata.date,
-                agencies=metadata.agencies,
-                organisations=metadata.organisations,
-                topics=metadata.topics,
-                authors=metadata.authors,
-                event=metadata.event,
-                event_date=metadata.event_date,
-                ingested=datetime.now(UTC).isoformat(timespec="seconds"),
-                manual=metadata.manual,
-                warnings=extraction.warnings,
-            )
-            transaction.add(source, document)
-            if previous:
-                remove_document(writer, previous.id)
-            add_document(writer, document, extraction.pages)
+            archive = self.collection.archive
+            if previous is None and archive.record_path(target).exists():
+                previous = archive.read(target)
+            cached = None
+            if previous is None or previous.sha256 != sha256:
+                cached = self.collection.cache.get(sha256, extractor_id(source))
         except ArchiveError as exc:
             return Outcome(str(source), "failed", message=str(exc))
         except OSError as exc:
             return Outcome(
                 str(source),
                 "failed",
-                message=f"cannot read the file ({exc.strerror});"
-                " check that it exists and that you may read it",
+                message=f"cannot read the file ({exc.strerror}); check that it exists and that"
+                " you may read it",
             )
-        self.by_hash[sha256] = target
+        plan = _Plan(source, sha256, target, previous, cached)
+        self.by_hash[sha256] = plan
         self.targets[target] = source
-        status = "updated" if previous else "added"
-        warning = "; ".join(document.warnings) or None
-        return Outcome(str(source), status, document.id, target, document.pages, warning)
+        return plan
+
+
+def _document(
+    collection: Collection, plan: _Plan, extraction: Extraction, person: dict
+) -> Document:
+    metadata = describe(extraction, plan.source.name, person, collection.vocabulary)
+    return Document(
+        id=plan.sha256[:12],
+        title=metadata.title,
+        file=plan.target,
+        original_name=plan.source.name,
+        format=extraction.format,
+        sha256=plan.sha256,
+        size=plan.source.stat().st_size,
+        pages=len(extraction.pages),
+        type=metadata.type,
+        date=metadata.date,
+        agencies=metadata.agencies,
+        organisations=metadata.organisations,
+        topics=metadata.topics,
+        authors=metadata.authors,
+        event=metadata.event,
+        event_date=metadata.event_date,
+        ingested=datetime.now(UTC).isoformat(timespec="seconds"),
+        manual=metadata.manual,
+        warnings=extraction.warnings,
+        needs=extraction.needs,
+        ocr_pages=extraction.ocr_pages,
+    )
 
 
 def ingest(
     collection: Collection,
     paths: Iterable[Path],
     overrides: Overrides | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    options: IngestOptions | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> IngestReport:
     """Ingest files and folders (recursively) into the collection."""
     started = time.monotonic()
+    options = options or IngestOptions()
+    given = (overrides or Overrides()).as_mapping()
     collection.archive.root.mkdir(parents=True, exist_ok=True)
     collection.ensure_index()
     outcomes: list[Outcome] = []
-    pending = find_files(paths)
     with collection.index.searcher() as searcher:
-        batch = _Batch(collection, searcher, overrides or Overrides(), max_bytes)
-        while batch.commit_some(pending, outcomes, on_outcome):
+        planner = _Planner(collection, searcher, options)
+        plans = [planner.plan(item) for item in find_files(paths)]
+        tasks = [
+            Task(plan.source, options.max_bytes, options.extract)
+            for plan in plans
+            if isinstance(plan, _Plan) and plan.cached is None
+        ]
+        extracted = extract_in_workers(tasks, options.jobs, options.timeout)
+        ready = _with_text(collection, plans, extracted)
+        while _commit_some(collection, ready, given, outcomes, on_outcome):
             pass
     return IngestReport(tuple(outcomes), time.monotonic() - started)
+
+
+def _with_text(
+    collection: Collection,
+    plans: list[_Plan | _Repeat | Outcome],
+    extracted: Iterator[Extraction | ExtractionError],
+) -> Iterator[Outcome | tuple[_Plan, Extraction]]:
+    """The plans in order, each with its text (cached, or just read and now cached)."""
+    failed: dict[Path, str] = {}
+    for plan in plans:
+        if isinstance(plan, Outcome):
+            yield plan
+            continue
+        if isinstance(plan, _Repeat):
+            first = plan.first
+            if first.source in failed:
+                why = f"same bytes as {first.source.name}, which failed: {failed[first.source]}"
+                yield Outcome(str(plan.source), "failed", message=why)
+            else:
+                note = f"same content as {first.target}"
+                yield Outcome(
+                    str(plan.source), "unchanged", first.sha256[:12], first.target, 0, note
+                )
+            continue
+        text = plan.cached or next(extracted)
+        if isinstance(text, ExtractionError):
+            failed[plan.source] = str(text)
+            yield Outcome(str(plan.source), "failed", message=str(text))
+            continue
+        if plan.cached is None:
+            collection.cache.put(plan.sha256, extractor_id(plan.source), text)
+        yield plan, text
+
+
+def _commit_some(
+    collection: Collection,
+    ready: Iterator[Outcome | tuple[_Plan, Extraction]],
+    given: dict,
+    outcomes: list[Outcome],
+    on_outcome: Callable[[Outcome], None] | None,
+) -> bool:
+    """Add files until a commit is due, then commit. True if files may remain."""
+    started, written = time.monotonic(), 0
+    with collection.archive.transaction() as transaction, collection.index.writer() as writer:
+        for item in ready:
+            if isinstance(item, Outcome):
+                outcome = item
+            else:
+                plan, text = item
+                previous = plan.previous
+                # A person's values outlive a new version of the file.
+                person = {**previous.person_values(), **given} if previous else given
+                document = _document(collection, plan, text, person)
+                if previous and previous.sha256 == plan.sha256:
+                    document = replace(document, ingested=previous.ingested)
+                    transaction.rewrite(document)  # same bytes, now readable
+                else:
+                    transaction.add(plan.source, document)
+                if previous:
+                    remove_document(writer, previous.id)
+                add_document(writer, document, text.pages)
+                status = "updated" if previous else "added"
+                note = "; ".join(document.warnings) or None
+                outcome = Outcome(
+                    str(plan.source), status, document.id, plan.target, document.pages, note
+                )
+            outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome)
+            written += outcome.status in ("added", "updated")
+            due = time.monotonic() - started >= COMMIT_EVERY_SECONDS
+            if written >= COMMIT_EVERY_DOCUMENTS or due:
+                return True
+    return False

@@ -95,6 +95,9 @@ class Document:
     ingested: str = ""
     manual: tuple[str, ...] = ()  # fields a person set; detection leaves them alone
     warnings: tuple[str, ...] = field(default=())
+    needs: tuple[str, ...] = ()  # what would make its text readable: "password", "ocr"
+    ocr_pages: tuple[int, ...] = ()  # pages whose text was read by OCR from scans
+    versions: tuple[str, ...] = ()  # ids of the same text in other files (a deck and its PDF)
 
     def person_values(self) -> dict[str, Any]:
         """The values a person set (or cleared), by field name."""

@@ -1,8 +1,8 @@
 """Extractors: from one file to its text page by page and its embedded metadata.
 
 Each format is one module in this package that defines FORMAT, EXTENSIONS, VERSION and a pure
-function ``extract(path) -> Extraction``; the registry finds them by itself, so adding a format
-is adding one module.
+function ``extract(path, options) -> Extraction``; the registry finds them by itself, so adding
+a format is adding one module.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,16 @@ from isecg_archive.errors import ArchiveError, ExtractionError, FileTooLarge, Un
 from isecg_archive.records import PartialDate
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+# An Office or OpenDocument file is a zip: refuse one that would inflate past this, or by more
+# than this ratio (a zip bomb), before any parser opens it.
+MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    password: str | None = None  # for encrypted PDFs
+    ocr: bool = True  # read scanned pages with Tesseract when it is installed
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,8 @@ class Extraction:
     date: PartialDate | None = None  # from embedded metadata, not from the text
     landscape_pages: int = 0
     warnings: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()  # what would make it readable: "password", "ocr"
+    ocr_pages: tuple[int, ...] = ()  # 1-based pages whose text comes from OCR
 
 
 @cache
@@ -67,7 +80,9 @@ def extractor_id(path: Path) -> str:
     return f"{module.FORMAT}/{module.VERSION}"
 
 
-def extract(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
+def extract(
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, options: ExtractOptions | None = None
+) -> Extraction:
     """Extract one file, turning every failure into an ExtractionError with advice."""
     module = extractor_for(path)
     size = path.stat().st_size
@@ -79,7 +94,7 @@ def extract(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
             " raise it with --max-size if the file is genuine"
         )
     try:
-        result: Extraction = module.extract(path)
+        result: Extraction = module.extract(path, options or ExtractOptions())
     except ArchiveError:
         raise
     except RecursionError:
@@ -118,3 +133,23 @@ def date_from_iso_prefix(text: str | None) -> PartialDate | None:
         return PartialDate(year, month, day) if year else None
     except ArchiveError:
         return None
+
+
+def guard_zip(path: Path) -> zipfile.ZipFile:
+    """Open a zip-based document, refusing zip bombs before anything is inflated."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise ExtractionError(
+            "the file is not a valid Office or OpenDocument file (its zip structure is broken);"
+            " re-save it from the application that made it"
+        ) from None
+    inflated = sum(info.file_size for info in archive.infolist())
+    packed = sum(info.compress_size for info in archive.infolist()) or 1
+    if inflated > MAX_UNZIPPED_BYTES or inflated / packed > MAX_ZIP_RATIO:
+        archive.close()
+        raise ExtractionError(
+            f"the file would inflate to {inflated / 1e6:.0f} MB from {packed / 1e6:.1f} MB:"
+            " it looks like a zip bomb and was not opened"
+        )
+    return archive

@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from isecg_archive.extract import Extraction, clean_text, date_from_iso_prefix
+from isecg_archive.extract import Extraction, ExtractOptions, clean_text, date_from_iso_prefix
 from isecg_archive.extract.text import decode
 
 FORMAT = "html"
@@ -74,7 +74,7 @@ class _Visible(HTMLParser):
         self.parts.append(data)
 
 
-def extract(path: Path) -> Extraction:
+def extract(path: Path, options: ExtractOptions) -> Extraction:
     raw = path.read_bytes()
     declared = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", raw[:4096], re.IGNORECASE)
     text, warnings = decode(raw, declared.group(1).decode("ascii") if declared else None)

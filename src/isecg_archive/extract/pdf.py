@@ -1,25 +1,32 @@
-"""PDF: text per page through pypdf, with the embedded title, authors and creation date."""
+"""PDF: text per page through pypdf, with the embedded title, authors and creation date.
+
+Pages with no text layer (scans) are read with Tesseract when it is installed; otherwise the
+document is kept and marked as needing OCR. An encrypted PDF opens with an empty password or
+the one given; without it, the document is kept and marked as needing a password.
+"""
 
 from __future__ import annotations
 
+import io
 import logging
+import shutil
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader
+from pypdf import DocumentInformation, PageObject, PdfReader
 
-from isecg_archive.errors import EncryptedDocument, ExtractionError
-from isecg_archive.extract import Extraction, clean_text
+from isecg_archive.errors import ExtractionError
+from isecg_archive.extract import Extraction, ExtractOptions, clean_text, date_from_iso_prefix
 from isecg_archive.records import PartialDate
 
 FORMAT = "pdf"
 EXTENSIONS = (".pdf",)
-VERSION = 1
+VERSION = 2
 
 # pypdf logs every repair it makes to a broken file; the ingest report says what matters.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
-def extract(path: Path) -> Extraction:
+def extract(path: Path, options: ExtractOptions) -> Extraction:
     with path.open("rb") as handle:
         head = handle.read(1024)
     if b"%PDF-" not in head:
@@ -28,31 +35,81 @@ def extract(path: Path) -> Extraction:
         )
     reader = PdfReader(path)
     if reader.is_encrypted and not reader.decrypt(""):
-        raise EncryptedDocument(
-            "the PDF is protected by a password; remove the password (for example with"
-            " `qpdf --decrypt`) and ingest it again"
-        )
-    pages = tuple(clean_text(page.extract_text() or "") for page in reader.pages)
+        if not options.password or not reader.decrypt(options.password):
+            why = "the password given does not open it" if options.password else "it has a password"
+            return Extraction(
+                format=FORMAT,
+                pages=(),
+                needs=("password",),
+                warnings=(f"not searchable: {why}; ingest it again with --password",),
+            )
+    pages = [clean_text(page.extract_text() or "") for page in reader.pages]
     landscape = sum(1 for page in reader.pages if _is_landscape(page))
     warnings: tuple[str, ...] = ()
-    if pages and not any(pages):
-        warnings = ("no text layer: the PDF looks scanned; only its metadata is searchable",)
+    needs: tuple[str, ...] = ()
+    ocr_pages: list[int] = []
+    blank = [n for n, text in enumerate(pages) if not text]
+    if blank and len(blank) * 2 >= len(pages):  # mostly scanned, not a few empty pages
+        if options.ocr and ocr_available():
+            for n in blank:
+                text = _ocr(reader.pages[n])
+                if text:
+                    pages[n] = text
+                    ocr_pages.append(n + 1)
+        else:
+            needs = ("ocr",)
+            warnings = (
+                "no text layer: the pages are scans; install tesseract-ocr and ingest it again"
+                " to make them searchable",
+            )
     info = reader.metadata
-    title = authors = created = None
+    title = created = None
+    authors: tuple[str, ...] = ()
     if info is not None:
         title = _meaningful_title(info.title)
-        authors = tuple(a.strip() for a in (info.author or "").split(";") if a.strip()) or None
-        when = info.creation_date
-        created = PartialDate(when.year, when.month, when.day) if when else None
+        authors = tuple(
+            a.strip()
+            for a in (info.author or "").split(";")
+            if a.strip() and a.strip().lower() not in ("anonymous", "unknown")
+        )
+        created = _created(info)
     return Extraction(
         format=FORMAT,
-        pages=pages,
+        pages=tuple(pages),
         title=title,
-        authors=authors or (),
+        authors=authors,
         date=created,
         landscape_pages=landscape,
         warnings=warnings,
+        needs=needs,
+        ocr_pages=tuple(ocr_pages),
     )
+
+
+def _created(info: DocumentInformation) -> PartialDate | None:
+    try:
+        when = info.creation_date
+    except ValueError:  # a date pypdf cannot parse, e.g. "D:20221122055352Z'"
+        raw = str(info.get("/CreationDate", "")).removeprefix("D:")
+        digits = raw[:8] if raw[:8].isdigit() else ""
+        return date_from_iso_prefix(f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}") if digits else None
+    return PartialDate(when.year, when.month, when.day) if when else None
+
+
+def ocr_available() -> bool:
+    return shutil.which("tesseract") is not None
+
+
+def _ocr(page: PageObject) -> str:
+    """The text of a scanned page: each image on it, read by Tesseract."""
+    import pytesseract
+    from PIL import Image
+
+    texts = []
+    for image in page.images:
+        with Image.open(io.BytesIO(image.data)) as picture:
+            texts.append(pytesseract.image_to_string(picture.convert("L"), timeout=120))
+    return clean_text("\n".join(texts))
 
 
 def _is_landscape(page: PageObject) -> bool:
@@ -68,8 +125,7 @@ def _meaningful_title(title: str | None) -> str | None:
         return None
     title = " ".join(title.split())
     lowered = title.lower()
-    if lowered.startswith(("microsoft ", "untitled")) or lowered.endswith(
-        (".doc", ".docx", ".ppt", ".pptx", ".pdf")
-    ):
+    noise = lowered.startswith(("microsoft ", "untitled", "powerpoint presentation"))
+    if noise or lowered.endswith((".doc", ".docx", ".ppt", ".pptx", ".pdf")):
         return None
     return title or None

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from isecg_archive.errors import ExtractionError
-from isecg_archive.extract import Extraction, clean_text, date_from_iso_prefix
+from isecg_archive.extract import Extraction, ExtractOptions, clean_text, date_from_iso_prefix
 
 FORMAT = "text"
 EXTENSIONS = (".txt", ".md", ".markdown", ".text")
@@ -28,7 +28,7 @@ def decode(raw: bytes, declared: str | None = None) -> tuple[str, tuple[str, ...
     return raw.decode("cp1252", errors="replace"), ("not UTF-8: read as Windows-1252",)
 
 
-def extract(path: Path) -> Extraction:
+def extract(path: Path, options: ExtractOptions) -> Extraction:
     text, warnings = decode(path.read_bytes())
     title = date = None
     authors: tuple[str, ...] = ()

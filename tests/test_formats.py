@@ -1,0 +1,292 @@
+"""Every format a workshop produces, and files that hang, crash or explode, at volume."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from isecg_archive.archive import file_hash
+from isecg_archive.check import check, needing_attention
+from isecg_archive.collection import Collection
+from isecg_archive.errors import ExtractionError, UnsupportedFormat
+from isecg_archive.extract import ExtractOptions, extract
+from isecg_archive.ingest import IngestOptions, ingest
+from isecg_archive.records import PartialDate
+from isecg_archive.search import SearchRequest
+from isecg_archive.workers import Task, extract_in_workers
+
+from conftest import FILES, ROOT
+
+sys.path.insert(0, str(ROOT / "demo"))
+from pdfwriter import write_report  # noqa: E402
+
+LIBREOFFICE = shutil.which("soffice")
+TESSERACT = shutil.which("tesseract")
+needs_libreoffice = pytest.mark.skipif(
+    LIBREOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-*-nogui)"
+)
+needs_tesseract = pytest.mark.skipif(
+    TESSERACT is None, reason="Tesseract is not installed (apt-get install tesseract-ocr)"
+)
+SLIDES = (
+    "Lunar Dust Mitigation\nESA · 14 June 2022",
+    "Electrostatic cleaning\nDust clings to seals and optics\nElectrodes lift charged grains"
+    "\nNotes:\nMention the ESTEC vacuum chamber results.",
+)
+REPORT_PAGES = (
+    "ISECG Technology Working Group\nCryogenic Propellant Storage\nNASA and JAXA compared"
+    " boil-off losses of liquid oxygen in orbit.\nTank Boil-off per day\nPassive 0.3%",
+    "Recommendations\nActive cooling should be demonstrated on the Gateway.\nDraft for review",
+)
+
+
+def test_pptx_slides_with_tables_groups_and_notes():
+    deck = extract(FILES / "dust-mitigation.pptx")
+    assert deck.pages == (
+        *SLIDES,
+        "Test results\nSurface Dust removed\nGlass 92%\nSolar cell 87%\nGrouped caption: tested"
+        " at ESTEC",
+    )
+    assert (deck.format, deck.title, deck.authors) == ("pptx", "Lunar Dust Mitigation", ("ESA",))
+    assert deck.date == PartialDate(2022, 6, 14) and deck.landscape_pages == 3
+
+
+def test_docx_headings_tables_headers_footers_and_page_breaks():
+    report = extract(FILES / "cryogenic-storage.docx")
+    assert report.pages == REPORT_PAGES
+    assert (report.title, report.authors) == ("Cryogenic Propellant Storage", ("NASA", "JAXA"))
+    assert report.date == PartialDate(2023, 9, 1)
+
+
+def test_opendocument_text_and_presentation():
+    text = extract(FILES / "cryogenic-storage.odt")
+    assert text.format == "odt"
+    assert text.pages == (
+        "Cryogenic Propellant Storage\nNASA and JAXA compared boil-off losses of liquid oxygen"
+        " in orbit.\nTank\nBoil-off per day\nPassive\n0.3%\n\nRecommendations\nActive cooling"
+        " should be demonstrated on the Gateway.",
+    )
+    slides = extract(FILES / "dust-mitigation.odp")
+    assert slides.format == "odp" and slides.pages[:2] == SLIDES
+    assert slides.authors == ("ESA",) and slides.landscape_pages == 3
+
+
+@needs_libreoffice
+def test_legacy_doc_and_ppt_through_libreoffice():
+    doc = extract(FILES / "cryogenic-storage.doc")
+    assert doc.format == "doc" and doc.title == "Cryogenic Propellant Storage"
+    assert doc.pages[1] == (
+        "ISECG Technology Working Group\nRecommendations\nActive cooling should be demonstrated"
+        " on the Gateway.\nDraft for review"
+    )
+    ppt = extract(FILES / "dust-mitigation.ppt")
+    assert ppt.format == "ppt" and ppt.pages[0] == SLIDES[0]
+    assert ppt.date is None, "the conversion's date is not the document's"
+
+
+def test_legacy_files_without_libreoffice_say_what_to_do(monkeypatch):
+    from isecg_archive.extract import legacy
+
+    monkeypatch.setattr(legacy, "soffice", lambda: None)
+    with pytest.raises(UnsupportedFormat) as caught:
+        extract(FILES / "cryogenic-storage.doc")
+    assert str(caught.value) == (
+        ".doc files need LibreOffice to be read: install it (Debian: libreoffice-writer-nogui and"
+        " libreoffice-impress-nogui), or save the file as PDF, DOCX or PPTX, and ingest it again"
+    )
+
+
+@needs_tesseract
+def test_scanned_pdf_is_read_by_ocr_and_marked():
+    scan = extract(FILES / "scanned-memo.pdf")
+    assert scan.ocr_pages == (1,) and scan.needs == ()
+    words = scan.pages[0].split()
+    assert words == [
+        "Scanned", "Archive", "Memo", "Regolith", "sintering", "trials", "succeeded", "at",
+        "ESTEC", "in", "1998.",
+    ]  # fmt: skip
+
+
+def test_a_zip_bomb_is_refused_before_it_inflates():
+    with pytest.raises(ExtractionError) as caught:
+        extract(FILES / "zip-bomb.docx")
+    assert str(caught.value) == (
+        "the file would inflate to 210 MB from 0.2 MB: it looks like a zip bomb and was not opened"
+    )
+
+
+def test_a_hanging_reader_is_stopped_and_the_batch_goes_on(tmp_path: Path):
+    import slow_readers
+
+    for name in ("slow-deck.txt", "fine.txt"):
+        (tmp_path / name).write_text("Gateway notes", encoding="utf-8")
+    tasks = [Task(tmp_path / "slow-deck.txt"), Task(tmp_path / "fine.txt")]
+    hung, fine = extract_in_workers(tasks, jobs=2, timeout=1, function=slow_readers.hang_on_slow)
+    assert isinstance(hung, ExtractionError)
+    assert str(hung) == (
+        "reading it took over 1 s, so it was stopped: the file may be damaged or very large;"
+        " raise --timeout, or convert it to PDF"
+    )
+    assert fine.pages == ("Gateway notes",)
+
+
+def test_a_crashing_reader_is_replaced(tmp_path: Path):
+    import slow_readers
+
+    names = ["crash-1.txt", "a.txt", "crash-2.txt", "b.txt"]
+    for name in names:
+        (tmp_path / name).write_text(f"text of {name}", encoding="utf-8")
+    results = list(
+        extract_in_workers(
+            [Task(tmp_path / n) for n in names], jobs=1, function=slow_readers.crash_on_crash
+        )
+    )
+    assert [type(r).__name__ for r in results] == [
+        "ExtractionError", "Extraction", "ExtractionError", "Extraction",
+    ]  # fmt: skip
+    assert str(results[0]).startswith("the reader crashed on it (exit status -6)")
+    assert results[3].pages == ("text of b.txt",)
+
+
+def test_a_reader_over_its_memory_budget_fails_alone(tmp_path: Path):
+    import slow_readers
+
+    (tmp_path / "big.txt").write_text("x", encoding="utf-8")
+    (result,) = extract_in_workers([Task(tmp_path / "big.txt")], function=slow_readers.hog_memory)
+    assert str(result).startswith("reading it needed over 4 GiB of memory")
+
+
+def test_slides_link_hits_to_their_slide(collection: Collection):
+    ingest(collection, [FILES / "dust-mitigation.pptx"])
+    (hit,) = collection.search(SearchRequest('"vacuum chamber"')).hits
+    assert hit.document.format == "pptx" and hit.snippets[0].page == 2
+
+
+def test_encrypted_pdf_is_archived_then_opened_with_its_password(collection: Collection):
+    (outcome,) = ingest(collection, [FILES / "encrypted.pdf"]).outcomes
+    assert outcome.status == "added"
+    assert outcome.message == "not searchable: it has a password; ingest it again with --password"
+    assert (FILES / "encrypted.pdf").read_bytes() == collection.archive.original(
+        "encrypted.pdf"
+    ).read_bytes()
+    assert collection.search(SearchRequest("encrypted")).total == 1, "found by its file name"
+    assert [p.message for p in needing_attention(collection)] == [
+        "needs a password to be searchable: ingest it again with --password"
+    ]
+    options = IngestOptions(extract=ExtractOptions(password="secret"))
+    (again,) = ingest(collection, [FILES / "encrypted.pdf"], options=options).outcomes
+    assert again.status == "updated" and again.pages == 4
+    assert collection.search(SearchRequest("conveyor")).total == 1
+    assert list(needing_attention(collection)) == [] and list(check(collection)) == []
+
+
+@needs_tesseract
+def test_a_scan_without_ocr_is_kept_and_listed_then_read(collection: Collection):
+    no_ocr = IngestOptions(extract=ExtractOptions(ocr=False))
+    (outcome,) = ingest(collection, [FILES / "scanned-memo.pdf"], options=no_ocr).outcomes
+    assert outcome.status == "added"
+    assert [p.message for p in needing_attention(collection)] == [
+        "scanned, with no text: install tesseract-ocr and ingest it again to OCR it"
+    ]
+    assert collection.search(SearchRequest("sintering")).total == 0
+    (again,) = ingest(collection, [FILES / "scanned-memo.pdf"]).outcomes
+    assert again.status == "updated"
+    (hit,) = collection.search(SearchRequest("sintering")).hits
+    assert hit.document.ocr_pages == (1,) and hit.document.needs == ()
+
+
+def _mixed_batch(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """200 files: 180 good ones in every format, each with its own word; 20 broken ones."""
+    good: dict[str, str] = {}
+    rng = random.Random(200)
+    formats = ["pdf", "txt", "md", "html", "docx", "pptx", "odt", "odp"]
+    for n in range(180):
+        word = f"zq{n:03d}marker"
+        kind = formats[n % len(formats)]
+        path = folder / f"doc-{n:03d}.{kind}"
+        text = f"Exploration note {n} about lunar surface operations and {word}."
+        if kind == "pdf":
+            write_report(
+                path, [f"Note {n}\n\n{text}", "Second page."], f"Note {n}", "ISECG", "2020-01-01"
+            )
+        elif kind == "html":
+            path.write_text(
+                f"<html><title>Note {n}</title><body><p>{text}</p></body></html>", "utf-8"
+            )
+        elif kind in ("txt", "md"):
+            path.write_text(f"# Note {n}\n\n{text}\n", encoding="utf-8")
+        elif kind == "docx":
+            from docx import Document
+
+            document = Document()
+            document.add_paragraph(text)
+            document.save(path)
+        elif kind == "pptx":
+            from pptx import Presentation
+
+            deck = Presentation()
+            slide = deck.slides.add_slide(deck.slide_layouts[1])
+            slide.shapes.title.text = f"Note {n}"
+            slide.placeholders[1].text = text
+            deck.save(path)
+        else:  # OpenDocument: the sample, with one word changed inside content.xml
+            import zipfile
+
+            sample = FILES / ("cryogenic-storage.odt" if kind == "odt" else "dust-mitigation.odp")
+            with zipfile.ZipFile(sample) as source, zipfile.ZipFile(path, "w") as target:
+                for info in source.infolist():
+                    data = source.read(info)
+                    if info.filename == "content.xml":
+                        data = data.replace(
+                            b"Gateway" if kind == "odt" else b"seals", word.encode()
+                        )
+                    target.writestr(info, data)
+        good[path.name] = word
+    broken: dict[str, str] = {}
+    whole = (FILES / "regolith-report.pdf").read_bytes()
+    makers = [
+        ("truncated-{}.pdf", lambda: whole[: len(whole) // 3], "cannot be read"),
+        ("noise-{}.pdf", lambda: rng.randbytes(3000), "no PDF header"),
+        ("empty-{}.txt", lambda: b"", "empty (0 bytes)"),
+        ("bomb-{}.docx", lambda: (FILES / "zip-bomb.docx").read_bytes(), "zip bomb"),
+        ("garbage-{}.pptx", lambda: rng.randbytes(2000), "zip structure is broken"),
+        ("binary-{}.txt", lambda: b"\x00\x01" * 500, "binary data"),
+        ("sheet-{}.xlsx", lambda: b"PK\x03\x04", "unsupported format .xlsx"),
+        ("table-{}.csv", lambda: b"a,b\n1,2\n", "unsupported format .csv"),
+        ("notzip-{}.odt", lambda: b"plain words", "zip structure is broken"),
+        ("cut-{}.docx", lambda: (FILES / "cryogenic-storage.docx").read_bytes()[:5000], "zip"),
+    ]
+    for n in range(20):
+        pattern, make, reason = makers[n % len(makers)]
+        path = folder / pattern.format(n)
+        path.write_bytes(make())
+        broken[path.name] = reason
+    return good, broken
+
+
+def test_a_batch_of_200_mixed_files_a_tenth_broken(collection: Collection, tmp_path: Path):
+    folder = tmp_path / "workshop"
+    folder.mkdir()
+    good, broken = _mixed_batch(folder)
+    report = ingest(collection, [folder], options=IngestOptions(jobs=2))
+    outcomes = {Path(o.path).name: o for o in report.outcomes}
+    assert len(outcomes) == 200
+    assert report.count("added") == 180 and report.count("failed") == 20
+    for name, reason in broken.items():
+        assert outcomes[name].status == "failed", name
+        assert reason in outcomes[name].message, (name, outcomes[name].message)
+    with collection.index.searcher() as searcher:
+        from isecg_archive.query import parse_query
+
+        for name, word in good.items():
+            found = [f["file"] for f in searcher.search(parse_query(word, searcher.schema))]
+            assert found == [f"workshop/{name}"], name
+    for name in good:
+        assert file_hash(folder / name) == file_hash(
+            collection.archive.original(f"workshop/{name}")
+        )
+    assert list(check(collection)) == []
