@@ -290,3 +290,30 @@ def test_a_batch_of_200_mixed_files_a_tenth_broken(collection: Collection, tmp_p
             collection.archive.original(f"workshop/{name}")
         )
     assert list(check(collection)) == []
+
+
+def test_the_same_text_in_another_format_is_one_result_with_its_versions(
+    collection: Collection, tmp_path: Path
+):
+    from isecg_archive.web import create_app
+
+    deck, export = FILES / "dust-mitigation.pptx", FILES / "dust-mitigation.pdf"
+    ingest(collection, [deck, export, FILES / "regolith-report.pdf"])
+    pptx = collection.archive.read("dust-mitigation.pptx")
+    pdf = collection.archive.read("dust-mitigation.pdf")
+    assert pptx.versions == (pdf.id,) and pdf.versions == (pptx.id,), "linked both ways"
+    result = collection.search(SearchRequest("dust"))
+    assert result.total == 2, "the deck and its export count once; the regolith report once"
+    (together,) = [h for h in result.hits if h.versions]
+    assert {together.document.format, together.versions[0].format} == {"pptx", "pdf"}
+    assert result.to_dict()["hits"][0]["versions"] or result.to_dict()["hits"][1]["versions"]
+    agency = {v.value: v.count for v in result.facets[0].values}
+    assert agency["ESA"] == 2
+
+    client = create_app({"ARCHIVE_DIR": collection.archive.root}).test_client()
+    html = client.get("/?q=electrostatic+cleaning").get_data(as_text=True)
+    assert "Also as:" in html
+
+    collection.remove(pdf.id)
+    assert collection.archive.read("dust-mitigation.pptx").versions == ()
+    assert list(check(collection)) == []

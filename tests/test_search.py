@@ -153,7 +153,7 @@ def test_json_shape_is_stable(filled: Collection):
     (hit,) = data["hits"]
     assert list(hit) == [
         "rank", "id", "title", "date", "agencies", "topics", "type", "format", "file", "pages",
-        "score", "snippets",
+        "score", "snippets", "versions",
     ]  # fmt: skip
     assert hit["snippets"][0]["page"] == 3
     assert data["facets"]["agency"] == [

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from whoosh.query import Or, Term
+from whoosh.searching import Searcher
 
 from isecg_archive.archive import Archive
 from isecg_archive.enrich import Vocabulary, load_vocabulary
@@ -18,6 +21,7 @@ from isecg_archive.index import SearchIndex, add_document, remove_document
 from isecg_archive.records import Document
 from isecg_archive.search import ResultPage, SearchRequest, more_like, page_matches, search
 from isecg_archive.textcache import TextCache
+from isecg_archive.versions import SIMILAR, similarity, sketch_terms
 
 ARCHIVE_ENV = "ISECG_ARCHIVE"
 INDEX_ENV = "ISECG_INDEX"
@@ -167,4 +171,60 @@ class Collection:
         with self.archive.transaction() as transaction, self.index.writer() as writer:
             transaction.remove(document)
             remove_document(writer, document.id)
+        self.unlink_versions([document])
         return document
+
+    # Versions (near-duplicates) -------------------------------------------------------------
+
+    def _current(self, searcher: Searcher, document_id: str) -> Document | None:
+        fields = searcher.document(id=document_id)
+        return self.archive.read(fields["file"]) if fields else None
+
+    def link_versions(self, document_ids: list[str]) -> list[Document]:
+        """Link each document both ways with the archived documents whose text it repeats."""
+        changed: dict[str, Document] = {}
+        with self.index.searcher() as searcher:
+            for document_id in document_ids:
+                fields = searcher.document(id=document_id)
+                mine = [int(t, 16) for t in (fields or {}).get("sketch", "").split()]
+                if not mine:
+                    continue
+                query = Or([Term("sketch", term) for term in sketch_terms(mine)])
+                group = {document_id}
+                for hit in searcher.search(query, limit=25):
+                    theirs = [int(t, 16) for t in hit["sketch"].split()]
+                    if hit["id"] != document_id and similarity(mine, theirs) >= SIMILAR:
+                        group.add(hit["id"])
+                if len(group) == 1:
+                    continue
+                members = {}
+                for member_id in sorted(group):
+                    member = changed.get(member_id) or self._current(searcher, member_id)
+                    if member is not None:
+                        members[member_id] = member
+                        group.update(member.versions)
+                for member_id in sorted(group - set(members)):
+                    member = changed.get(member_id) or self._current(searcher, member_id)
+                    if member is not None:
+                        members[member_id] = member
+                for member in members.values():
+                    versions = tuple(sorted(set(members) - {member.id}))
+                    if versions != member.versions:
+                        changed[member.id] = replace(member, versions=versions)
+        if changed:
+            self.rewrite(list(changed.values()))
+        return list(changed.values())
+
+    def unlink_versions(self, gone: list[Document]) -> None:
+        """Forget documents that left the archive in the records of their versions."""
+        ids = {document.id for document in gone}
+        changed: dict[str, Document] = {}
+        with self.index.searcher() as searcher:
+            for document in gone:
+                for version_id in document.versions:
+                    member = changed.get(version_id) or self._current(searcher, version_id)
+                    if member is not None and member.id not in ids:
+                        versions = tuple(v for v in member.versions if v not in ids)
+                        changed[member.id] = replace(member, versions=versions)
+        if changed:
+            self.rewrite(list(changed.values()))

@@ -16,9 +16,10 @@ from whoosh.writing import IndexWriter
 
 from isecg_archive.errors import IndexBusy
 from isecg_archive.records import Document
+from isecg_archive.versions import family, sketch, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _VERSION_FILE = "SCHEMA_VERSION"
 UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
 
@@ -39,6 +40,10 @@ def build_schema() -> Schema:
         type=KEYWORD(lowercase=True),
         year=ID(),
         format=KEYWORD(lowercase=True),
+        # A document and its versions in other files share a family: search shows one of them.
+        family=ID(stored=True, sortable=True),
+        # The text's shingle sketch, to find near-duplicates (see versions.py).
+        sketch=KEYWORD(stored=True),
         date_key=NUMERIC(int, bits=32, signed=False, sortable=True),
         oldest_key=NUMERIC(int, bits=32, signed=False, sortable=True),
         record=STORED(),
@@ -123,6 +128,7 @@ def add_document(writer: IndexWriter, document: Document, pages: tuple[str, ...]
         "format": document.format,
         "date_key": document.date.key if document.date else 0,
         "oldest_key": document.date.key if document.date else UNDATED_LAST,
+        "family": family(document.id, document.versions),
         "record": document.to_dict(),
         "pages": list(pages),
     }
@@ -132,6 +138,7 @@ def add_document(writer: IndexWriter, document: Document, pages: tuple[str, ...]
         "agency": ",".join(document.agencies),
         "topic": ",".join(document.topics),
         "year": str(document.date.year) if document.date else None,
+        "sketch": " ".join(sketch_terms(sketch(pages))),
     }
     fields.update((name, value) for name, value in optional.items() if value)
     writer.update_document(**fields)

@@ -243,8 +243,13 @@ def ingest(
         ]
         extracted = extract_in_workers(tasks, options.jobs, options.timeout)
         ready = _with_text(collection, plans, extracted)
-        while _commit_some(collection, ready, given, outcomes, on_outcome):
+        replaced: list[Document] = []
+        while _commit_some(collection, ready, given, outcomes, on_outcome, replaced):
             pass
+    # Versions are linked once the new documents are committed and searchable.
+    collection.unlink_versions(replaced)
+    new = [o.document_id for o in outcomes if o.status in ("added", "updated") and o.document_id]
+    collection.link_versions(new)
     return IngestReport(tuple(outcomes), time.monotonic() - started)
 
 
@@ -286,6 +291,7 @@ def _commit_some(
     given: dict,
     outcomes: list[Outcome],
     on_outcome: Callable[[Outcome], None] | None,
+    replaced: list[Document],
 ) -> bool:
     """Add files until a commit is due, then commit. True if files may remain."""
     started, written = time.monotonic(), 0
@@ -300,10 +306,15 @@ def _commit_some(
                 person = {**previous.person_values(), **given} if previous else given
                 document = _document(collection, plan, text, person)
                 if previous and previous.sha256 == plan.sha256:
-                    document = replace(document, ingested=previous.ingested)
-                    transaction.rewrite(document)  # same bytes, now readable
+                    # The same bytes, now readable: same record, same links to its versions.
+                    document = replace(
+                        document, ingested=previous.ingested, versions=previous.versions
+                    )
+                    transaction.rewrite(document)
                 else:
                     transaction.add(plan.source, document)
+                    if previous:
+                        replaced.append(previous)  # its versions forget it after the commit
                 if previous:
                     remove_document(writer, previous.id)
                 add_document(writer, document, text.pages)

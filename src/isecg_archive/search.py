@@ -67,6 +67,7 @@ class Hit:
     document: Document
     score: float | None  # None when sorted by date
     snippets: tuple[Snippet, ...]
+    versions: tuple[Document, ...] = ()  # the same text in other files, shown with this one
 
     def to_dict(self) -> dict[str, Any]:
         doc = self.document
@@ -83,6 +84,10 @@ class Hit:
             "pages": doc.pages,
             "score": round(self.score, 4) if self.score is not None else None,
             "snippets": [s.to_dict() for s in self.snippets],
+            "versions": [
+                {"id": v.id, "format": v.format, "file": v.file, "title": v.title}
+                for v in self.versions
+            ],
         }
 
 
@@ -176,11 +181,20 @@ def _suggest(
     return correction.string if len(set(searcher.docs_for_query(respelled))) > found else None
 
 
+def _one_per_family(searcher: Searcher, matches: set[int]) -> set[int]:
+    """The matches with each family of versions counted once (by its first document)."""
+    families = searcher.reader().column_reader("family")
+    first: dict[Any, int] = {}
+    for docnum in sorted(matches):
+        first.setdefault(families[docnum], docnum)
+    return set(first.values())
+
+
 def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -> ResultPage:
     parsed = parse_query(request.query, searcher.schema)
     restrict = _filter(request)
     everything = q.And([parsed, restrict]) if restrict else parsed
-    matches = set(searcher.docs_for_query(everything))
+    matches = _one_per_family(searcher, set(searcher.docs_for_query(everything)))
     selected = {"agency": request.agencies, "topic": request.topics, "type": request.types}
     facets = count_facets(searcher.reader(), matches, selected, vocabulary)
     suggestion = None
@@ -190,7 +204,12 @@ def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -
     if first >= len(matches):
         return ResultPage(request, len(matches), (), facets, suggestion)
     sort = request.effective_sort
-    options: dict[str, Any] = {"limit": first + request.per_page, "filter": restrict}
+    options: dict[str, Any] = {
+        "limit": first + request.per_page,
+        "filter": restrict,
+        "collapse": "family",  # a document and its versions in other files: one result
+        "collapse_limit": 1,
+    }
     if sort != "relevance":
         options["sortedby"] = "date_key" if sort == "newest" else "oldest_key"
         options["reverse"] = sort == "newest"
@@ -203,7 +222,13 @@ def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -
         stored = hit.fields()
         snippets = make_snippets(stored.get("pages", ()), terms, analyzer, wanted)
         score = hit.score if sort == "relevance" else None
-        hits.append(Hit(rank, Document.from_dict(stored["record"]), score, snippets))
+        document = Document.from_dict(stored["record"])
+        versions = tuple(
+            Document.from_dict(fields["record"])
+            for fields in (searcher.document(id=v) for v in document.versions)
+            if fields
+        )
+        hits.append(Hit(rank, document, score, snippets, versions))
     return ResultPage(request, len(matches), tuple(hits), facets, suggestion)
 
 

@@ -259,6 +259,7 @@ class DocumentPage:
     pages: tuple[PageText, ...]
     query: str
     more: tuple[Document, ...]
+    versions: tuple[Document, ...]
     topic_labels: dict[str, str]
 
     @property
@@ -281,6 +282,7 @@ def document_page(collection: Collection, document: Document, query: str) -> Doc
             for number, (text, found) in enumerate(zip(pages, matches, strict=True), start=1)
         ),
         query=query,
-        more=collection.more_like_this(document),
+        more=tuple(d for d in collection.more_like_this(document) if d.id not in document.versions),
+        versions=tuple(collection.find(v) for v in document.versions),
         topic_labels={t.key: t.label for t in collection.vocabulary.topics},
     )

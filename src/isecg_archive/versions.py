@@ -1,0 +1,53 @@
+"""Near-duplicates: the same text in another file (a deck and its PDF export, a DOCX and its PDF).
+
+Each document gets a sketch of its text: the smallest hashes of its four-word shingles. Two
+sketches estimate how much text two documents share; above SIMILAR they are versions of one
+another, linked both ways, and search shows them as one result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+from isecg_archive.extract.pptx import NOTES_MARK
+
+SKETCH_SIZE = 64
+SHINGLE = 4
+SIMILAR = 0.7  # estimated share of shingles in common (Jaccard)
+MIN_SHINGLES = 12  # texts shorter than this are too short to call anything a copy of them
+_WORD = re.compile(r"\w+")
+
+
+def sketch(pages: Sequence[str]) -> tuple[int, ...]:
+    """The SKETCH_SIZE smallest shingle hashes of the text, in order; () for a short text."""
+    # Speaker notes are left out: a deck's PDF export does not carry them.
+    text = " ".join(page.split(f"\n{NOTES_MARK}\n", 1)[0] for page in pages)
+    words = _WORD.findall(text.casefold())
+    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    if len(shingles) < MIN_SHINGLES:
+        return ()
+    hashes = {
+        int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big") for s in shingles
+    }
+    return tuple(sorted(hashes)[:SKETCH_SIZE])
+
+
+def similarity(a: Sequence[int], b: Sequence[int]) -> float:
+    """Estimated Jaccard similarity of two texts from their sketches (bottom-k estimator)."""
+    if not a or not b:
+        return 0.0
+    k = min(len(a), len(b))
+    union_bottom = sorted(set(a) | set(b))[:k]
+    both = set(a) & set(b)
+    return sum(1 for h in union_bottom if h in both) / k
+
+
+def family(document_id: str, versions: Sequence[str]) -> str:
+    """The key a document shares with all its versions: the smallest id among them."""
+    return min((document_id, *versions))
+
+
+def sketch_terms(values: Sequence[int]) -> list[str]:
+    return [f"{value:016x}" for value in values]
