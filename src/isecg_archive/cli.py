@@ -190,8 +190,12 @@ def ingest(
         item_show_func=lambda name: name,
     ) as bar:
 
+        pages = 0
+
         def advance(outcome: Any) -> None:
-            bar.update(1, Path(outcome.path).name[:40])
+            nonlocal pages
+            pages += outcome.pages if outcome.status in ("added", "updated") else 0
+            bar.update(1, f"{pages} pages · {Path(outcome.path).name[:32]}")
 
         options = IngestOptions(
             max_bytes=max_size * 1024 * 1024,
