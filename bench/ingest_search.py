@@ -8,6 +8,7 @@ reindex from the text cache and of a reindex that parses again, and the median t
 from __future__ import annotations
 
 import json
+import random
 import statistics
 import subprocess
 import sys
@@ -23,9 +24,42 @@ from isecg_archive.search import SearchRequest
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ['"polar volatiles"', "gateway", "mars AND crew", "lunar", "volatil*", ""]
 RUNS = 10
+SYNTHETIC = 300  # PDFs of 5 pages for the throughput figure
+
+
+def synthetic(folder: Path, count: int) -> list[Path]:
+    """`count` distinct 5-page report PDFs, drawn like the demo collection's."""
+    sys.path.insert(0, str(ROOT / "demo"))
+    from pdfwriter import write_report
+
+    paths = []
+    rng = random.Random(6)
+    syllables = ["lu", "nar", "po", "la", "vo", "ti", "gate", "way", "mars", "re", "go", "lith"]
+    words = sorted({"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(3000)})
+    for n in range(count):
+        pages = [
+            f"Synthetic report {n}, page {p}\n\n" + " ".join(rng.choices(words, k=180))
+            for p in range(1, 6)
+        ]
+        path = folder / f"synthetic-{n:04d}.pdf"
+        write_report(path, pages, f"Synthetic report {n}", "ISECG", "2020-01-01")
+        paths.append(path)
+    return paths
+
+
+def ingest_rate(sources: list[Path]) -> tuple[int, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        report = ingest(Collection(Path(tmp) / "archive"), sources)
+        return report.pages, report.seconds
 
 
 def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        pages, seconds = ingest_rate(synthetic(Path(tmp), SYNTHETIC))
+    print(
+        f"synthetic ingest: {SYNTHETIC} PDFs, {pages} pages in {seconds:.1f} s,"
+        f" {pages / seconds:.0f} pages/s"
+    )
     sources = sorted(
         p
         for p in (ROOT / "archive").iterdir()

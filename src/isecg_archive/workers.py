@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pkgutil
 import resource
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -18,12 +19,22 @@ from pathlib import Path
 from typing import Any
 
 from isecg_archive import errors
+from isecg_archive import extract as extract_package
 from isecg_archive.errors import ExtractionError
 from isecg_archive.extract import DEFAULT_MAX_BYTES, Extraction, ExtractOptions, extract
 
 DEFAULT_TIMEOUT = 120.0  # seconds for one file
 MEMORY_LIMIT = 4 * 1024**3  # address space of one worker: stops decompression bombs
 LOOKAHEAD = 4  # files read ahead per worker, waiting for their turn to be committed
+
+
+# Imported once by the process the workers fork from, so that no worker pays for the imports.
+_PRELOAD = [
+    *(f"isecg_archive.extract.{m.name}" for m in pkgutil.iter_modules(extract_package.__path__)),
+    "pptx",
+    "docx",
+    "PIL.Image",
+]
 
 
 @dataclass(frozen=True)
@@ -76,7 +87,7 @@ def extract_in_workers(
     """Each task's extraction, or the error that stopped it, in the order of the tasks."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["isecg_archive.extract", "isecg_archive.extract.pdf"])
+    context.set_forkserver_preload(_PRELOAD)
     queue = iter(enumerate(tasks))
     running: dict[Connection, _Running] = {}
     finished: dict[int, Extraction | ExtractionError] = {}
