@@ -189,7 +189,6 @@ def ingest(
         show_pos=True,
         item_show_func=lambda name: name,
     ) as bar:
-
         pages = 0
 
         def advance(outcome: Any) -> None:

@@ -107,7 +107,7 @@ class Collection:
                 except ArchiveError as exc:
                     failures.append(f"{file}: {exc}")
                     continue
-                add_document(writer, document, text.pages)
+                add_document(writer, document, text.pages, new=True)
                 documents += 1
                 pages += len(text.pages)
                 extracted += parsed

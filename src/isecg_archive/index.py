@@ -116,8 +116,10 @@ class SearchIndex:
             yield searcher
 
 
-def add_document(writer: IndexWriter, document: Document, pages: tuple[str, ...]) -> None:
-    """Index one document (replacing any with the same id)."""
+def add_document(
+    writer: IndexWriter, document: Document, pages: tuple[str, ...], new: bool = False
+) -> None:
+    """Index one document, replacing any with the same id unless it is known to be new."""
     fields: dict[str, object] = {
         "id": document.id,
         "sha256": document.sha256,
@@ -141,7 +143,8 @@ def add_document(writer: IndexWriter, document: Document, pages: tuple[str, ...]
         "sketch": " ".join(sketch_terms(sketch(pages))),
     }
     fields.update((name, value) for name, value in optional.items() if value)
-    writer.update_document(**fields)
+    # Replacing looks the id up first, which costs more than the rest of the work together.
+    (writer.add_document if new else writer.update_document)(**fields)
 
 
 def remove_document(writer: IndexWriter, document_id: str) -> None:

@@ -36,7 +36,7 @@ from isecg_archive.index import add_document, remove_document
 from isecg_archive.records import Document
 from isecg_archive.workers import DEFAULT_TIMEOUT, Task, extract_in_workers
 
-COMMIT_EVERY_SECONDS = 2.0
+COMMIT_EVERY_SECONDS = 10.0  # fewer, larger segments: Whoosh merges small ones at each commit
 COMMIT_EVERY_DOCUMENTS = 200
 STATUSES = ("added", "updated", "unchanged", "failed")
 
@@ -317,7 +317,7 @@ def _commit_some(
                         replaced.append(previous)  # its versions forget it after the commit
                 if previous:
                     remove_document(writer, previous.id)
-                add_document(writer, document, text.pages)
+                add_document(writer, document, text.pages, new=True)
                 status = "updated" if previous else "added"
                 note = "; ".join(document.warnings) or None
                 outcome = Outcome(

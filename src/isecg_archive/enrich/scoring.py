@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Hashable
 from dataclasses import dataclass
+
+from isecg_archive.enrich.phrases import PhraseIndex
 
 TITLE_WEIGHT = 6.0  # the title, and the authors of embedded metadata
 HEAD_WEIGHT = 4.0  # the opening lines: a title slide's byline, a report's first sentences
@@ -36,9 +38,11 @@ class Text:
         return "\n".join((self.title, self.byline, self.first_page, self.body))
 
 
-def weighted_count(pattern: re.Pattern[str], text: Text) -> float:
+def weighted_count(index: PhraseIndex, group: Hashable, text: Text) -> float:
+    """How strongly the phrases of one group stand in the text, by where they appear."""
+
     def count(part: str) -> int:
-        return min(len(pattern.findall(part)), CAP)
+        return min(index.scan(part).counts[group], CAP) if part else 0
 
     return (
         TITLE_WEIGHT * (min(count(text.title), 1) + min(count(text.byline), 1))

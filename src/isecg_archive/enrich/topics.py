@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
+from isecg_archive.enrich.phrases import PhraseIndex
 from isecg_archive.enrich.scoring import Text, weighted_count
-from isecg_archive.enrich.vocab import Topic, phrase_pattern
+from isecg_archive.enrich.vocab import Topic
 
 THRESHOLD = 8.0
 RELATIVE = 0.2  # a topic far weaker than the document's main one is a side remark
 MAX_TOPICS = 4
 
 
+@cache
+def _index(topics: tuple[Topic, ...]) -> PhraseIndex:
+    groups = []
+    for topic in topics:
+        groups += [((topic.key, "strong"), topic.strong), ((topic.key, "signals"), topic.signals)]
+        groups.append(((topic.key, "context"), topic.context))
+    return PhraseIndex(groups)
+
+
 def scores(text: Text, topics: tuple[Topic, ...]) -> dict[str, float]:
     """Each topic's score: strong phrases count double; context, if any, must be present."""
+    index = _index(topics)
+    whole = index.scan(text.whole)
     result = {}
     for topic in topics:
-        strong, weak, context = _patterns(topic)
-        if context and not context.search(text.whole):
+        if topic.context and not whole.counts[(topic.key, "context")]:
             result[topic.key] = 0.0
             continue
-        score = 2 * weighted_count(strong, text) if strong else 0.0
-        result[topic.key] = score + (weighted_count(weak, text) if weak else 0.0)
+        strong = weighted_count(index, (topic.key, "strong"), text)
+        result[topic.key] = 2 * strong + weighted_count(index, (topic.key, "signals"), text)
     return result
 
 
@@ -36,14 +46,3 @@ def detect_topics(text: Text, topics: tuple[Topic, ...]) -> tuple[str, ...]:
         if score >= THRESHOLD and score >= RELATIVE * best
     ]
     return tuple(key for _, key in sorted(kept)[:MAX_TOPICS])
-
-
-@cache
-def _patterns(
-    topic: Topic,
-) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]:
-    return (
-        phrase_pattern(topic.strong),
-        phrase_pattern(topic.signals),
-        phrase_pattern(topic.context),
-    )

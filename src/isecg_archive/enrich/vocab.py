@@ -8,7 +8,6 @@ KEY adds an entry; an existing KEY has its lists extended and its other fields r
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -167,34 +166,3 @@ def _load(extra: str | None, _mtime: int) -> Vocabulary:
         topics=topics,
         sources=tuple(sources),
     )
-
-
-def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regex matching any of the phrases on word boundaries.
-
-    Phrases written in capitals (acronyms) match only in capitals; a phrase that starts with a
-    capital needs that capital; others match in any case. Scripts written without spaces
-    between words (Chinese, Japanese, and Korean with its particles) match without boundaries.
-    """
-    if not phrases:
-        return None
-    parts = []
-    for phrase in sorted(set(phrases), key=len, reverse=True):
-        body = r"\s+".join(re.escape(word) for word in phrase.split())
-        if not _is_acronym(phrase):
-            # A capitalised name ("Gateway", "Moon") keeps its capital: "a gateway" is not it.
-            first = re.escape(phrase[0]) if phrase[0].isupper() else ""
-            body = first + f"(?i:{body[len(first) :]})"
-        before = r"(?<![\w-])" if _spaced(phrase[0]) else ""
-        after = r"(?![\w-])" if _spaced(phrase[-1]) else ""
-        parts.append(f"{before}{body}{after}")
-    return re.compile("|".join(parts))
-
-
-def _spaced(char: str) -> bool:
-    return not ("\u2e80" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af")
-
-
-def _is_acronym(phrase: str) -> bool:
-    letters = [ch for ch in phrase if ch.isalpha()]
-    return bool(letters) and all(ch.isupper() for ch in letters) and len(phrase) <= 8

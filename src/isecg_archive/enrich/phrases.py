@@ -1,0 +1,115 @@
+"""Finding the vocabulary's phrases in a text in one pass over its words.
+
+A regular expression per agency or topic would read each text dozens of times; instead every
+phrase of the vocabulary goes into one table keyed by its first word, and a text's words are
+looked up once. The matching rules: whole words only (a hyphen joined to a word counts as part
+of it, so "ESA-led" is not "ESA"); a phrase written in capitals (an acronym) matches only in
+capitals; a phrase that starts with a capital needs that capital ("a gateway" is not the
+Gateway); anything else matches in any case. Phrases in scripts written without spaces between
+words (Chinese, Japanese, Korean) are found anywhere in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+SEPARATORS = frozenset({",", ";", "/", "&", "·", "and"})  # between names in a list
+
+
+def _spaced(char: str) -> bool:
+    return not ("\u2e80" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af")
+
+
+def _is_acronym(phrase: str) -> bool:
+    letters = [ch for ch in phrase if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters) and len(phrase) <= 8
+
+
+@dataclass(frozen=True)
+class Match:
+    group: Hashable
+    start: int  # index of its first word
+    end: int  # index after its last word
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The phrases found in one text: matches in order, counts by group, and its words."""
+
+    matches: tuple[Match, ...]
+    counts: Counter[Hashable]
+    words: tuple[str, ...]  # case-folded
+
+
+class PhraseIndex:
+    def __init__(self, groups: Iterable[tuple[Hashable, Iterable[str]]]) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, Hashable]]] = {}
+        self._unspaced: list[tuple[str, Hashable]] = []
+        for group, phrases in groups:
+            for phrase in set(phrases):
+                if not phrase.strip():
+                    continue
+                if not (_spaced(phrase[0]) and _spaced(phrase[-1])):
+                    self._unspaced.append((phrase, group))
+                    continue
+                words = tuple(w.casefold() for w in _TOKEN.findall(phrase))
+                self._by_first.setdefault(words[0], []).append((words, phrase, group))
+        for candidates in self._by_first.values():
+            candidates.sort(key=lambda candidate: -len(candidate[0]))  # longest first
+
+    def scan(self, text: str) -> Scan:
+        return _scan(self, text)
+
+    def _scan(self, text: str) -> Scan:
+        found = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        folded = tuple(word.casefold() for word, _, _ in found)
+        matches = []
+        busy: dict[Hashable, int] = {}  # a group's matches do not overlap, as in a regex
+        for i, first in enumerate(folded):
+            for words, phrase, group in self._by_first.get(first, ()):
+                if i < busy.get(group, 0):
+                    continue
+                end = i + len(words)
+                if folded[i:end] != words:
+                    continue
+                start_char, end_char = found[i][1], found[end - 1][2]
+                if (start_char and text[start_char - 1] in "-") or text[
+                    end_char : end_char + 1
+                ] == "-":
+                    continue  # part of a hyphenated word
+                if _is_acronym(phrase):
+                    if [w for w, _, _ in found[i:end]] != _TOKEN.findall(phrase):
+                        continue
+                elif phrase[0].isupper() and text[start_char] != phrase[0]:
+                    continue
+                matches.append(Match(group, i, end))
+                busy[group] = end
+        counts: Counter[Hashable] = Counter(m.group for m in matches)
+        for phrase, group in self._unspaced:
+            counts[group] += text.count(phrase)
+        return Scan(tuple(matches), counts, folded)
+
+
+@lru_cache(maxsize=512)
+def _scan(index: PhraseIndex, text: str) -> Scan:
+    return index._scan(text)
+
+
+def listed_beside(scan: Scan, group: Hashable, others: frozenset[Hashable]) -> bool:
+    """Whether a match of `group` stands in a list next to a match of one of `others`."""
+    ends = {m.end for m in scan.matches if m.group in others}
+    starts = {m.start for m in scan.matches if m.group in others}
+    for match in scan.matches:
+        if match.group != group:
+            continue
+        before, after = match.start - 1, match.end
+        if before >= 0 and scan.words[before] in SEPARATORS and before in ends:
+            return True
+        if after < len(scan.words) and scan.words[after] in SEPARATORS and after + 1 in starts:
+            return True
+    return False
