@@ -192,8 +192,10 @@ def test_document_text_is_escaped_everywhere(filled: Collection, tmp_path: Path)
 
 
 def test_api_returns_the_same_objects_as_the_cli(client, filled: Collection):
-    data = client.get("/api/search?q=conveyor&agency=ESA").get_json()
-    assert data == filled.search(SearchRequest("conveyor", agencies=("ESA",))).to_dict()
+    response = client.get("/api/search?q=conveyor&agency=ESA")
+    expected = filled.search(SearchRequest("conveyor", agencies=("ESA",))).to_dict()
+    assert response.get_json() == expected
+    assert list(response.get_json()) == list(expected), "the same key order as the CLI"
     document = client.get(f"/api/documents/{REPORT}").get_json()
     assert document["document"]["title"] == "Regolith Handling Report"
     assert [p["page"] for p in document["pages"]] == [1, 2, 3, 4]

@@ -13,6 +13,7 @@ from isecg_archive.collection import Collection
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The app for an archive: config ARCHIVE_DIR (required) and INDEX_DIR (optional)."""
     app = Flask(__name__)
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # the CLI's key order, documented
     app.config.update(config or {})
     app.config.setdefault("ARCHIVE_DIR", "archive")
     index_dir = app.config.get("INDEX_DIR")
