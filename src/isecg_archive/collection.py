@@ -21,7 +21,7 @@ from isecg_archive.index import SearchIndex, add_document, remove_document
 from isecg_archive.records import Document
 from isecg_archive.search import ResultPage, SearchRequest, more_like, page_matches, search
 from isecg_archive.textcache import TextCache
-from isecg_archive.versions import SIMILAR, similarity, sketch_terms
+from isecg_archive.versions import CANDIDATE_HASHES, SIMILAR, similarity, sketch_terms
 
 ARCHIVE_ENV = "ISECG_ARCHIVE"
 INDEX_ENV = "ISECG_INDEX"
@@ -189,7 +189,8 @@ class Collection:
                 mine = [int(t, 16) for t in (fields or {}).get("sketch", "").split()]
                 if not mine:
                     continue
-                query = Or([Term("sketch", term) for term in sketch_terms(mine)])
+                # Candidates share some of the smallest hashes; all 64 then measure how much.
+                query = Or([Term("sketch", term) for term in sketch_terms(mine[:CANDIDATE_HASHES])])
                 group = {document_id}
                 for hit in searcher.search(query, limit=25):
                     theirs = [int(t, 16) for t in hit["sketch"].split()]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from isecg_archive.extract.pptx import NOTES_MARK
 
 SKETCH_SIZE = 64
+CANDIDATE_HASHES = 16  # texts alike enough share some of their 16 smallest hashes
 SHINGLE = 4
 SIMILAR = 0.7  # estimated share of shingles in common (Jaccard)
 MIN_SHINGLES = 12  # texts shorter than this are too short to call anything a copy of them
