@@ -317,3 +317,17 @@ def test_the_same_text_in_another_format_is_one_result_with_its_versions(
     collection.remove(pdf.id)
     assert collection.archive.read("dust-mitigation.pptx").versions == ()
     assert list(check(collection)) == []
+
+
+@needs_tesseract
+def test_only_the_scanned_page_of_a_mixed_pdf_is_read_by_ocr(tmp_path: Path):
+    from pypdf import PdfWriter
+
+    mixed = PdfWriter()
+    mixed.append(FILES / "regolith-report.pdf")
+    mixed.append(FILES / "scanned-memo.pdf")
+    with (tmp_path / "mixed.pdf").open("wb") as handle:
+        mixed.write(handle)
+    result = extract(tmp_path / "mixed.pdf")
+    assert result.ocr_pages == (5,)
+    assert "sintering" in result.pages[4] and result.pages[2].startswith("Conveyor trials")

@@ -20,7 +20,7 @@ from isecg_archive.records import PartialDate
 
 FORMAT = "pdf"
 EXTENSIONS = (".pdf",)
-VERSION = 2
+VERSION = 3
 
 # pypdf logs every repair it makes to a broken file; the ingest report says what matters.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -48,19 +48,21 @@ def extract(path: Path, options: ExtractOptions) -> Extraction:
     warnings: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     ocr_pages: list[int] = []
-    blank = [n for n, text in enumerate(pages) if not text]
-    if blank and len(blank) * 2 >= len(pages):  # mostly scanned, not a few empty pages
+    # A page with no text but an image is a scan; a page with neither is simply blank.
+    scanned = [n for n, text in enumerate(pages) if not text and _has_images(reader.pages[n])]
+    if scanned:
         if options.ocr and ocr_available():
-            for n in blank:
+            for n in scanned:
                 text = _ocr(reader.pages[n])
                 if text:
                     pages[n] = text
                     ocr_pages.append(n + 1)
         else:
             needs = ("ocr",)
+            numbers = ", ".join(str(n + 1) for n in scanned)
             warnings = (
-                "no text layer: the pages are scans; install tesseract-ocr and ingest it again"
-                " to make them searchable",
+                f"no text layer on page {numbers}: scanned; install tesseract-ocr and ingest it"
+                " again to make it searchable",
             )
     info = reader.metadata
     title = created = None
@@ -94,6 +96,17 @@ def _created(info: DocumentInformation) -> PartialDate | None:
         digits = raw[:8] if raw[:8].isdigit() else ""
         return date_from_iso_prefix(f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}") if digits else None
     return PartialDate(when.year, when.month, when.day) if when else None
+
+
+def _has_images(page: PageObject) -> bool:
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources else None
+    if not xobjects:
+        return False
+    return any(
+        xobject.get_object().get("/Subtype") == "/Image"
+        for xobject in xobjects.get_object().values()
+    )
 
 
 def ocr_available() -> bool:
