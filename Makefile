@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint demo samples bench clean
+.PHONY: install run test lint demo samples bench bench-scale clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ samples: install
 bench: install
 	$(BIN)/python bench/ingest_search.py
 	$(BIN)/python bench/viewer.py
+
+# The archive at scale (issue 6): DOCUMENTS=10000 make bench-scale; sources cached in bench/.cache.
+DOCUMENTS ?= 1000
+bench-scale: install
+	$(BIN)/python bench/scale.py --documents $(DOCUMENTS)
 
 clean:
 	rm -rf $(VENV) index .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,253 @@
+"""The archive at scale: a synthetic collection of N documents, ingested, searched and served.
+
+    python bench/scale.py --documents 1000        (or 10000; `make bench-scale`)
+
+Generates (once, cached in bench/.cache/) N documents of about 3,000 words: a fifth are
+multi-page PDFs, the rest text and Markdown, with agencies, topics, types and dates spread like
+a real collection. Then measures, and prints as a table and as JSON:
+- first ingest and reindex throughput (pages/s, documents/s), peak memory of the ingest;
+- the time to add one document to the full archive;
+- the full result page (top 10, facet counts over all matches, snippets with pages) in
+  process over a fixed query mix: p50, p95, max; and the same work done the naive way
+  (Whoosh groupedby facets, highlighting over the whole stored text), as a ratio;
+- the viewer's search page over HTTP, and its peak memory;
+- `isecg-archive search --json` as a whole process;
+- the index size on disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path(__file__).resolve().parent / ".cache"
+sys.path.insert(0, str(ROOT / "demo"))
+
+AGENCIES = [("NASA", 30), ("European Space Agency", 25), ("JAXA", 15), ("Canadian Space Agency", 8),
+            ("DLR", 5), ("CNES", 5), ("ISRO", 4), ("ASI", 3), ("KARI", 2), ("UK Space Agency", 2),
+            ("CNSA", 1)]  # fmt: skip
+TOPIC_WORDS = {
+    "lunar-polar-volatiles": "polar volatiles permanently shadowed regions water ice cold traps",
+    "global-exploration-roadmap": "Global Exploration Roadmap mission scenario common goals",
+    "lunar-surface": "lunar surface landing sites lunar rovers regolith lunar night",
+    "cislunar-gateway": "Gateway cislunar near-rectilinear halo orbit logistics",
+    "mars": "Mars Martian Phobos sample return red planet",
+    "near-earth-asteroids": "near-Earth asteroids planetary defence deflection",
+    "science": "science objectives scientific opportunities geology heliophysics",
+    "technology": "technology development critical technologies propulsion autonomy",
+    "isru": "in-situ resource utilisation ISRU oxygen extraction propellant production",
+    "crew-health": "crew health radiation exposure countermeasures bone loss",
+}
+TYPES = ["report", "presentation", "workshop summary", "white paper", "roadmap", "news"]
+QUERIES = [
+    ("rare term", {"q": "zarvotel"}),
+    ("common term", {"q": "lunar"}),
+    ("very common term", {"q": "exploration"}),
+    ("two-term AND", {"q": "gateway logistics"}),
+    ("three-term AND", {"q": "mars sample return"}),
+    ("phrase", {"q": '"water ice"'}),
+    ("filtered", {"q": "lunar", "agency": "NASA", "topic": "lunar-surface"}),
+    ("date range", {"q": "radiation", "since": "2015", "until": "2020"}),
+    ("empty query", {}),
+]
+
+
+def words(rng: random.Random) -> list[str]:
+    syllables = ["ka", "lo", "mi", "ra", "ven", "to", "sul", "dra", "pe", "no", "tri", "zar", "vo"]
+    return sorted({"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(6000)})
+
+
+def generate(count: int) -> Path:
+    """The cached synthetic collection of `count` documents (built on first use)."""
+    from pdfwriter import write_report
+
+    folder = CACHE / f"sources-{count}"
+    if (folder / ".done").exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    rng = random.Random(count)
+    vocabulary = words(rng)
+    vocabulary.remove("zarvotel") if "zarvotel" in vocabulary else None
+    names, weights = zip(*AGENCIES, strict=True)
+    for n in range(count):
+        agencies = sorted(set(rng.choices(names, weights=weights, k=rng.randint(1, 3))))
+        topics = rng.sample(sorted(TOPIC_WORDS), k=rng.randint(1, 3))
+        year = rng.randint(2010, 2026)
+        kind = rng.choice(TYPES)
+        title = f"{' '.join(t.replace('-', ' ').title() for t in topics)} {kind.title()} {n}"
+        pages = []
+        for p in range(6):
+            text = rng.choices(vocabulary, k=500)
+            for topic in topics:  # each topic's signals, a few times a page
+                phrase = TOPIC_WORDS[topic].split()
+                for _ in range(3):
+                    at = rng.randrange(len(text))
+                    text[at:at] = rng.sample(phrase, k=min(3, len(phrase)))
+            text[rng.randrange(len(text))] = "exploration"
+            if n % 97 == 0 and p == 2:
+                text.append("zarvotel")
+            pages.append(" ".join(text))
+        opening = f"{title}\n{year}\nPrepared by {', '.join(agencies)}. " + " and ".join(agencies)
+        pages[0] = opening + ".\n" + pages[0]
+        if n % 5 == 0:
+            write_report(folder / f"doc-{n:05d}.pdf", pages, title, "ISECG", f"{year}-06-01")
+        elif n % 5 in (1, 2):
+            (folder / f"doc-{n:05d}.txt").write_text("\f".join(pages), encoding="utf-8")
+        else:
+            (folder / f"doc-{n:05d}.md").write_text(f"# {title}\n\n" + "\f".join(pages), "utf-8")
+    (folder / ".done").write_text("")
+    return folder
+
+
+def cli(*args: str, archive: Path) -> list[str]:
+    return [sys.executable, "-m", "isecg_archive", "--archive", str(archive), *args]
+
+
+def timed_run(command: list[str]) -> tuple[float, float]:
+    """Seconds, and the peak resident memory (MiB) of the process and its workers."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    values = sorted(values)
+    return {
+        "p50": round(statistics.median(values), 1),
+        "p95": round(values[max(0, int(len(values) * 0.95) - 1)], 1),
+        "max": round(values[-1], 1),
+    }
+
+
+def in_process(archive: Path, rounds: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Our full result page against the naive one, on one searcher, over the query mix."""
+    from werkzeug.datastructures import MultiDict
+    from whoosh import sorting
+    from whoosh.highlight import ContextFragmenter, Highlighter, NullFormatter
+
+    from isecg_archive.collection import Collection
+    from isecg_archive.query import parse_query
+    from isecg_archive.search import search
+    from isecg_archive.web.pages import request_from
+
+    collection = Collection(archive)
+    ours, naive = [], []
+    facets = {
+        name: sorting.FieldFacet(name, allow_overlap=True)
+        for name in ("agency", "topic", "type", "year")
+    }
+    highlighter = Highlighter(fragmenter=ContextFragmenter(), formatter=NullFormatter())
+    with collection.index.searcher() as searcher:
+        for _ in range(rounds):
+            for _, args in QUERIES:
+                request = request_from(MultiDict(args), collection)
+                started = time.perf_counter()
+                search(searcher, request, collection.vocabulary)
+                ours.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                query = parse_query(request.query, searcher.schema)
+                results = searcher.search(query, limit=10, groupedby=facets, terms=True)
+                for name in facets:
+                    results.groups(name)
+                for hit in results:
+                    text = "\n".join(hit["pages"])
+                    highlighter.highlight_hit(hit, "content", text=text)
+                naive.append((time.perf_counter() - started) * 1000)
+    return percentiles(ours), percentiles(naive)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def over_http(archive: Path, rounds: int) -> tuple[dict[str, float], float]:
+    port = free_port()
+    server = subprocess.Popen(cli("serve", "--port", str(port), archive=archive),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base, timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        times = []
+        for _ in range(rounds):
+            for _, args in QUERIES:
+                url = base + "?" + urllib.parse.urlencode(args)
+                started = time.perf_counter()
+                urllib.request.urlopen(url, timeout=30).read()
+                times.append((time.perf_counter() - started) * 1000)
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        peak = int(
+            next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1]
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return percentiles(times), peak / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=10, help="passes over the query mix")
+    args = parser.parse_args()
+    sources = generate(args.documents)
+    figures: dict[str, object] = {"documents": args.documents}
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "archive"
+        seconds, memory = timed_run(cli("ingest", str(sources), "--json", archive=archive))
+        pages = sum(json.loads(p.read_text())["pages"] for p in archive.rglob("*.meta.json"))
+        figures.update(pages=pages, ingest_pages_per_s=round(pages / seconds, 1),
+                       ingest_documents_per_s=round(args.documents / seconds, 1),
+                       ingest_peak_mib=round(memory))  # fmt: skip
+        seconds, _ = timed_run(cli("reindex", archive=archive))
+        figures["reindex_pages_per_s"] = round(pages / seconds, 1)
+        extra = Path(tmp) / "one-more.txt"
+        extra.write_text("A note on lunar dust by ESA. " * 400, encoding="utf-8")
+        seconds, _ = timed_run(cli("ingest", str(extra), archive=archive))
+        figures["add_one_document_s"] = round(seconds, 2)
+        ours, naive = in_process(archive, args.rounds)
+        figures.update(page_ms=ours, naive_page_ms=naive,
+                       p95_speedup=round(naive["p95"] / ours["p95"], 1))  # fmt: skip
+        figures["http_ms"], server_peak = over_http(archive, args.rounds)
+        figures["server_peak_mib"] = round(server_peak)
+        runs = []
+        for _ in range(10):
+            seconds, _ = timed_run(
+                cli("search", "lunar", "--agency", "NASA", "--json", archive=archive)
+            )
+            runs.append(seconds * 1000)
+        figures["cli_search_json_ms"] = percentiles(runs)
+        index = archive.with_name("index")
+        figures["index_mib"] = round(
+            sum(f.stat().st_size for f in index.rglob("*") if f.is_file()) / 2**20, 1
+        )
+    for name, value in figures.items():
+        print(f"{name:<24} {value}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
