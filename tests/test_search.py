@@ -212,3 +212,42 @@ def test_any_ingested_word_is_findable(word: str):
         source.write_text(f"Field notes about {word} near the lunar south pole.", encoding="utf-8")
         ingest(collection, [source])
         assert collection.search(SearchRequest(word)).total == 1
+
+
+def test_the_fast_word_matcher_finds_what_the_analyzer_finds(demo: Collection):
+    """snippets.spans() stands in for Whoosh's analyzer: same words, same places."""
+    from isecg_archive.snippets import spans, spans_by_analyzer
+
+    with demo.index.searcher() as searcher:
+        analyzer = searcher.schema["content"].analyzer
+        vocabulary = frozenset(t.decode() for t in searcher.reader().lexicon("content"))
+    terms = frozenset(sorted(vocabulary)[::3])  # a third of every indexed word
+    pages = [page for doc in demo.archive.records() for page in demo.extraction(doc).pages]
+    assert len(pages) == 70
+    for page in pages:
+        assert spans(page, terms) == spans_by_analyzer(page, terms, analyzer)
+
+
+def test_cached_facet_values_equal_a_fresh_read(demo: Collection):
+    from isecg_archive.facets import read_value_sets, value_sets
+
+    with demo.index.searcher() as searcher:
+        reader = searcher.reader()
+        for field in ("agency", "topic", "type", "year"):
+            assert value_sets(reader, field) == read_value_sets(reader, field)
+            assert value_sets(reader, field) is value_sets(reader, field)
+
+
+def test_snippets_are_the_same_with_and_without_the_first_look(demo: Collection):
+    """The cheap page filter never hides a page the analyzer would match."""
+    from isecg_archive import snippets
+
+    queries = ["lunar", '"polar volatiles"', "gateway logistics", "volatil*", "crew health"]
+    fast = [demo.search(SearchRequest(q, per_page=20)).to_dict() for q in queries]
+    original = snippets._may_hold
+    try:
+        snippets._may_hold = lambda text, terms: True
+        slow = [demo.search(SearchRequest(q, per_page=20)).to_dict() for q in queries]
+    finally:
+        snippets._may_hold = original
+    assert fast == slow

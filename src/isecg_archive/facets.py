@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from whoosh.reading import IndexReader
 
@@ -62,8 +63,20 @@ FACET_KINDS = (
 )
 
 
+# Per reader (an index never changes under one), each field's value sets: read once, then every
+# search only intersects them with its matches.
+_VALUE_SETS: WeakKeyDictionary[IndexReader, dict[str, dict[str, set[int]]]] = WeakKeyDictionary()
+
+
 def value_sets(reader: IndexReader, field: str) -> dict[str, set[int]]:
     """Each indexed value of a field, with the set of live documents that have it."""
+    fields = _VALUE_SETS.setdefault(reader, {})
+    if field not in fields:
+        fields[field] = read_value_sets(reader, field)
+    return fields[field]
+
+
+def read_value_sets(reader: IndexReader, field: str) -> dict[str, set[int]]:
     return {
         term.decode("utf-8"): set(reader.postings(field, term).all_ids())
         for term in reader.lexicon(field)

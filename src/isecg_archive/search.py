@@ -215,12 +215,11 @@ def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -
         options["reverse"] = sort == "newest"
     results = searcher.search(parsed, **options)
     terms = _snippet_terms(parsed, searcher)
-    analyzer = searcher.schema["content"].analyzer
     wanted = phrases(parsed)
     hits = []
     for rank, hit in enumerate(results[first:], start=first + 1):
         stored = hit.fields()
-        snippets = make_snippets(stored.get("pages", ()), terms, analyzer, wanted)
+        snippets = make_snippets(stored.get("pages", ()), terms, wanted)
         score = hit.score if sort == "relevance" else None
         document = Document.from_dict(stored["record"])
         versions = tuple(
@@ -238,10 +237,7 @@ def page_matches(
     """For each page, the [start, end) offsets of the words the query matches."""
     parsed = parse_query(query, searcher.schema)
     terms = _snippet_terms(parsed, searcher)
-    analyzer = searcher.schema["content"].analyzer
-    return tuple(
-        tuple((start, end) for start, end, _ in spans(text, terms, analyzer)) for text in pages
-    )
+    return tuple(tuple((start, end) for start, end, _ in spans(text, terms)) for text in pages)
 
 
 def more_like(searcher: Searcher, document_id: str, limit: int = 5) -> tuple[Document, ...]:
