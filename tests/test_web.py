@@ -228,3 +228,20 @@ def test_syntax_page_is_linked_from_the_search_form(client):
     syntax = soup(client.get("/syntax"))
     assert syntax.select_one("h1").get_text() == "How to search"
     assert len(syntax.select("tbody tr")) == 8
+
+
+def test_kept_searchers_see_new_documents_and_a_rebuilt_index(filled: Collection, tmp_path):
+    app = create_app({"ARCHIVE_DIR": filled.archive.root, "KEEP_SEARCHERS": True})
+    collection = app.extensions["isecg_collection"]
+    client = app.test_client()
+    try:
+        assert client.get("/api/search?q=lettuce").get_json()["total"] == 0
+        note = tmp_path / "greenhouse.txt"
+        note.write_text("The crew grew lettuce in the lunar greenhouse.", encoding="utf-8")
+        ingest(filled, [note])
+        assert client.get("/api/search?q=lettuce").get_json()["total"] == 1
+        filled.reindex()
+        assert client.get("/api/search?q=lettuce").get_json()["total"] == 1
+        assert client.get("/api/search").get_json()["total"] == 6
+    finally:
+        collection.close()

@@ -498,7 +498,11 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     collection = _collection(ctx)
     _require_archive(collection)
     app = create_app(
-        {"ARCHIVE_DIR": collection.archive.root, "INDEX_DIR": collection.index.path.parent}
+        {
+            "ARCHIVE_DIR": collection.archive.root,
+            "INDEX_DIR": collection.index.path.parent,
+            "KEEP_SEARCHERS": True,
+        }
     )
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Serving {collection.archive.root} at http://{shown}:{port}/ (Ctrl-C to stop)")

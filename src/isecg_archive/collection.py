@@ -6,7 +6,9 @@ This is the core API that the CLI and the web viewer call.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -43,8 +45,14 @@ class ReindexReport:
 
 
 class Collection:
-    def __init__(self, archive_dir: Path, index_dir: Path | None = None) -> None:
+    def __init__(
+        self, archive_dir: Path, index_dir: Path | None = None, keep_searchers: bool = False
+    ) -> None:
+        """keep_searchers: reuse one searcher per thread until the index changes (a server)."""
         index_dir = index_dir or default_index_dir(archive_dir)
+        self._kept = threading.local() if keep_searchers else None
+        self._kept_lock = threading.Lock()
+        self._all_kept: list[Searcher] = []
         self.archive = Archive(archive_dir)
         self.index = SearchIndex(index_dir / "whoosh")
         self.cache = TextCache(index_dir / "text")
@@ -124,20 +132,48 @@ class Collection:
 
     # Queries ----------------------------------------------------------------------------
 
+    @contextmanager
+    def _reading(self) -> Iterator[Searcher]:
+        """A searcher for reading: opened and closed, or kept per thread (see keep_searchers)."""
+        if self._kept is None:
+            with self.index.searcher() as searcher:
+                yield searcher
+            return
+        held = getattr(self._kept, "held", None)
+        identity = self.index.identity()
+        if held is None or held[1] != identity or not held[0].up_to_date():
+            stale = held[0] if held is not None else None
+            searcher = self.index.open_searcher()
+            with self._kept_lock:
+                self._all_kept = [s for s in self._all_kept if s is not stale] + [searcher]
+            if stale is not None:
+                stale.close()
+            self._kept.held = (searcher, identity)
+        yield self._kept.held[0]
+
+    def close(self) -> None:
+        """Close the searchers kept for reuse."""
+        with self._kept_lock:
+            for searcher in self._all_kept:
+                searcher.close()
+            self._all_kept = []
+        if self._kept is not None:
+            self._kept = threading.local()
+
     def search(self, request: SearchRequest) -> ResultPage:
         self.ensure_index()
-        with self.index.searcher() as searcher:
+        with self._reading() as searcher:
             return search(searcher, request, self.vocabulary)
 
     def page_matches(
         self, query: str, pages: tuple[str, ...]
     ) -> tuple[tuple[tuple[int, int], ...], ...]:
         """Where the query's words are on each page, to highlight them."""
-        with self.index.searcher() as searcher:
+        with self._reading() as searcher:
             return page_matches(searcher, query, pages)
 
     def more_like_this(self, document: Document, limit: int = 5) -> tuple[Document, ...]:
-        with self.index.searcher() as searcher:
+        with self._reading() as searcher:
             return more_like(searcher, document.id, limit)
 
     def find(self, document_id: str) -> Document:
@@ -145,7 +181,7 @@ class Collection:
         self.ensure_index()
         wanted = document_id.strip().lower()
         found = []
-        with self.index.searcher() as searcher:
+        with self._reading() as searcher:
             if len(wanted) >= 6:
                 for term in searcher.reader().expand_prefix("id", wanted):
                     fields = searcher.document(id=term.decode("utf-8"))

@@ -112,8 +112,17 @@ class SearchIndex:
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
-        with self._open().searcher() as searcher:
+        with self.open_searcher() as searcher:
             yield searcher
+
+    def open_searcher(self) -> Searcher:
+        """A searcher the caller closes."""
+        searcher: Searcher = self._open().searcher()
+        return searcher
+
+    def identity(self) -> int:
+        """Changes when the index is rebuilt and swapped in (a searcher must then be reopened)."""
+        return self.path.stat().st_ino
 
 
 def add_document(
