@@ -48,11 +48,11 @@ class Collection:
     def __init__(
         self, archive_dir: Path, index_dir: Path | None = None, keep_searchers: bool = False
     ) -> None:
-        """keep_searchers: reuse one searcher per thread until the index changes (a server)."""
+        """keep_searchers: reuse one searcher until the index changes (for a server)."""
         index_dir = index_dir or default_index_dir(archive_dir)
-        self._kept = threading.local() if keep_searchers else None
-        self._kept_lock = threading.Lock()
-        self._all_kept: list[Searcher] = []
+        self._keep = keep_searchers
+        self._kept: tuple[Searcher, int] | None = None
+        self._kept_lock = threading.RLock()
         self.archive = Archive(archive_dir)
         self.index = SearchIndex(index_dir / "whoosh")
         self.cache = TextCache(index_dir / "text")
@@ -134,31 +134,30 @@ class Collection:
 
     @contextmanager
     def _reading(self) -> Iterator[Searcher]:
-        """A searcher for reading: opened and closed, or kept per thread (see keep_searchers)."""
-        if self._kept is None:
+        """A searcher for reading: opened and closed, or one kept and shared (keep_searchers).
+
+        The kept searcher is reopened when the index changes. Threads take turns with it: a
+        Whoosh searcher is not safe to share at once, and each thread keeping its own would map
+        the whole index once per thread, for no gain under Python's global interpreter lock.
+        """
+        if not self._keep:
             with self.index.searcher() as searcher:
                 yield searcher
             return
-        held = getattr(self._kept, "held", None)
-        identity = self.index.identity()
-        if held is None or held[1] != identity or not held[0].up_to_date():
-            stale = held[0] if held is not None else None
-            searcher = self.index.open_searcher()
-            with self._kept_lock:
-                self._all_kept = [s for s in self._all_kept if s is not stale] + [searcher]
-            if stale is not None:
-                stale.close()
-            self._kept.held = (searcher, identity)
-        yield self._kept.held[0]
+        with self._kept_lock:
+            identity = self.index.identity()
+            if self._kept is None or self._kept[1] != identity or not self._kept[0].up_to_date():
+                if self._kept is not None:
+                    self._kept[0].close()
+                self._kept = (self.index.open_searcher(), identity)
+            yield self._kept[0]
 
     def close(self) -> None:
-        """Close the searchers kept for reuse."""
+        """Close the searcher kept for reuse, if any."""
         with self._kept_lock:
-            for searcher in self._all_kept:
-                searcher.close()
-            self._all_kept = []
-        if self._kept is not None:
-            self._kept = threading.local()
+            if self._kept is not None:
+                self._kept[0].close()
+                self._kept = None
 
     def search(self, request: SearchRequest) -> ResultPage:
         self.ensure_index()

@@ -2,8 +2,8 @@
 
 A regular expression per agency or topic would read each text dozens of times; instead every
 phrase of the vocabulary goes into one table keyed by its first word, and a text's words are
-looked up once. The matching rules: whole words only (a hyphen joined to a word counts as part
-of it, so "ESA-led" is not "ESA"); a phrase written in capitals (an acronym) matches only in
+looked up once. The matching rules: whole words only (words joined by a hyphen are one word,
+so "ESA-led" is not "ESA"); a phrase written in capitals (an acronym) matches only in
 capitals; a phrase that starts with a capital needs that capital ("a gateway" is not the
 Gateway); anything else matches in any case. Phrases in scripts written without spaces between
 words (Chinese, Japanese, Korean) are found anywhere in the text.
@@ -17,7 +17,9 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+# Words (a hyphen between letters joins them into one: "ESA-led" is not "ESA"), and single
+# punctuation marks.
+_TOKEN = re.compile(r"\w+(?:-\w+)*|[^\w\s]")
 SEPARATORS = frozenset({",", ";", "/", "&", "·", "and"})  # between names in a list
 
 
@@ -66,33 +68,32 @@ class PhraseIndex:
         return _scan(self, text)
 
     def _scan(self, text: str) -> Scan:
-        found = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        folded = tuple(word.casefold() for word, _, _ in found)
+        raw = _TOKEN.findall(text)
+        folded = [word.casefold() for word in raw]
         matches = []
         busy: dict[Hashable, int] = {}  # a group's matches do not overlap, as in a regex
+        by_first = self._by_first
         for i, first in enumerate(folded):
-            for words, phrase, group in self._by_first.get(first, ()):
+            candidates = by_first.get(first)
+            if not candidates:
+                continue
+            for words, phrase, group in candidates:
                 if i < busy.get(group, 0):
                     continue
                 end = i + len(words)
-                if folded[i:end] != words:
+                if tuple(folded[i:end]) != words:
                     continue
-                start_char, end_char = found[i][1], found[end - 1][2]
-                if (start_char and text[start_char - 1] in "-") or text[
-                    end_char : end_char + 1
-                ] == "-":
-                    continue  # part of a hyphenated word
                 if _is_acronym(phrase):
-                    if [w for w, _, _ in found[i:end]] != _TOKEN.findall(phrase):
+                    if raw[i:end] != _TOKEN.findall(phrase):
                         continue
-                elif phrase[0].isupper() and text[start_char] != phrase[0]:
+                elif phrase[0].isupper() and raw[i][0] != phrase[0]:
                     continue
                 matches.append(Match(group, i, end))
                 busy[group] = end
         counts: Counter[Hashable] = Counter(m.group for m in matches)
         for phrase, group in self._unspaced:
             counts[group] += text.count(phrase)
-        return Scan(tuple(matches), counts, folded)
+        return Scan(tuple(matches), counts, tuple(folded))
 
 
 @lru_cache(maxsize=512)

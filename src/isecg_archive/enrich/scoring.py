@@ -51,3 +51,9 @@ def weighted_count(index: PhraseIndex, group: Hashable, text: Text) -> float:
         + HEADING_WEIGHT * count(text.headings)
         + BODY_WEIGHT * count(text.body)
     )
+
+
+def total(index: PhraseIndex, group: Hashable, text: Text) -> int:
+    """How often the group's phrases appear anywhere in the text."""
+    parts = (text.title, text.byline, text.first_page, text.body)
+    return sum(index.scan(part).counts[group] for part in parts if part)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from isecg_archive.enrich.phrases import PhraseIndex
-from isecg_archive.enrich.scoring import Text, weighted_count
+from isecg_archive.enrich.scoring import Text, total, weighted_count
 from isecg_archive.enrich.vocab import Topic
 
 THRESHOLD = 8.0
@@ -25,10 +25,9 @@ def _index(topics: tuple[Topic, ...]) -> PhraseIndex:
 def scores(text: Text, topics: tuple[Topic, ...]) -> dict[str, float]:
     """Each topic's score: strong phrases count double; context, if any, must be present."""
     index = _index(topics)
-    whole = index.scan(text.whole)
     result = {}
     for topic in topics:
-        if topic.context and not whole.counts[(topic.key, "context")]:
+        if topic.context and not total(index, (topic.key, "context"), text):
             result[topic.key] = 0.0
             continue
         strong = weighted_count(index, (topic.key, "strong"), text)

@@ -13,8 +13,8 @@ from isecg_archive.collection import Collection
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The app for an archive: config ARCHIVE_DIR, INDEX_DIR (optional), KEEP_SEARCHERS.
 
-    KEEP_SEARCHERS reuses a searcher per server thread until the index changes (what `serve`
-    does); without it every request opens and closes its own.
+    KEEP_SEARCHERS reuses one searcher, shared by the server's threads, until the index
+    changes (what `serve` does); without it every request opens and closes its own.
     """
     app = Flask(__name__)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # the CLI's key order, documented
