@@ -15,11 +15,7 @@ THRESHOLD = 4.0
 
 @cache
 def _index(bodies: tuple[Body, ...]) -> PhraseIndex:
-    groups = []
-    for body in bodies:
-        groups += [((body.key, "names"), body.names), ((body.key, "ambiguous"), body.ambiguous)]
-        groups.append(((body.key, "context"), body.context))
-    return PhraseIndex(groups)
+    return PhraseIndex.of(bodies, ("names", "ambiguous", "context"))
 
 
 def detect_bodies(text: Text, bodies: tuple[Body, ...]) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 # Words (a hyphen between letters joins them into one: "ESA-led" is not "ESA"), and single
 # punctuation marks.
@@ -63,6 +64,11 @@ class PhraseIndex:
                 self._by_first.setdefault(words[0], []).append((words, phrase, group))
         for candidates in self._by_first.values():
             candidates.sort(key=lambda candidate: -len(candidate[0]))  # longest first
+
+    @classmethod
+    def of(cls, entries: Iterable[Any], roles: tuple[str, ...]) -> PhraseIndex:
+        """An index of each entry's phrase lists, grouped as (entry key, role)."""
+        return cls(((entry.key, role), getattr(entry, role)) for entry in entries for role in roles)
 
     def scan(self, text: str) -> Scan:
         return _scan(self, text)

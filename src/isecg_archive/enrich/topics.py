@@ -15,11 +15,7 @@ MAX_TOPICS = 4
 
 @cache
 def _index(topics: tuple[Topic, ...]) -> PhraseIndex:
-    groups = []
-    for topic in topics:
-        groups += [((topic.key, "strong"), topic.strong), ((topic.key, "signals"), topic.signals)]
-        groups.append(((topic.key, "context"), topic.context))
-    return PhraseIndex(groups)
+    return PhraseIndex.of(topics, ("strong", "signals", "context"))
 
 
 def scores(text: Text, topics: tuple[Topic, ...]) -> dict[str, float]:
