@@ -228,3 +228,16 @@ def test_reindex_reports_a_broken_record_and_indexes_the_rest(filled: Collection
         "cannot be read (Expecting property name enclosed in double quotes:"
         " line 1 column 2 (char 1)); fix or restore it from a backup"
     )
+
+
+def test_a_large_reindex_in_several_processes_gives_the_same_index(
+    filled: Collection, monkeypatch: pytest.MonkeyPatch
+):
+    from isecg_archive import collection as collection_module
+
+    queries = ["conveyor", "lunar", '"basaltic glass"', "", "rover OR crew"]
+    before = [filled.search(SearchRequest(q)).to_dict() for q in queries]
+    monkeypatch.setattr(collection_module, "PARALLEL_INDEXING_FROM", 2)
+    assert filled.reindex().documents == 5
+    assert [filled.search(SearchRequest(q)).to_dict() for q in queries] == before
+    assert list(check(filled)) == []

@@ -26,6 +26,9 @@ from isecg_archive.textcache import TextCache
 from isecg_archive.versions import CANDIDATE_HASHES, SIMILAR, similarity, sketch_terms
 
 ARCHIVE_ENV = "ISECG_ARCHIVE"
+# From this many documents on, a reindex feeds Whoosh's writer in several processes: below it,
+# starting them costs more than it saves.
+PARALLEL_INDEXING_FROM = 100
 INDEX_ENV = "ISECG_INDEX"
 
 
@@ -107,8 +110,10 @@ class Collection:
         fresh.create()
         documents = pages = extracted = 0
         failures = []
-        with fresh.writer() as writer:
-            for file in self.archive.record_files():
+        files = list(self.archive.record_files())
+        procs = min(os.cpu_count() or 1, 4) if len(files) >= PARALLEL_INDEXING_FROM else 1
+        with fresh.writer(procs) as writer:
+            for file in files:
                 try:
                     document = self.archive.read(file)
                     text, parsed = self._text(document, use_cache)
