@@ -23,13 +23,19 @@ from isecg_archive.index import SearchIndex, add_document, remove_document
 from isecg_archive.records import Document
 from isecg_archive.search import ResultPage, SearchRequest, more_like, page_matches, search
 from isecg_archive.textcache import TextCache
-from isecg_archive.versions import CANDIDATE_HASHES, SIMILAR, similarity, sketch_terms
+from isecg_archive.versions import (
+    CANDIDATE_HASHES,
+    SIMILAR,
+    similarity,
+    sketch_terms,
+    sketch_values,
+)
 
 ARCHIVE_ENV = "ISECG_ARCHIVE"
+INDEX_ENV = "ISECG_INDEX"
 # From this many documents on, a reindex feeds Whoosh's writer in several processes: below it,
 # starting them costs more than it saves.
 PARALLEL_INDEXING_FROM = 100
-INDEX_ENV = "ISECG_INDEX"
 
 
 def default_index_dir(archive_dir: Path) -> Path:
@@ -64,12 +70,6 @@ class Collection:
     def vocabulary(self) -> Vocabulary:
         """The packaged vocabulary with the archive's own additions (re-read when they change)."""
         return load_vocabulary(self.archive.root)
-
-    @classmethod
-    def from_environment(cls, archive_dir: str | None, index_dir: str | None) -> Collection:
-        archive = archive_dir or os.environ.get(ARCHIVE_ENV) or "archive"
-        index = index_dir or os.environ.get(INDEX_ENV)
-        return cls(Path(archive), Path(index) if index else None)
 
     # Text -------------------------------------------------------------------------------
 
@@ -216,9 +216,17 @@ class Collection:
 
     # Versions (near-duplicates) -------------------------------------------------------------
 
-    def _current(self, searcher: Searcher, document_id: str) -> Document | None:
-        fields = searcher.document(id=document_id)
-        return self.archive.read(fields["file"]) if fields else None
+    def _current(
+        self, searcher: Searcher, ids: set[str], changed: dict[str, Document]
+    ) -> dict[str, Document]:
+        """The records of these ids as they stand: changed in this run, else in the archive."""
+        found = {}
+        for document_id in sorted(ids):
+            if document_id in changed:
+                found[document_id] = changed[document_id]
+            elif (fields := searcher.document(id=document_id)) is not None:
+                found[document_id] = self.archive.read(fields["file"])
+        return found
 
     def link_versions(self, document_ids: list[str]) -> list[Document]:
         """Link each document both ways with the archived documents whose text it repeats."""
@@ -226,28 +234,22 @@ class Collection:
         with self.index.searcher() as searcher:
             for document_id in document_ids:
                 fields = searcher.document(id=document_id)
-                mine = [int(t, 16) for t in (fields or {}).get("sketch", "").split()]
+                mine = sketch_values((fields or {}).get("sketch", ""))
                 if not mine:
                     continue
                 # Candidates share some of the smallest hashes; all 64 then measure how much.
                 query = Or([Term("sketch", term) for term in sketch_terms(mine[:CANDIDATE_HASHES])])
                 group = {document_id}
                 for hit in searcher.search(query, limit=25):
-                    theirs = [int(t, 16) for t in hit["sketch"].split()]
+                    theirs = sketch_values(hit["sketch"])
                     if hit["id"] != document_id and similarity(mine, theirs) >= SIMILAR:
                         group.add(hit["id"])
                 if len(group) == 1:
                     continue
-                members = {}
-                for member_id in sorted(group):
-                    member = changed.get(member_id) or self._current(searcher, member_id)
-                    if member is not None:
-                        members[member_id] = member
-                        group.update(member.versions)
-                for member_id in sorted(group - set(members)):
-                    member = changed.get(member_id) or self._current(searcher, member_id)
-                    if member is not None:
-                        members[member_id] = member
+                # The group, and the versions its members already had.
+                members = self._current(searcher, group, changed)
+                group.update(v for member in members.values() for v in member.versions)
+                members.update(self._current(searcher, group - set(members), changed))
                 for member in members.values():
                     versions = tuple(sorted(set(members) - {member.id}))
                     if versions != member.versions:
@@ -262,10 +264,9 @@ class Collection:
         changed: dict[str, Document] = {}
         with self.index.searcher() as searcher:
             for document in gone:
-                for version_id in document.versions:
-                    member = changed.get(version_id) or self._current(searcher, version_id)
-                    if member is not None and member.id not in ids:
-                        versions = tuple(v for v in member.versions if v not in ids)
-                        changed[member.id] = replace(member, versions=versions)
+                versions = set(document.versions) - ids
+                for member in self._current(searcher, versions, changed).values():
+                    kept = tuple(v for v in member.versions if v not in ids)
+                    changed[member.id] = replace(member, versions=kept)
         if changed:
             self.rewrite(list(changed.values()))

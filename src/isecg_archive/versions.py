@@ -51,4 +51,10 @@ def family(document_id: str, versions: Sequence[str]) -> str:
 
 
 def sketch_terms(values: Sequence[int]) -> list[str]:
+    """A sketch as the index stores it: one hex term per hash."""
     return [f"{value:016x}" for value in values]
+
+
+def sketch_values(terms: str) -> list[int]:
+    """A sketch read back from the index's space-separated terms."""
+    return [int(term, 16) for term in terms.split()]
