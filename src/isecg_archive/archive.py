@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from isecg_archive.enrich.vocab import ARCHIVE_VOCABULARY
 from isecg_archive.errors import ArchiveError
@@ -58,8 +58,13 @@ def archive_path(source: Path, given: Path) -> str:
     return "/".join(safe_name(part) for part in parts)
 
 
-def _is_hidden(relative: PurePosixPath) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
+def visible_files(folder: Path) -> Iterator[Path]:
+    """Every file under a folder, in name order, leaving out hidden files and folders."""
+    for directory, subdirs, names in os.walk(folder):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        for name in sorted(names):
+            if not name.startswith("."):
+                yield Path(directory) / name
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -94,15 +99,10 @@ class Archive:
 
     def _files(self) -> Iterator[str]:
         """Archive paths of every file but hidden ones and the archive's own vocabulary."""
-        if not self.root.exists():
-            return
-        for directory, subdirs, names in os.walk(self.root):
-            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-            for name in sorted(names):
-                if not name.startswith("."):
-                    relative = (Path(directory) / name).relative_to(self.root).as_posix()
-                    if relative != ARCHIVE_VOCABULARY:
-                        yield relative
+        for path in visible_files(self.root):
+            relative = path.relative_to(self.root).as_posix()
+            if relative != ARCHIVE_VOCABULARY:
+                yield relative
 
     def record_files(self) -> Iterator[str]:
         """Archive paths of the originals that have a record (whether or not the original is)."""

@@ -11,7 +11,6 @@ the same ingest again finishes the job.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from whoosh.searching import Searcher
 
-from isecg_archive.archive import RECORD_SUFFIX, archive_path, file_hash
+from isecg_archive.archive import RECORD_SUFFIX, archive_path, file_hash, visible_files
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides, describe
 from isecg_archive.errors import ArchiveError, ExtractionError
@@ -98,12 +97,10 @@ def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | Outcome]:
         if given.is_file():
             yield given, given
         elif given.is_dir():
-            for directory, subdirs, names in os.walk(given):
-                subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-                for name in sorted(names):
-                    # Records are the archive's own files: ingesting an archive folder skips them.
-                    if not name.startswith(".") and not name.endswith(RECORD_SUFFIX):
-                        yield Path(directory) / name, given
+            for path in visible_files(given):
+                # Records are the archive's own files: ingesting an archive folder skips them.
+                if not path.name.endswith(RECORD_SUFFIX):
+                    yield path, given
         else:
             yield Outcome(str(given), "failed", message="no such file or folder; check the path")
 
