@@ -17,7 +17,7 @@ from isecg_archive.collection import ARCHIVE_ENV, INDEX_ENV, Collection
 from isecg_archive.errors import ArchiveError, MetadataError
 from isecg_archive.records import DOCUMENT_TYPES, PartialDate, document_json
 from isecg_archive.search import SORTS, ResultPage, SearchRequest
-from isecg_archive.snippets import Snippet
+from isecg_archive.snippets import Snippet, split_at
 
 
 class _Group(click.Group):
@@ -107,13 +107,10 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Pa
 
 
 def _styled(snippet: Snippet) -> str:
-    parts, last = [], 0
-    for start, end in snippet.matches:
-        parts.append(snippet.text[last:start])
-        parts.append(click.style(snippet.text[start:end], bold=True, fg="yellow"))
-        last = end
-    parts.append(snippet.text[last:])
-    return "".join(parts)
+    return "".join(
+        click.style(piece, bold=True, fg="yellow") if hit else piece
+        for piece, hit in split_at(snippet.text, snippet.matches)
+    )
 
 
 # ingest ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +22,16 @@ class Snippet:
 
     def to_dict(self) -> dict[str, object]:
         return {"page": self.page, "text": self.text, "matches": [list(m) for m in self.matches]}
+
+
+def split_at(text: str, matches: Iterable[Sequence[int]]) -> Iterator[tuple[str, bool]]:
+    """The text in pieces, each with whether it is a match: for showing hits in any medium."""
+    last = 0
+    for start, end in matches:
+        yield text[last:start], False
+        yield text[start:end], True
+        last = end
+    yield text[last:], False
 
 
 # The content field's StemmingAnalyzer, step by step: its tokenizer's pattern, lower case, its

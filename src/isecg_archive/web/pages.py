@@ -15,6 +15,7 @@ from isecg_archive.errors import ArchiveError, QueryError
 from isecg_archive.facets import Facet
 from isecg_archive.records import Document, PartialDate
 from isecg_archive.search import ResultPage, SearchRequest
+from isecg_archive.snippets import split_at
 from isecg_archive.web.urls import replaced, with_value, without_value
 
 FACET_TITLES = {"agency": "Agency", "topic": "Topic", "type": "Type", "year": "Year"}
@@ -24,13 +25,10 @@ PAGE_WINDOW = 2  # page numbers shown either side of the current one
 
 def highlight(text: str, matches: tuple[tuple[int, int], ...] | list[list[int]]) -> Markup:
     """The text, escaped, with each match wrapped in <mark>: safe because every part is escaped."""
-    parts, last = [], 0
-    for start, end in matches:
-        parts.append(escape(text[last:start]))
-        parts.append(Markup("<mark>%s</mark>") % text[start:end])
-        last = end
-    parts.append(escape(text[last:]))
-    return Markup("").join(parts)
+    return Markup("").join(
+        Markup("<mark>%s</mark>") % piece if hit else escape(piece)
+        for piece, hit in split_at(text, matches)
+    )
 
 
 @dataclass(frozen=True)
