@@ -228,6 +228,51 @@ def test_the_fast_word_matcher_finds_what_the_analyzer_finds(demo: Collection):
         assert spans(page, terms) == spans_by_analyzer(page, terms, analyzer)
 
 
+TRICKY_TEXTS = [
+    "The the A a I of: lunar LUNAR Lunar lunar.",  # stop words first, case, one letter
+    "U.S.A. e.g. 3.5 km v2.0 ISECG's x...y a.b.c",  # dotted words, numbers, apostrophes
+    "Ålesund café naïve Москва 月面 Ÿ",  # letters beyond ASCII
+    "",
+    "   \n\n\f  ",
+    "of the and",  # nothing but stop words
+    "exploration explorations explored exploring explore",  # one stem, many words
+]
+
+
+def test_the_content_field_indexes_exactly_as_whoosh_does(demo: Collection):
+    """ContentField's fast index() gives Whoosh's postings: terms, counts, weights, positions."""
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import TEXT
+
+    from isecg_archive.index import ContentField
+
+    fast, reference = ContentField(), TEXT(analyzer=StemmingAnalyzer())
+    documents = ["\n\n".join(demo.extraction(doc).pages) for doc in demo.archive.records()]
+    assert len(documents) == 27
+    for text in documents + TRICKY_TEXTS:
+        assert list(fast.index(text)) == list(reference.index(text))
+    terms = [term for term, *_ in fast.index("The lunar, the LUNAR surface")]
+    assert terms == [b"lunar", b"surfac"]
+
+
+def spelling_and_text(collection: Collection) -> tuple[set[str], set[str]]:
+    from isecg_archive.analysis import words
+
+    with collection.index.searcher() as searcher:
+        spelling = {term.decode() for term in searcher.reader().lexicon("spelling")}
+    documents = collection.archive.records()
+    pages = [page for doc in documents for page in collection.extraction(doc).pages]
+    return spelling, {word for page in pages for _, word in words(page)}
+
+
+def test_did_you_mean_knows_every_word_after_a_batch(filled: Collection, demo: Collection):
+    """The spelling field gets each word once per batch, yet holds every word of the text."""
+    for collection, word in ((filled, "basaltic"), (demo, "volatiles")):  # ingest, reindex
+        spelling, text = spelling_and_text(collection)
+        assert spelling == text
+        assert word in spelling and "the" not in spelling
+
+
 def test_cached_facet_values_equal_a_fresh_read(demo: Collection):
     from isecg_archive.facets import read_value_sets, value_sets
 

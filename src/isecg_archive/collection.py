@@ -112,6 +112,7 @@ class Collection:
         failures = []
         files = list(self.archive.record_files())
         procs = min(os.cpu_count() or 1, 4) if len(files) >= PARALLEL_INDEXING_FROM else 1
+        spelled: set[str] = set()
         with fresh.writer(procs) as writer:
             for file in files:
                 try:
@@ -120,7 +121,7 @@ class Collection:
                 except ArchiveError as exc:
                     failures.append(f"{file}: {exc}")
                     continue
-                add_document(writer, document, text.pages, new=True)
+                add_document(writer, document, text.pages, new=True, spelled=spelled)
                 documents += 1
                 pages += len(text.pages)
                 extracted += parsed

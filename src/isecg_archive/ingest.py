@@ -292,6 +292,7 @@ def _commit_some(
 ) -> bool:
     """Add files until a commit is due, then commit. True if files may remain."""
     started, written = time.monotonic(), 0
+    spelled: set[str] = set()
     with collection.archive.transaction() as transaction, collection.index.writer() as writer:
         for item in ready:
             if isinstance(item, Outcome):
@@ -314,7 +315,7 @@ def _commit_some(
                         replaced.append(previous)  # its versions forget it after the commit
                 if previous:
                     remove_document(writer, previous.id)
-                add_document(writer, document, text.pages, new=True)
+                add_document(writer, document, text.pages, new=True, spelled=spelled)
                 status = "updated" if previous else "added"
                 note = "; ".join(document.warnings) or None
                 outcome = Outcome(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import query as q
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
+from whoosh.spelling import Corrector
 
+from isecg_archive.analysis import stem
 from isecg_archive.enrich import Vocabulary
 from isecg_archive.errors import QueryError
 from isecg_archive.facets import Facet, count_facets
@@ -148,6 +152,17 @@ def _snippet_terms(parsed: q.Query, searcher: Searcher) -> frozenset[str]:
     return frozenset(found)
 
 
+class _Corrector(Corrector):
+    """Words as written from the spelling field, those in most documents first."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.reader = reader
+
+    def _suggestions(self, text: str, maxdist: int, prefix: int) -> Iterator[tuple[int, str]]:
+        for word in self.reader.terms_within("spelling", text, maxdist, prefix=prefix):
+            yield self.reader.doc_frequency("content", stem(word)), word
+
+
 def _suggest(
     searcher: Searcher,
     parsed: q.Query,
@@ -169,7 +184,7 @@ def _suggest(
             parsed,
             request.query,
             terms=unknown,
-            correctors={"content": searcher.corrector("content")},
+            correctors={"content": _Corrector(reader)},
         )
         if correction.string == request.query:
             return None
