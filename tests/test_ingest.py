@@ -241,3 +241,21 @@ def test_a_large_reindex_in_several_processes_gives_the_same_index(
     assert filled.reindex().documents == 5
     assert [filled.search(SearchRequest(q)).to_dict() for q in queries] == before
     assert list(check(filled)) == []
+
+
+def test_many_small_ingests_keep_the_index_in_few_segments(collection: Collection, tmp_path):
+    """Each ingest commits a segment; segments of one size merge once there are MERGE_FACTOR."""
+    from isecg_archive.index import MERGE_FACTOR
+
+    for n in range(20):
+        note = tmp_path / f"note-{n}.txt"
+        note.write_text(f"Workshop note {n} on lunar dust, word{n}.", encoding="utf-8")
+        assert ingest(collection, [note]).count("added") == 1
+    with collection.index.searcher() as searcher:
+        segments = len(searcher.reader().leaf_readers())
+    # The 9th and the 18th ingest each merge the 8 one-document segments before them into
+    # their own: two segments of 9 documents, and the last two ingests' segments.
+    assert segments == 4 < MERGE_FACTOR
+    assert collection.search(SearchRequest("lunar")).total == 20
+    assert all(collection.search(SearchRequest(f"word{n}")).total == 1 for n in range(20))
+    assert list(check(collection)) == []
