@@ -274,13 +274,13 @@ def test_did_you_mean_knows_every_word_after_a_batch(filled: Collection, demo: C
 
 
 def test_cached_facet_values_equal_a_fresh_read(demo: Collection):
-    from isecg_archive.facets import read_value_sets, value_sets
+    from isecg_archive.readers import read_value_bits, value_bits
 
     with demo.index.searcher() as searcher:
         reader = searcher.reader()
         for field in ("agency", "topic", "type", "year"):
-            assert value_sets(reader, field) == read_value_sets(reader, field)
-            assert value_sets(reader, field) is value_sets(reader, field)
+            assert value_bits(reader, field) == read_value_bits(reader, field)
+            assert value_bits(reader, field) is value_bits(reader, field)
 
 
 def test_snippets_are_the_same_with_and_without_the_first_look(demo: Collection):

@@ -1,18 +1,18 @@
 """Facet counts over every match of a search, not just the page shown.
 
-Each facet value's documents are read once from the index postings as a set of document
-numbers; a facet count is then the size of its intersection with the set of matches.
+Each facet value's documents are read once per index reader as a bitset (see readers.py); a
+facet count is then the number of bits it shares with the bitset of the matches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 from whoosh.reading import IndexReader
 
 from isecg_archive.enrich import Vocabulary
+from isecg_archive.readers import value_bits
 
 
 @dataclass(frozen=True)
@@ -63,38 +63,19 @@ FACET_KINDS = (
 )
 
 
-# Per reader (an index never changes under one), each field's value sets: read once, then every
-# search only intersects them with its matches.
-_VALUE_SETS: WeakKeyDictionary[IndexReader, dict[str, dict[str, set[int]]]] = WeakKeyDictionary()
-
-
-def value_sets(reader: IndexReader, field: str) -> dict[str, set[int]]:
-    """Each indexed value of a field, with the set of live documents that have it."""
-    fields = _VALUE_SETS.setdefault(reader, {})
-    if field not in fields:
-        fields[field] = read_value_sets(reader, field)
-    return fields[field]
-
-
-def read_value_sets(reader: IndexReader, field: str) -> dict[str, set[int]]:
-    return {
-        term.decode("utf-8"): set(reader.postings(field, term).all_ids())
-        for term in reader.lexicon(field)
-    }
-
-
 def count_facets(
     reader: IndexReader,
-    matches: set[int],
+    matches: int,
     selected: dict[str, tuple[str, ...]],
     vocabulary: Vocabulary,
 ) -> tuple[Facet, ...]:
+    """Each facet's values with their counts among the matches (a bitset of document numbers)."""
     facets = []
     for kind in FACET_KINDS:
         chosen = set(selected.get(kind.name, ()))
         values = []
-        for term, documents in value_sets(reader, kind.field).items():
-            count = len(documents & matches)
+        for term, documents in value_bits(reader, kind.field).items():
+            count = (documents & matches).bit_count()
             value = kind.value_of(term, vocabulary)
             if count or value in chosen:
                 label = kind.label_of(term, vocabulary)

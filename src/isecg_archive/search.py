@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import query as q
+from whoosh import searching as whoosh_searching
 from whoosh.reading import IndexReader
-from whoosh.searching import Searcher
+from whoosh.searching import Results, Searcher
 from whoosh.spelling import Corrector
 
 from isecg_archive.analysis import stem
@@ -17,6 +18,7 @@ from isecg_archive.enrich import Vocabulary
 from isecg_archive.errors import QueryError
 from isecg_archive.facets import Facet, count_facets
 from isecg_archive.query import parse_query, phrases
+from isecg_archive.readers import bitset, shared_families
 from isecg_archive.records import DOCUMENT_TYPES, Document, PartialDate
 from isecg_archive.snippets import Snippet, make_snippets, spans
 
@@ -198,20 +200,39 @@ def _suggest(
 
 def _one_per_family(searcher: Searcher, matches: set[int]) -> set[int]:
     """The matches with each family of versions counted once (by its first document)."""
+    later = set()
+    for members in shared_families(searcher.reader()):
+        found = [docnum for docnum in members if docnum in matches]
+        later.update(found[1:])
+    return matches - later if later else matches
+
+
+def _best_of_each_family(
+    searcher: Searcher, results: Results, versions: bool
+) -> list[whoosh_searching.Hit]:
+    """The ranked hits with a family's later members left out (what Whoosh's collapse does)."""
+    if not versions:
+        return list(results)
     families = searcher.reader().column_reader("family")
-    first: dict[Any, int] = {}
-    for docnum in sorted(matches):
-        first.setdefault(families[docnum], docnum)
-    return set(first.values())
+    seen = set()
+    best = []
+    for hit in results:
+        family = families[hit.docnum]
+        if family not in seen:
+            seen.add(family)
+            best.append(hit)
+    return best
 
 
 def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -> ResultPage:
     parsed = parse_query(request.query, searcher.schema)
     restrict = _filter(request)
     everything = q.And([parsed, restrict]) if restrict else parsed
-    matches = _one_per_family(searcher, set(searcher.docs_for_query(everything)))
+    found = set(searcher.docs_for_query(everything))
+    matches = _one_per_family(searcher, found)
+    reader = searcher.reader()
     selected = {"agency": request.agencies, "topic": request.topics, "type": request.types}
-    facets = count_facets(searcher.reader(), matches, selected, vocabulary)
+    facets = count_facets(reader, bitset(matches, reader.doc_count_all()), selected, vocabulary)
     suggestion = None
     if len(matches) < SUGGEST_BELOW and request.query.strip():
         suggestion = _suggest(searcher, parsed, request, restrict, len(matches))
@@ -219,20 +240,20 @@ def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -
     if first >= len(matches):
         return ResultPage(request, len(matches), (), facets, suggestion)
     sort = request.effective_sort
+    # Rank without Whoosh's collapse, which scores every match: ask for as many more hits as
+    # there are versions among the matches, then keep each family's best-ranked document.
     options: dict[str, Any] = {
-        "limit": first + request.per_page,
-        "filter": restrict,
-        "collapse": "family",  # a document and its versions in other files: one result
-        "collapse_limit": 1,
+        "limit": first + request.per_page + len(found) - len(matches),
+        "filter": found if restrict else None,
     }
     if sort != "relevance":
         options["sortedby"] = "date_key" if sort == "newest" else "oldest_key"
         options["reverse"] = sort == "newest"
-    results = searcher.search(parsed, **options)
+    ranked = _best_of_each_family(searcher, searcher.search(parsed, **options), found != matches)
     terms = _snippet_terms(parsed, searcher)
     wanted = phrases(parsed)
     hits = []
-    for rank, hit in enumerate(results[first:], start=first + 1):
+    for rank, hit in enumerate(ranked[first : first + request.per_page], start=first + 1):
         stored = hit.fields()
         snippets = make_snippets(stored.get("pages", ()), terms, wanted)
         score = hit.score if sort == "relevance" else None

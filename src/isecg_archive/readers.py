@@ -1,0 +1,62 @@
+"""What search reads once per index reader, then reuses for every query on that reader.
+
+A reader sees one generation of the index, which never changes under it, so the documents of
+each facet value and the families of versions can be read once and kept as long as the reader
+lives. Sets of documents are bitsets: Python integers whose bit N stands for document number N,
+so a facet count is one `&` and one `bit_count()`, whatever the number of matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from whoosh.reading import IndexReader
+
+_CACHE: WeakKeyDictionary[IndexReader, dict[Any, Any]] = WeakKeyDictionary()
+
+
+def bitset(docnums: Iterable[int], size: int) -> int:
+    """The bitset of these document numbers (all below size)."""
+    flags = bytearray((size + 7) // 8)
+    for docnum in docnums:
+        flags[docnum >> 3] |= 1 << (docnum & 7)
+    return int.from_bytes(flags, "little")
+
+
+def value_bits(reader: IndexReader, field: str) -> dict[str, int]:
+    """Each indexed value of a field, with the bitset of the live documents that have it."""
+    cached = _CACHE.setdefault(reader, {})
+    if ("values", field) not in cached:
+        cached["values", field] = read_value_bits(reader, field)
+    result: dict[str, int] = cached["values", field]
+    return result
+
+
+def read_value_bits(reader: IndexReader, field: str) -> dict[str, int]:
+    size = reader.doc_count_all()
+    return {
+        term.decode("utf-8"): bitset(reader.postings(field, term).all_ids(), size)
+        for term in reader.lexicon(field)
+    }
+
+
+def shared_families(reader: IndexReader) -> tuple[tuple[int, ...], ...]:
+    """The live documents of each family with more than one member, in document order.
+
+    A family is a document and its versions in other files; most documents are alone in theirs.
+    """
+    cached = _CACHE.setdefault(reader, {})
+    if "families" not in cached:
+        cached["families"] = read_shared_families(reader)
+    result: tuple[tuple[int, ...], ...] = cached["families"]
+    return result
+
+
+def read_shared_families(reader: IndexReader) -> tuple[tuple[int, ...], ...]:
+    column = reader.column_reader("family")
+    members: dict[Any, list[int]] = {}
+    for docnum in reader.all_doc_ids():
+        members.setdefault(column[docnum], []).append(docnum)
+    return tuple(tuple(docnums) for docnums in members.values() if len(docnums) > 1)
