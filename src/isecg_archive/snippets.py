@@ -35,11 +35,15 @@ def split_at(text: str, matches: Iterable[Sequence[int]]) -> Iterator[tuple[str,
 
 def spans(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, indexed word) of every word of the text that is one of the terms."""
+    # Stemming only rewrites a word's ending and keeps at least its first two letters, so a word
+    # can only stem to a term that starts as it does: the rest are not worth stemming.
+    starts = {term[:2] for term in terms}
     found = []
     for match, word in words(text):
-        term = stem(word)
-        if term in terms:
-            found.append((match.start(), match.end(), term))
+        if word[:2] in starts:
+            term = stem(word)
+            if term in terms:
+                found.append((match.start(), match.end(), term))
     return found
 
 
@@ -52,12 +56,6 @@ def spans_by_analyzer(
         for token in analyzer(text, chars=True, positions=False, mode="index")
         if token.text in terms
     ]
-
-
-def _may_hold(text: str, terms: frozenset[str]) -> bool:
-    """A cheap first look: a page holds a term only if it holds the term's first letters."""
-    lowered = text.lower()
-    return any(term[:3] in lowered for term in terms)
 
 
 def _phrase_hits(spans: list[tuple[int, int, str]], phrases: Sequence[tuple[str, ...]]) -> int:
@@ -81,7 +79,7 @@ def make_snippets(
         return ()
     ranked = []
     for number, text in enumerate(pages, start=1):
-        found = spans(text, terms) if _may_hold(text, terms) else []
+        found = spans(text, terms)
         if found:
             distinct = len({term for _, _, term in found})
             score = (_phrase_hits(found, phrases), distinct, len(found))
