@@ -226,11 +226,18 @@ def test_the_fast_word_matcher_finds_what_the_analyzer_finds(demo: Collection):
     assert len(pages) == 70
     for page in pages:
         assert spans(page, terms) == spans_by_analyzer(page, terms, analyzer)
+    for text in TRICKY_TEXTS:
+        every = frozenset(token.text for token in analyzer(text))
+        assert spans(text, every) == spans_by_analyzer(text, every, analyzer), text
+        for term in every:  # one term at a time: the page scan skips all other words
+            one = frozenset({term})
+            assert spans(text, one) == spans_by_analyzer(text, one, analyzer), (text, term)
 
 
 TRICKY_TEXTS = [
     "The the A a I of: lunar LUNAR Lunar lunar.",  # stop words first, case, one letter
     "U.S.A. e.g. 3.5 km v2.0 ISECG's x...y a.b.c",  # dotted words, numbers, apostrophes
+    "x..lunar a.lunar .lunar _lunar lunar_x LUNAR.surface 1lunar",  # where words begin
     "Ålesund café naïve Москва 月面 Ÿ",  # letters beyond ASCII
     "",
     "   \n\n\f  ",

@@ -31,6 +31,26 @@ def words(text: str) -> Iterator[tuple[re.Match[str], str]]:
             yield match, word
 
 
+@lru_cache(maxsize=256)
+def _starting(starts: frozenset[str]) -> re.Pattern[str]:
+    # A word starts where the tokenizer starts one: at a word character that follows neither a
+    # word character nor a word character and a dot (those continue the word before).
+    beginnings = "|".join(re.escape(start) for start in sorted(starts))
+    return re.compile(rf"(?<!\w)(?<!\w\.)(?={beginnings}){_WORD.pattern}", re.IGNORECASE)
+
+
+def words_starting(text: str, starts: frozenset[str]) -> Iterator[tuple[re.Match[str], str]]:
+    """The words of words() whose lower-case form starts with one of `starts`.
+
+    The regex engine skips the other words, which makes finding a few terms in a page several
+    times cheaper than looking at every word.
+    """
+    for match in _starting(starts).finditer(text):
+        word = match.group().lower()
+        if len(word) >= _MIN_SIZE and word not in STOP_WORDS:
+            yield match, word
+
+
 def positions(text: str) -> dict[str, list[int]]:
     """Each stemmed term of the text with its positions, numbered as the analyzer numbers them.
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from whoosh.analysis import Analyzer
 
-from isecg_archive.analysis import stem, words
+from isecg_archive.analysis import stem, words_starting
 
 WIDTH = 220  # characters of context in one snippet
 MAX_SNIPPETS = 3
@@ -37,13 +37,11 @@ def spans(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, indexed word) of every word of the text that is one of the terms."""
     # Stemming only rewrites a word's ending and keeps at least its first two letters, so a word
     # can only stem to a term that starts as it does: the rest are not worth stemming.
-    starts = {term[:2] for term in terms}
     found = []
-    for match, word in words(text):
-        if word[:2] in starts:
-            term = stem(word)
-            if term in terms:
-                found.append((match.start(), match.end(), term))
+    for match, word in words_starting(text, frozenset(term[:2] for term in terms)):
+        term = stem(word)
+        if term in terms:
+            found.append((match.start(), match.end(), term))
     return found
 
 
