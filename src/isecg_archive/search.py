@@ -212,11 +212,11 @@ def _best_of_each_family(
 ) -> list[whoosh_searching.Hit]:
     """The ranked hits with a family's later members left out (what Whoosh's collapse does)."""
     if not versions:
-        return list(results)
+        return results[:]  # not list(results): its length hint makes Whoosh count every match
     families = searcher.reader().column_reader("family")
     seen = set()
     best = []
-    for hit in results:
+    for hit in results[:]:
         family = families[hit.docnum]
         if family not in seen:
             seen.add(family)
