@@ -208,27 +208,36 @@ def _one_per_family(searcher: Searcher, matches: set[int]) -> set[int]:
 
 
 def _best_of_each_family(
-    searcher: Searcher, results: Results, versions: bool
+    searcher: Searcher, results: Results, versions: bool, wanted: int
 ) -> list[whoosh_searching.Hit]:
-    """The ranked hits with a family's later members left out (what Whoosh's collapse does)."""
+    """The first `wanted` ranked hits, a family's later members left out (as Whoosh's collapse)."""
     if not versions:
-        return results[:]  # not list(results): its length hint makes Whoosh count every match
+        return results[:wanted]
     families = searcher.reader().column_reader("family")
     seen = set()
     best = []
-    for hit in results[:]:
-        family = families[hit.docnum]
-        if family not in seen:
-            seen.add(family)
-            best.append(hit)
+    for position, (_, docnum) in enumerate(results.top_n):
+        if families[docnum] not in seen:
+            seen.add(families[docnum])
+            best.append(results[position])
+            if len(best) == wanted:
+                break
     return best
 
 
 def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -> ResultPage:
     parsed = parse_query(request.query, searcher.schema)
     restrict = _filter(request)
-    everything = q.And([parsed, restrict]) if restrict else parsed
-    found = set(searcher.docs_for_query(everything))
+    sort = request.effective_sort
+    # One pass ranks every match: Whoosh's top-N search scores every match anyway (on a union of
+    # fields), and the matches are needed for the counts. Matching the query a second time for
+    # them, or asking Whoosh to collapse versions (which also scores every match), cost as much.
+    options: dict[str, Any] = {"limit": None, "filter": restrict}
+    if sort != "relevance":
+        options["sortedby"] = "date_key" if sort == "newest" else "oldest_key"
+        options["reverse"] = sort == "newest"
+    results = searcher.search(parsed, **options)
+    found = results.docs()
     matches = _one_per_family(searcher, found)
     reader = searcher.reader()
     selected = {"agency": request.agencies, "topic": request.topics, "type": request.types}
@@ -239,17 +248,7 @@ def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -
     first = (request.page - 1) * request.per_page
     if first >= len(matches):
         return ResultPage(request, len(matches), (), facets, suggestion)
-    sort = request.effective_sort
-    # Rank without Whoosh's collapse, which scores every match: ask for as many more hits as
-    # there are versions among the matches, then keep each family's best-ranked document.
-    options: dict[str, Any] = {
-        "limit": first + request.per_page + len(found) - len(matches),
-        "filter": found if restrict else None,
-    }
-    if sort != "relevance":
-        options["sortedby"] = "date_key" if sort == "newest" else "oldest_key"
-        options["reverse"] = sort == "newest"
-    ranked = _best_of_each_family(searcher, searcher.search(parsed, **options), found != matches)
+    ranked = _best_of_each_family(searcher, results, found != matches, first + request.per_page)
     terms = _snippet_terms(parsed, searcher)
     wanted = phrases(parsed)
     hits = []
