@@ -263,13 +263,13 @@ def test_the_content_field_indexes_exactly_as_whoosh_does(demo: Collection):
 
 
 def spelling_and_text(collection: Collection) -> tuple[set[str], set[str]]:
-    from isecg_archive.analysis import words
+    from whoosh.analysis import StandardAnalyzer  # the content analyzer without its stemmer
 
     with collection.index.searcher() as searcher:
         spelling = {term.decode() for term in searcher.reader().lexicon("spelling")}
     documents = collection.archive.records()
     pages = [page for doc in documents for page in collection.extraction(doc).pages]
-    return spelling, {word for page in pages for _, word in words(page)}
+    return spelling, {token.text for page in pages for token in StandardAnalyzer()(page)}
 
 
 def test_did_you_mean_knows_every_word_after_a_batch(filled: Collection, demo: Collection):

@@ -2,7 +2,7 @@
 
 The content field's analyzer is Whoosh's RegexTokenizer, LowercaseFilter, StopFilter and
 StemFilter. Its token pipeline costs several microseconds a word, which made analysis a third of
-indexing time; `words()` yields the same terms at the same positions for a fraction of that.
+indexing time; `positions()` gives the same terms at the same positions for a fraction of that.
 The analyzer itself still parses queries. A test checks that both give the same postings.
 """
 
@@ -20,17 +20,6 @@ _MIN_SIZE = 2  # StopFilter's default: shorter words are dropped
 stem = lru_cache(maxsize=200_000)(porter_stem)
 
 
-def words(text: str) -> Iterator[tuple[re.Match[str], str]]:
-    """Every indexed word of the text: its match in the text and its form in lower case.
-
-    Stop words and one-letter words are left out, as the analyzer leaves them out.
-    """
-    for match in _WORD.finditer(text):
-        word = match.group().lower()
-        if len(word) >= _MIN_SIZE and word not in STOP_WORDS:
-            yield match, word
-
-
 @lru_cache(maxsize=256)
 def _starting(starts: frozenset[str]) -> re.Pattern[str]:
     # A word starts where the tokenizer starts one: at a word character that follows neither a
@@ -40,7 +29,9 @@ def _starting(starts: frozenset[str]) -> re.Pattern[str]:
 
 
 def words_starting(text: str, starts: frozenset[str]) -> Iterator[tuple[re.Match[str], str]]:
-    """The words of words() whose lower-case form starts with one of `starts`.
+    """The indexed words of the text whose lower-case form starts with one of `starts`: each
+    word's match in the text and its form in lower case (stop words and one-letter words are
+    left out, as the analyzer leaves them out).
 
     The regex engine skips the other words, which makes finding a few terms in a page several
     times cheaper than looking at every word.
