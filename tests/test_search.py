@@ -300,3 +300,19 @@ def test_words_whose_stem_ends_otherwise_get_snippets(filled: Collection, tmp_pa
     (hit,) = filled.search(SearchRequest("key")).hits
     (snippet,) = hit.snippets
     assert [snippet.text[a:b] for a, b in snippet.matches] == ["key", "key"]
+
+
+def test_opening_the_index_reads_its_segments_from_disk_not_into_memory(demo: Collection):
+    """A memory-mapped segment would be copied whole into memory at every open (see index.py)."""
+    import tracemalloc
+
+    segments = sum(f.stat().st_size for f in demo.index.path.glob("*.seg"))
+    assert segments > 500_000
+    tracemalloc.start()
+    try:
+        searcher = demo.index.open_searcher()
+        opened, _ = tracemalloc.get_traced_memory()
+        searcher.close()
+    finally:
+        tracemalloc.stop()
+    assert opened < segments / 4
