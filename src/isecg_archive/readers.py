@@ -55,8 +55,10 @@ def shared_families(reader: IndexReader) -> tuple[tuple[int, ...], ...]:
 
 
 def read_shared_families(reader: IndexReader) -> tuple[tuple[int, ...], ...]:
-    column = reader.column_reader("family")
+    deleted = reader.is_deleted if reader.has_deletions() else None
     members: dict[Any, list[int]] = {}
-    for docnum in reader.all_doc_ids():
-        members.setdefault(column[docnum], []).append(docnum)
+    # Reading the column through in order costs half of looking up each document in it.
+    for docnum, family in enumerate(reader.column_reader("family")):
+        if deleted is None or not deleted(docnum):
+            members.setdefault(family, []).append(docnum)
     return tuple(tuple(docnums) for docnums in members.values() if len(docnums) > 1)
