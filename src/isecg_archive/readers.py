@@ -8,7 +8,7 @@ so a facet count is one `&` and one `bit_count()`, whatever the number of matche
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -25,12 +25,19 @@ def bitset(docnums: Iterable[int], size: int) -> int:
     return int.from_bytes(flags, "little")
 
 
+def _once(reader: IndexReader, key: object, read: Callable[[], Any]) -> Any:
+    """What read() returns for this reader, read on the first call only."""
+    cached = _CACHE.setdefault(reader, {})
+    if key not in cached:
+        cached[key] = read()
+    return cached[key]
+
+
 def value_bits(reader: IndexReader, field: str) -> dict[str, int]:
     """Each indexed value of a field, with the bitset of the live documents that have it."""
-    cached = _CACHE.setdefault(reader, {})
-    if ("values", field) not in cached:
-        cached["values", field] = read_value_bits(reader, field)
-    result: dict[str, int] = cached["values", field]
+    result: dict[str, int] = _once(
+        reader, ("values", field), lambda: read_value_bits(reader, field)
+    )
     return result
 
 
@@ -47,10 +54,9 @@ def shared_families(reader: IndexReader) -> tuple[tuple[int, ...], ...]:
 
     A family is a document and its versions in other files; most documents are alone in theirs.
     """
-    cached = _CACHE.setdefault(reader, {})
-    if "families" not in cached:
-        cached["families"] = read_shared_families(reader)
-    result: tuple[tuple[int, ...], ...] = cached["families"]
+    result: tuple[tuple[int, ...], ...] = _once(
+        reader, "families", lambda: read_shared_families(reader)
+    )
     return result
 
 
