@@ -214,9 +214,18 @@ def test_any_ingested_word_is_findable(word: str):
         assert collection.search(SearchRequest(word)).total == 1
 
 
+def spans_by_analyzer(text: str, terms: frozenset[str], analyzer) -> list[tuple[int, int, str]]:
+    """What snippets.spans() must find, through Whoosh's analyzer."""
+    return [
+        (token.startchar, token.endchar, token.text)
+        for token in analyzer(text, chars=True, positions=False, mode="index")
+        if token.text in terms
+    ]
+
+
 def test_the_fast_word_matcher_finds_what_the_analyzer_finds(demo: Collection):
     """snippets.spans() stands in for Whoosh's analyzer: same words, same places."""
-    from isecg_archive.snippets import spans, spans_by_analyzer
+    from isecg_archive.snippets import spans
 
     with demo.index.searcher() as searcher:
         analyzer = searcher.schema["content"].analyzer

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from whoosh.analysis import Analyzer
-
 from isecg_archive.analysis import stem, words_starting
 
 WIDTH = 220  # characters of context in one snippet
@@ -43,17 +41,6 @@ def spans(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
         if term in terms:
             found.append((match.start(), match.end(), term))
     return found
-
-
-def spans_by_analyzer(
-    text: str, terms: frozenset[str], analyzer: Analyzer
-) -> list[tuple[int, int, str]]:
-    """The same as spans(), through Whoosh's analyzer: the reference the fast path must match."""
-    return [
-        (token.startchar, token.endchar, token.text)
-        for token in analyzer(text, chars=True, positions=False, mode="index")
-        if token.text in terms
-    ]
 
 
 def _phrase_hits(spans: list[tuple[int, int, str]], phrases: Sequence[tuple[str, ...]]) -> int:
