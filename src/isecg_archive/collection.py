@@ -143,8 +143,9 @@ class Collection:
         """A searcher for reading: opened and closed, or one kept and shared (keep_searchers).
 
         The kept searcher is reopened when the index changes. Threads take turns with it: a
-        Whoosh searcher is not safe to share at once, and each thread keeping its own would map
-        the whole index once per thread, for no gain under Python's global interpreter lock.
+        Whoosh searcher is not safe to share at once, and each thread keeping its own would
+        read the facet bitsets and families once per thread (readers.py), for no gain under
+        Python's global interpreter lock.
         """
         if not self._keep:
             with self.index.searcher() as searcher:
