@@ -179,6 +179,15 @@ def test_commands_on_a_missing_archive_say_what_to_do(run, archive_dir: Path):
     )
 
 
+def test_an_empty_archive_answers_with_nothing_found(run, archive_dir: Path):
+    archive_dir.mkdir()
+    assert run("search", "moon").output == "0 documents match 'moon' (page 1 of 1)\n"
+    result = run("search", "--since", "2010", "--agency", "NASA", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["total"] == 0
+    assert run("facets").output.startswith("0 documents\n")
+
+
 def test_every_command_has_help_with_an_example():
     from click.testing import CliRunner
 

@@ -61,6 +61,8 @@ def shared_families(reader: IndexReader) -> tuple[tuple[int, ...], ...]:
 
 
 def read_shared_families(reader: IndexReader) -> tuple[tuple[int, ...], ...]:
+    if not reader.doc_count_all():  # an empty index has no columns at all
+        return ()
     deleted = reader.is_deleted if reader.has_deletions() else None
     members: dict[Any, list[int]] = {}
     # Reading the column through in order costs half of looking up each document in it.
