@@ -325,3 +325,19 @@ def test_opening_the_index_reads_its_segments_from_disk_not_into_memory(demo: Co
     finally:
         tracemalloc.stop()
     assert opened < segments / 4
+
+
+def test_scores_are_whoosh_bm25f_to_the_last_bit(demo: Collection):
+    """The archive's scorer reads field lengths once per segment; the scores do not change."""
+    from whoosh.scoring import BM25F
+    from whoosh.searching import Searcher
+
+    from isecg_archive.query import parse_query
+
+    with demo.index.searcher() as ours:
+        stock = Searcher(ours.reader(), weighting=BM25F(), closereader=False)
+        for text in ("lunar", "gateway logistics", '"water ice"', "title:roadmap OR volatiles"):
+            parsed = parse_query(text, ours.schema)
+            scored = [(hit.docnum, hit.score) for hit in ours.search(parsed, limit=None)]
+            assert scored == [(hit.docnum, hit.score) for hit in stock.search(parsed, limit=None)]
+            assert scored, text

@@ -21,6 +21,7 @@ from whoosh.writing import IndexWriter, SegmentWriter
 from isecg_archive import analysis
 from isecg_archive.errors import IndexBusy
 from isecg_archive.records import Document
+from isecg_archive.scoring import BM25F
 from isecg_archive.versions import family, sketch, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
@@ -178,7 +179,7 @@ class SearchIndex:
 
     def open_searcher(self) -> Searcher:
         """A searcher the caller closes."""
-        searcher: Searcher = self._open().searcher()
+        searcher: Searcher = self._open().searcher(weighting=BM25F())
         return searcher
 
     def identity(self) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
 
 _CACHE: WeakKeyDictionary[IndexReader, dict[Any, Any]] = WeakKeyDictionary()
@@ -70,3 +71,24 @@ def read_shared_families(reader: IndexReader) -> tuple[tuple[int, ...], ...]:
         if deleted is None or not deleted(docnum):
             members.setdefault(family, []).append(docnum)
     return tuple(tuple(docnums) for docnums in members.values() if len(docnums) > 1)
+
+
+def field_lengths(reader: IndexReader, field: str) -> bytes | None:
+    """A segment's field length of each document, in Whoosh's one-byte encoding (None: unknown).
+
+    Whoosh looks each one up in the file while it scores a match, which was a third of the
+    time of a common word's search; read at once, the whole column is one byte per document.
+    """
+    result: bytes | None = _once(
+        reader, ("lengths", field), lambda: read_field_lengths(reader, field)
+    )
+    return result
+
+
+def read_field_lengths(reader: IndexReader, field: str) -> bytes | None:
+    perdoc = getattr(reader, "_perdoc", None)  # Whoosh's per-document reader of one segment
+    if perdoc is None or not perdoc.has_column(_lenfield(field)):
+        return None
+    column = perdoc.column_reader(_lenfield(field), LENGTHS_COLUMN)
+    stored = column._dbfile.get(column._basepos, column._count)
+    return bytes(stored) + bytes(reader.doc_count_all() - len(stored))
