@@ -327,6 +327,44 @@ def test_opening_the_index_reads_its_segments_from_disk_not_into_memory(demo: Co
     assert opened < segments / 4
 
 
+QUERY_SHAPES = [
+    "lunar", "gateway logistics", "gateway OR asteroid", "gateway NOT mars",
+    "gateway AND NOT (mars OR moon)", '"water ice"', '"permanently shadowed regions"',
+    '"water ice"~3', '"the water"', '"ice ice"', "cryogen*", "lun?r", "title:roadmap",
+    "agency:kasa", "topic:mars type:presentation", "lunar^3 gateway", "(lunar OR mars)^0.5 dust",
+    "date_key:[20150101 TO 20200101] lunar", "no-such-word", "gateway no-such-word", "",
+    "text:volatiles OR author:smith", "zzz OR lunar",
+]  # fmt: skip
+
+
+def test_ranking_finds_and_scores_every_match_as_whoosh_does(tmp_path: Path):
+    """ranking.matches() against Whoosh's own search with its stock BM25F, on an index of
+    several segments with deleted documents, over every shape of query the syntax allows."""
+    from whoosh.scoring import BM25F
+    from whoosh.searching import Searcher
+
+    from isecg_archive import ranking
+    from isecg_archive.ingest import ingest
+    from isecg_archive.query import parse_query
+
+    collection = Collection(tmp_path / "archive")
+    sources = sorted(p for p in (ROOT / "archive").iterdir() if not p.name.endswith(".json"))
+    for batch in (sources[:9], sources[9:18], sources[18:]):
+        ingest(collection, batch)
+    for name in ("lunar-polar-volatiles-workshop-2016-summary.pdf", sources[3].name):
+        collection.remove(collection.archive.read(name).id)
+    with collection.index.searcher() as ours:
+        assert len(ours.reader().leaf_readers()) == 3 and ours.reader().has_deletions()
+        stock = Searcher(ours.reader(), weighting=BM25F(), closereader=False)
+        for text in QUERY_SHAPES:
+            parsed = parse_query(text, ours.schema)
+            expected = {hit.docnum: hit.score for hit in stock.search(parsed, limit=None)}
+            found = ranking.matches(ours, parsed)
+            assert found == pytest.approx(expected, rel=1e-12), text
+            if text in ("lunar", '"water ice"', "gateway NOT mars", "lun?r", ""):
+                assert found, f"{text!r} finds something in the demo collection"
+
+
 def test_scores_are_whoosh_bm25f_to_the_last_bit(demo: Collection):
     """The archive's scorer reads field lengths once per segment; the scores do not change."""
     from whoosh.scoring import BM25F

@@ -50,6 +50,16 @@ def read_value_bits(reader: IndexReader, field: str) -> dict[str, int]:
     }
 
 
+def column_values(reader: IndexReader, field: str) -> list[Any]:
+    """Each document's value in a column (sort keys), deleted documents included."""
+    result: list[Any] = _once(
+        reader,
+        ("column", field),
+        lambda: list(reader.column_reader(field)) if reader.doc_count_all() else [],
+    )
+    return result
+
+
 def shared_families(reader: IndexReader) -> tuple[tuple[int, ...], ...]:
     """The live documents of each family with more than one member, in document order.
 

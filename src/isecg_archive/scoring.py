@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from whoosh import scoring
 from whoosh.matching import Matcher
 from whoosh.searching import Searcher
@@ -17,11 +19,11 @@ class BM25F(scoring.BM25F):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         lengths = field_lengths(searcher.reader(), fieldname)
         if isinstance(scorer, scoring.BM25FScorer) and lengths is not None:
-            return _Scorer(scorer, lengths)
+            return BulkScorer(scorer, lengths)
         return scorer
 
 
-class _Scorer(scoring.BaseScorer):
+class BulkScorer(scoring.BaseScorer):
     """BM25FScorer with its per-document arithmetic on field length looked up in a table.
 
     bm25() is idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / avgfl)); the second
@@ -50,3 +52,11 @@ class _Scorer(scoring.BaseScorer):
         weight = matcher.weight()
         divisor = self.divisor[self.lengths[matcher.id()]]
         return self.idf * ((weight * self.k1_plus_1) / (weight + divisor))
+
+    def score_block(
+        self, docnums: Iterable[int], weights: Iterable[float]
+    ) -> Iterator[tuple[int, float]]:
+        """score() of each posting of a block, without a matcher."""
+        idf, k1_plus_1, divisor, lengths = self.idf, self.k1_plus_1, self.divisor, self.lengths
+        for docnum, weight in zip(docnums, weights, strict=True):
+            yield docnum, idf * ((weight * k1_plus_1) / (weight + divisor[lengths[docnum]]))

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from whoosh import query as q
-from whoosh import searching as whoosh_searching
 from whoosh.reading import IndexReader
-from whoosh.searching import Results, Searcher
+from whoosh.searching import Searcher
 from whoosh.spelling import Corrector
 
 from isecg_archive.analysis import stem
@@ -18,7 +19,8 @@ from isecg_archive.enrich import Vocabulary
 from isecg_archive.errors import QueryError
 from isecg_archive.facets import Facet, count_facets
 from isecg_archive.query import parse_query, phrases
-from isecg_archive.readers import bitset, shared_families
+from isecg_archive.ranking import Scores, matches
+from isecg_archive.readers import bitset, column_values, shared_families, value_bits
 from isecg_archive.records import DOCUMENT_TYPES, Document, PartialDate
 from isecg_archive.snippets import Snippet, make_snippets, spans
 
@@ -125,16 +127,31 @@ class ResultPage:
         }
 
 
-def _filter(request: SearchRequest) -> q.Query | None:
-    parts: list[q.Query] = [q.Term("agency", a.lower()) for a in request.agencies]
-    parts += [q.Term("topic", t) for t in request.topics]
+def _allowed(reader: IndexReader, request: SearchRequest) -> bytes | None:
+    """The documents the request's filters let through, as a bitset's bytes; None: no filter.
+
+    From the facet values' bitsets and the dates column, read once per reader.
+    """
+    size = reader.doc_count_all()
+    parts = [value_bits(reader, "agency").get(agency.lower(), 0) for agency in request.agencies]
+    parts += [value_bits(reader, "topic").get(topic, 0) for topic in request.topics]
     if request.types:
-        parts.append(q.Or([q.Term("type", t) for t in request.types]))
+        types = value_bits(reader, "type")
+        parts.append(reduce(operator.or_, (types.get(kind, 0) for kind in request.types)))
     if request.since or request.until:
         start = request.since.key if request.since else 1
-        end = request.until.last_key if request.until else None
-        parts.append(q.NumericRange("date_key", start, end))
-    return q.And(parts) if parts else None
+        end = request.until.last_key if request.until else math.inf
+        keys = column_values(reader, "date_key")
+        parts.append(bitset((n for n, key in enumerate(keys) if start <= key <= end), size))
+    if not parts:
+        return None
+    return reduce(operator.and_, parts).to_bytes((size + 7) // 8, "little")
+
+
+def _only(found: Scores, allowed: bytes | None) -> Scores:
+    if allowed is None:
+        return found
+    return {n: score for n, score in found.items() if allowed[n >> 3] >> (n & 7) & 1}
 
 
 def _snippet_terms(parsed: q.Query, searcher: Searcher) -> frozenset[str]:
@@ -169,7 +186,7 @@ def _suggest(
     searcher: Searcher,
     parsed: q.Query,
     request: SearchRequest,
-    restrict: q.Query | None,
+    allowed: bytes | None,
     found: int,
 ) -> str | None:
     """The query with its unknown words respelled from the text, if that finds more."""
@@ -194,8 +211,8 @@ def _suggest(
         reparsed = parse_query(correction.string, searcher.schema)
     except Exception:  # Whoosh's corrector fails on some query shapes (ranges); then no hint
         return None
-    respelled = q.And([reparsed, restrict]) if restrict else reparsed
-    return correction.string if len(set(searcher.docs_for_query(respelled))) > found else None
+    more = len(_one_per_family(searcher, set(_only(matches(searcher, reparsed), allowed))))
+    return correction.string if more > found else None
 
 
 def _one_per_family(searcher: Searcher, matches: set[int]) -> set[int]:
@@ -207,19 +224,29 @@ def _one_per_family(searcher: Searcher, matches: set[int]) -> set[int]:
     return matches - later if later else matches
 
 
-def _best_of_each_family(
-    searcher: Searcher, results: Results, versions: bool, wanted: int
-) -> list[whoosh_searching.Hit]:
-    """The first `wanted` ranked hits, a family's later members left out (as Whoosh's collapse)."""
-    if not versions:
-        return results[:wanted]
+def _ranked(searcher: Searcher, found: Scores, sort: str) -> list[int]:
+    """The matches in the page's order; equal keys in Whoosh's order (by document number)."""
+    # Two sorts with keys Python need not call back for: by number, then (stable) by the key.
+    if sort == "relevance":
+        ranked = sorted(found)
+        ranked.sort(key=found.__getitem__, reverse=True)
+        return ranked
+    newest = sort == "newest"
+    keys = column_values(searcher.reader(), "date_key" if newest else "oldest_key")
+    ranked = sorted(found, reverse=newest)
+    ranked.sort(key=keys.__getitem__, reverse=newest)
+    return ranked
+
+
+def _best_of_each_family(searcher: Searcher, ranked: list[int], wanted: int) -> list[int]:
+    """The first `wanted` ranked matches, a family's later members left out."""
     families = searcher.reader().column_reader("family")
     seen = set()
     best = []
-    for position, (_, docnum) in enumerate(results.top_n):
+    for docnum in ranked:
         if families[docnum] not in seen:
             seen.add(families[docnum])
-            best.append(results[position])
+            best.append(docnum)
             if len(best) == wanted:
                 break
     return best
@@ -227,35 +254,31 @@ def _best_of_each_family(
 
 def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -> ResultPage:
     parsed = parse_query(request.query, searcher.schema)
-    restrict = _filter(request)
-    sort = request.effective_sort
-    # One pass ranks every match: Whoosh's top-N search scores every match anyway (on a union of
-    # fields), and the matches are needed for the counts. Matching the query a second time for
-    # them, or asking Whoosh to collapse versions (which also scores every match), cost as much.
-    options: dict[str, Any] = {"limit": None, "filter": restrict}
-    if sort != "relevance":
-        options["sortedby"] = "date_key" if sort == "newest" else "oldest_key"
-        options["reverse"] = sort == "newest"
-    results = searcher.search(parsed, **options)
-    found = results.docs()
-    matches = _one_per_family(searcher, found)
     reader = searcher.reader()
+    allowed = _allowed(reader, request)
+    sort = request.effective_sort
+    # Every match is needed, for the counts and for the order: ranking.matches() finds and
+    # scores them all a block of postings at a time, much faster than Whoosh's search would.
+    found = _only(matches(searcher, parsed), allowed)
+    unique = _one_per_family(searcher, set(found))
     selected = {"agency": request.agencies, "topic": request.topics, "type": request.types}
-    facets = count_facets(reader, bitset(matches, reader.doc_count_all()), selected, vocabulary)
+    facets = count_facets(reader, bitset(unique, reader.doc_count_all()), selected, vocabulary)
     suggestion = None
-    if len(matches) < SUGGEST_BELOW and request.query.strip():
-        suggestion = _suggest(searcher, parsed, request, restrict, len(matches))
+    if len(unique) < SUGGEST_BELOW and request.query.strip():
+        suggestion = _suggest(searcher, parsed, request, allowed, len(unique))
     first = (request.page - 1) * request.per_page
-    if first >= len(matches):
-        return ResultPage(request, len(matches), (), facets, suggestion)
-    ranked = _best_of_each_family(searcher, results, found != matches, first + request.per_page)
+    if first >= len(unique):
+        return ResultPage(request, len(unique), (), facets, suggestion)
+    ranked = _ranked(searcher, found, sort)
+    if len(unique) < len(found):
+        ranked = _best_of_each_family(searcher, ranked, first + request.per_page)
     terms = _snippet_terms(parsed, searcher)
     wanted = phrases(parsed)
     hits = []
-    for rank, hit in enumerate(ranked[first : first + request.per_page], start=first + 1):
-        stored = hit.fields()
+    for rank, docnum in enumerate(ranked[first : first + request.per_page], start=first + 1):
+        stored = searcher.stored_fields(docnum)
         snippets = make_snippets(stored.get("pages", ()), terms, wanted)
-        score = hit.score if sort == "relevance" else None
+        score = found[docnum] if sort == "relevance" else None
         document = Document.from_dict(stored["record"])
         versions = tuple(
             Document.from_dict(fields["record"])
@@ -263,7 +286,7 @@ def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -
             if fields
         )
         hits.append(Hit(rank, document, score, snippets, versions))
-    return ResultPage(request, len(matches), tuple(hits), facets, suggestion)
+    return ResultPage(request, len(unique), tuple(hits), facets, suggestion)
 
 
 def page_matches(
