@@ -143,6 +143,8 @@ def in_process(
     from werkzeug.datastructures import MultiDict
     from whoosh import sorting
     from whoosh.highlight import ContextFragmenter, Highlighter, NullFormatter
+    from whoosh.scoring import BM25F
+    from whoosh.searching import Searcher
 
     from isecg_archive.collection import Collection
     from isecg_archive.query import parse_query
@@ -157,6 +159,8 @@ def in_process(
     }
     highlighter = Highlighter(fragmenter=ContextFragmenter(), formatter=NullFormatter())
     with collection.index.searcher() as searcher:
+        # The naive reference scores as Whoosh does out of the box.
+        plain = Searcher(searcher.reader(), weighting=BM25F(), closereader=False)
         for round in range(rounds):
             for _, args in QUERIES:
                 request = request_from(MultiDict(args), collection)
@@ -166,8 +170,8 @@ def in_process(
                 if round >= naive_rounds:
                     continue
                 started = time.perf_counter()
-                query = parse_query(request.query, searcher.schema)
-                results = searcher.search(query, limit=10, groupedby=facets, terms=True)
+                query = parse_query(request.query, plain.schema)
+                results = plain.search(query, limit=10, groupedby=facets, terms=True)
                 for name in facets:
                     results.groups(name)
                 for hit in results:
