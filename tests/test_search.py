@@ -337,15 +337,17 @@ QUERY_SHAPES = [
 ]  # fmt: skip
 
 
-def test_ranking_finds_and_scores_every_match_as_whoosh_does(tmp_path: Path):
-    """ranking.matches() against Whoosh's own search with its stock BM25F, on an index of
-    several segments with deleted documents, over every shape of query the syntax allows."""
+def test_block_reads_find_and_score_every_match_as_whoosh_does(tmp_path: Path):
+    """ranking.matches() against Whoosh's own search with its stock BM25F, over every shape of
+    query the syntax allows, and the facet values' bitsets against Whoosh's postings, on an
+    index of several segments with deleted documents."""
     from whoosh.scoring import BM25F
     from whoosh.searching import Searcher
 
     from isecg_archive import ranking
     from isecg_archive.ingest import ingest
     from isecg_archive.query import parse_query
+    from isecg_archive.readers import bitset, value_bits
 
     collection = Collection(tmp_path / "archive")
     sources = sorted(p for p in (ROOT / "archive").iterdir() if not p.name.endswith(".json"))
@@ -363,6 +365,12 @@ def test_ranking_finds_and_scores_every_match_as_whoosh_does(tmp_path: Path):
             assert found == pytest.approx(expected, rel=1e-12), text
             if text in ("lunar", '"water ice"', "gateway NOT mars", "lun?r", ""):
                 assert found, f"{text!r} finds something in the demo collection"
+        reader, size = ours.reader(), ours.reader().doc_count_all()
+        for field in ("agency", "topic", "type", "year"):
+            assert value_bits(reader, field) == {
+                term.decode(): bitset(reader.postings(field, term).all_ids(), size)
+                for term in reader.lexicon(field)
+            }
 
 
 def test_scores_are_whoosh_bm25f_to_the_last_bit(demo: Collection):

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import pickle
 from itertools import accumulate
-from typing import Any
 
 from whoosh import query as q
 from whoosh.matching import Matcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import SearchContext, Searcher
 
+from isecg_archive.postings import postings
 from isecg_archive.scoring import BulkScorer
 
 Scores = dict[int, float]  # document number -> score
@@ -124,29 +123,18 @@ def _scored_postings(
     """A term's live documents with their scores (and, if asked, each posting's encoded value).
 
     None when the term cannot be read a block at a time (another scorer, another codec).
-    Reaches into Whoosh's block reader (whoosh.codec.whoosh3.W3LeafMatcher), which keeps a
-    block's postings as arrays but otherwise hands them out one Python call at a time.
     """
     scorer = context.weighting.scorer(searcher, fieldname, text)
-    reader = searcher.reader()
-    postings: Any = reader.postings(fieldname, text)
-    deleted = None
-    if isinstance(postings, FilterMatcher):  # how Whoosh leaves out deleted documents
-        postings, deleted = postings.child, reader.deleted_docs_set
-    if not isinstance(scorer, BulkScorer) or not hasattr(postings, "_read_weights"):
+    found = postings(searcher.reader(), fieldname, text)
+    if not isinstance(scorer, BulkScorer) or found is None:
         return None
     scores: Scores = {}
     encoded: dict[int, bytes] = {}
-    while postings.is_active():
-        postings._read_ids()
-        postings._read_weights()
-        scores.update(scorer.score_block(postings._ids, postings._weights))
-        if values:
-            postings._read_values()
-            encoded.update(zip(postings._ids, postings._values, strict=True))
-        postings._next_block()
-    if deleted:
-        scores = {docnum: score for docnum, score in scores.items() if docnum not in deleted}
+    for block in found.blocks(values=values):
+        scores.update(scorer.score_block(block.docnums, block.weights))
+        encoded.update(zip(block.docnums, block.values, strict=False))
+    if found.deleted:
+        scores = {n: score for n, score in scores.items() if n not in found.deleted}
     return scores, encoded
 
 

@@ -8,12 +8,14 @@ so a facet count is one `&` and one `bit_count()`, whatever the number of matche
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
+
+from isecg_archive.postings import postings
 
 _CACHE: WeakKeyDictionary[IndexReader, dict[Any, Any]] = WeakKeyDictionary()
 
@@ -45,9 +47,22 @@ def value_bits(reader: IndexReader, field: str) -> dict[str, int]:
 def read_value_bits(reader: IndexReader, field: str) -> dict[str, int]:
     size = reader.doc_count_all()
     return {
-        term.decode("utf-8"): bitset(reader.postings(field, term).all_ids(), size)
+        term.decode("utf-8"): bitset(_live_docnums(reader, field, term), size)
         for term in reader.lexicon(field)
     }
+
+
+def _live_docnums(reader: IndexReader, field: str, term: bytes) -> Iterator[int]:
+    """The term's live documents, read a block of postings at a time."""
+    for segment, offset in reader.leaf_readers():
+        if (field, term) not in segment:
+            continue
+        found = postings(segment, field, term)
+        if found is None:  # another codec: Whoosh's matcher, one posting at a time
+            yield from (offset + n for n in segment.postings(field, term).all_ids())
+            continue
+        for block in found.blocks(weights=False):
+            yield from (offset + n for n in block.docnums if n not in found.deleted)
 
 
 def column_values(reader: IndexReader, field: str) -> list[Any]:

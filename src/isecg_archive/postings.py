@@ -1,0 +1,56 @@
+"""A term's postings in one segment, a block at a time.
+
+Whoosh's block reader (whoosh.codec.whoosh3.W3LeafMatcher) decodes a block of postings into
+arrays but hands them out one Python call at a time; reading the arrays themselves is several
+times faster when every posting is wanted (scoring all matches, building facet bitsets). This
+module is the one place that reaches into the block reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import IndexReader
+
+
+@dataclass(frozen=True)
+class Block:
+    docnums: Sequence[int]
+    weights: Sequence[float]  # empty unless asked for
+    values: Sequence[bytes]  # the encoded positions; empty unless asked for
+
+
+class Postings:
+    def __init__(self, matcher: Any, deleted: frozenset[int] | set[int]) -> None:
+        self._matcher = matcher
+        self.deleted = deleted  # the segment's deleted documents, which the blocks still hold
+
+    def blocks(self, weights: bool = True, values: bool = False) -> Iterator[Block]:
+        """Each block's document numbers, and its weights and values if asked for."""
+        matcher = self._matcher
+        while matcher.is_active():
+            matcher._read_ids()
+            if weights:
+                matcher._read_weights()
+            if values:
+                matcher._read_values()
+            yield Block(
+                matcher._ids,
+                matcher._weights if weights else (),
+                matcher._values if values else (),
+            )
+            matcher._next_block()
+
+
+def postings(segment: IndexReader, fieldname: str, text: bytes) -> Postings | None:
+    """The term's postings in this segment's reader; None if they cannot be read by blocks."""
+    matcher: Any = segment.postings(fieldname, text)
+    deleted: frozenset[int] | set[int] = frozenset()
+    if isinstance(matcher, FilterMatcher):  # how Whoosh leaves out deleted documents
+        matcher, deleted = matcher.child, segment.deleted_docs_set
+    if not hasattr(matcher, "_read_weights"):
+        return None
+    return Postings(matcher, deleted)
