@@ -51,12 +51,8 @@ def _evaluate(query: q.Query, searcher: Searcher, context: SearchContext) -> Sco
         if len(parts) == 1:  # Whoosh leaves out the compound, and its boost, then
             return _evaluate(parts[0], searcher, context)
         if kind is q.And:
-            scores = _all_of(parts, searcher, context)
-        else:
-            scores = _union([_evaluate(part, searcher, context) for part in parts])
-        if query.boost != 1:
-            scores = {docnum: score * query.boost for docnum, score in scores.items()}
-        return scores
+            return _boosted(_all_of(parts, searcher, context), query.boost)
+        return _boosted(_union([_evaluate(part, searcher, context) for part in parts]), query.boost)
     if kind is q.AndNot:  # what `a NOT b` parses to: a's scores, without b's documents
         excluded = _evaluate(query.b, searcher, context)
         scores = _evaluate(query.a, searcher, context)
@@ -76,6 +72,13 @@ def _all_of(parts: list[q.Query], searcher: Searcher, context: SearchContext) ->
         excluded = _evaluate(part.query, searcher, context)
         scores = {docnum: score + 1.0 for docnum, score in scores.items() if docnum not in excluded}
     return scores
+
+
+def _boosted(scores: Scores, boost: float) -> Scores:
+    """The scores times the query's boost (as Whoosh's wrapping matcher does)."""
+    if boost == 1:
+        return scores
+    return {docnum: score * boost for docnum, score in scores.items()}
 
 
 def _intersection(parts: list[Scores]) -> Scores:
@@ -111,10 +114,7 @@ def _term(query: q.Term, searcher: Searcher, context: SearchContext) -> Scores:
     found = _scored_postings(searcher, context, query.fieldname, text)
     if found is None:
         return _through_whoosh(query, searcher, context)
-    scores = found[0]
-    if query.boost != 1:
-        scores = {docnum: score * query.boost for docnum, score in scores.items()}
-    return scores
+    return _boosted(found[0], query.boost)
 
 
 def _scored_postings(
@@ -141,7 +141,7 @@ def _scored_postings(
 def _phrase(query: q.Phrase, searcher: Searcher, context: SearchContext) -> Scores:
     """What Phrase.matcher() would find: the words at consecutive positions, scored as an AND."""
     field = searcher.schema[query.fieldname]
-    if not field.format or not field.format.supports("positions"):
+    if not field.format or not field.format.supports("positions") or not query.words:
         return _through_whoosh(query, searcher, context)  # which says why it cannot
     try:
         words = [field.to_bytes(word) for word in query.words]
@@ -150,19 +150,17 @@ def _phrase(query: q.Phrase, searcher: Searcher, context: SearchContext) -> Scor
     reader = searcher.reader()
     if any((query.fieldname, word) not in reader for word in words):
         return {}
-    postings = [_scored_postings(searcher, context, query.fieldname, w, True) for w in words]
-    if any(found is None for found in postings):
+    terms = [_scored_postings(searcher, context, query.fieldname, w, True) for w in words]
+    if any(found is None for found in terms):
         return _through_whoosh(query, searcher, context)
-    candidates = _intersection([found[0] for found in postings if found])
-    encoded = [found[1] for found in postings if found]
+    candidates = _intersection([found[0] for found in terms if found])
+    encoded = [found[1] for found in terms if found]
     scores = {
         docnum: score
         for docnum, score in candidates.items()
         if _consecutive([_decode_positions(values[docnum]) for values in encoded])
     }
-    if query.boost != 1:
-        scores = {docnum: score * query.boost for docnum, score in scores.items()}
-    return scores
+    return _boosted(scores, query.boost)
 
 
 def _decode_positions(value: bytes) -> list[int]:
