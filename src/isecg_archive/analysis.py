@@ -8,8 +8,9 @@ The analyzer itself still parses queries. A test checks that both give the same 
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS
@@ -17,6 +18,7 @@ from whoosh.lang.porter import stem as porter_stem
 
 _WORD = re.compile(r"\w+(?:\.?\w+)*")  # RegexTokenizer's default pattern
 _MIN_SIZE = 2  # StopFilter's default: shorter words are dropped
+_PLAIN = re.compile(r"\w+")
 stem = lru_cache(maxsize=200_000)(porter_stem)
 
 
@@ -28,6 +30,13 @@ def _starting(starts: frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?<!\w\.)(?={beginnings}){_WORD.pattern}", re.IGNORECASE)
 
 
+@lru_cache(maxsize=256)
+def _opening_with(start: str) -> re.Pattern[str]:
+    # The start itself, then the same test of where a word begins, looking back over it.
+    begins = rf"(?<=(?<!\w)(?<!\w\.).{{{len(start)}}})"
+    return re.compile(rf"{re.escape(start)}{begins}\w*(?:\.?\w+)*", re.IGNORECASE)
+
+
 def words_starting(text: str, starts: frozenset[str]) -> Iterator[tuple[re.Match[str], str]]:
     """The indexed words of the text whose lower-case form starts with one of `starts`: each
     word's match in the text and its form in lower case (stop words and one-letter words are
@@ -36,7 +45,14 @@ def words_starting(text: str, starts: frozenset[str]) -> Iterator[tuple[re.Match
     The regex engine skips the other words, which makes finding a few terms in a page several
     times cheaper than looking at every word.
     """
-    for match in _starting(starts).finditer(text):
+    if len(starts) <= 2 and all(_PLAIN.fullmatch(start) for start in starts):
+        # A pattern that opens with the literal start lets the regex engine search for it, which
+        # is several times faster than testing every position; merged, the words stay in order.
+        found = (_opening_with(start).finditer(text) for start in starts)
+        matches: Iterable[re.Match[str]] = heapq.merge(*found, key=lambda match: match.start())
+    else:
+        matches = _starting(starts).finditer(text)
+    for match in matches:
         word = match.group().lower()
         if len(word) >= _MIN_SIZE and word not in STOP_WORDS:
             yield match, word
