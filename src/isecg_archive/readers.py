@@ -66,7 +66,11 @@ def _live_docnums(reader: IndexReader, field: str, term: bytes) -> Iterator[int]
 
 
 def column_values(reader: IndexReader, field: str) -> list[Any]:
-    """Each document's value in a column (sort keys), deleted documents included."""
+    """Each document's value in a column (sort keys, families), deleted documents included.
+
+    Read through in order, which costs half of looking up each document in the column; an
+    empty index has no columns at all.
+    """
     result: list[Any] = _once(
         reader,
         ("column", field),
@@ -87,12 +91,9 @@ def shared_families(reader: IndexReader) -> tuple[tuple[int, ...], ...]:
 
 
 def read_shared_families(reader: IndexReader) -> tuple[tuple[int, ...], ...]:
-    if not reader.doc_count_all():  # an empty index has no columns at all
-        return ()
     deleted = reader.is_deleted if reader.has_deletions() else None
     members: dict[Any, list[int]] = {}
-    # Reading the column through in order costs half of looking up each document in it.
-    for docnum, family in enumerate(reader.column_reader("family")):
+    for docnum, family in enumerate(column_values(reader, "family")):
         if deleted is None or not deleted(docnum):
             members.setdefault(family, []).append(docnum)
     return tuple(tuple(docnums) for docnums in members.values() if len(docnums) > 1)

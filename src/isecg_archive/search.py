@@ -240,7 +240,7 @@ def _ranked(searcher: Searcher, found: Scores, sort: str) -> list[int]:
 
 def _best_of_each_family(searcher: Searcher, ranked: list[int], wanted: int) -> list[int]:
     """The first `wanted` ranked matches, a family's later members left out."""
-    families = searcher.reader().column_reader("family")
+    families = column_values(searcher.reader(), "family")
     seen = set()
     best = []
     for docnum in ranked:
