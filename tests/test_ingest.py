@@ -150,16 +150,17 @@ def test_interrupted_ingest_leaves_a_consistent_archive_and_can_be_resumed(
     collection: Collection, inbox: Path, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(ingest_module, "COMMIT_EVERY_DOCUMENTS", 2)
-    real_describe = ingest_module.describe
+    # The main process makes each record just before it writes it: the interruption strikes there.
+    real_document = ingest_module._document
     calls = []
 
-    def failing_describe(*args, **kwargs):
+    def failing_document(*args, **kwargs):
         calls.append(1)
         if len(calls) == 4:
             raise RuntimeError("power cut")
-        return real_describe(*args, **kwargs)
+        return real_document(*args, **kwargs)
 
-    monkeypatch.setattr(ingest_module, "describe", failing_describe)
+    monkeypatch.setattr(ingest_module, "_document", failing_document)
     with pytest.raises(RuntimeError, match="power cut"):
         ingest(collection, [inbox])
     # The first two documents were committed; the third was undone with the interrupted batch.
@@ -167,7 +168,7 @@ def test_interrupted_ingest_leaves_a_consistent_archive_and_can_be_resumed(
     assert list(check(collection)) == []
     assert not [p for p in collection.archive.root.rglob("*") if ".partial" in p.name]
 
-    monkeypatch.setattr(ingest_module, "describe", real_describe)
+    monkeypatch.setattr(ingest_module, "_document", real_document)
     report = ingest(collection, [inbox])
     assert report.count("unchanged") == 2 and report.count("added") == 3
     assert len(ids(collection)) == len(GOOD_FILES)

@@ -12,16 +12,18 @@ the same ingest again finishes the job.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from whoosh.searching import Searcher
 
 from isecg_archive.archive import RECORD_SUFFIX, archive_path, file_hash, visible_files
 from isecg_archive.collection import Collection
-from isecg_archive.enrich import Overrides, describe
+from isecg_archive.enrich import Metadata, Overrides, Vocabulary, describe
 from isecg_archive.errors import ArchiveError, ExtractionError
 from isecg_archive.extract import (
     DEFAULT_MAX_BYTES,
@@ -31,8 +33,9 @@ from isecg_archive.extract import (
     extractor_id,
 )
 from isecg_archive.extract.pdf import ocr_available
-from isecg_archive.index import add_document, remove_document
+from isecg_archive.index import IndexedText, add_document, remove_document
 from isecg_archive.records import Document
+from isecg_archive.textcache import TextCache
 from isecg_archive.workers import DEFAULT_TIMEOUT, Task, extract_in_workers
 
 COMMIT_EVERY_SECONDS = 10.0  # fewer, larger segments: Whoosh merges small ones at each commit
@@ -117,6 +120,35 @@ class _Plan:
 
 
 @dataclass(frozen=True)
+class _Read:
+    """A file's text, with its metadata and what the index makes of it."""
+
+    extraction: Extraction
+    metadata: Metadata
+    indexed: IndexedText
+
+
+def _read(
+    file_name: str,
+    person: Mapping[str, Any],
+    vocabulary: Vocabulary,
+    cache: tuple[TextCache, str, str] | None,
+    extraction: Extraction,
+) -> _Read:
+    """Detect the metadata and work out the index terms of a file's text; cache the text.
+
+    Run in the extraction worker, beside the reading, so that this work is done on every core
+    while the main process writes the index. cache: where to keep the text (cache, sha256,
+    extractor), if it is not kept yet.
+    """
+    if cache is not None:
+        text_cache, sha256, extractor = cache
+        text_cache.put(sha256, extractor, extraction)
+    metadata = describe(extraction, file_name, person, vocabulary)
+    return _Read(extraction, metadata, IndexedText.of(extraction.pages))
+
+
+@dataclass(frozen=True)
 class _Repeat:
     """A file with the same bytes as one met earlier in this run: it shares that file's fate."""
 
@@ -187,10 +219,14 @@ class _Planner:
         return plan
 
 
-def _document(
-    collection: Collection, plan: _Plan, extraction: Extraction, person: dict
-) -> Document:
-    metadata = describe(extraction, plan.source.name, person, collection.vocabulary)
+def _person(plan: _Plan, given: dict[str, Any]) -> dict[str, Any]:
+    """The values a person set: the batch's, over those of the version it replaces."""
+    # A person's values outlive a new version of the file.
+    return {**plan.previous.person_values(), **given} if plan.previous else given
+
+
+def _document(plan: _Plan, read: _Read) -> Document:
+    extraction, metadata = read.extraction, read.metadata
     return Document(
         id=plan.sha256[:12],
         title=metadata.title,
@@ -233,15 +269,27 @@ def ingest(
     with collection.index.searcher() as searcher:
         planner = _Planner(collection, searcher, options)
         plans = [planner.plan(item) for item in find_files(paths)]
+        vocabulary = collection.vocabulary
         tasks = [
-            Task(plan.source, options.max_bytes, options.extract)
+            Task(
+                plan.source,
+                options.max_bytes,
+                options.extract,
+                then=partial(
+                    _read,
+                    plan.source.name,
+                    _person(plan, given),
+                    vocabulary,
+                    (collection.cache, plan.sha256, extractor_id(plan.source)),
+                ),
+            )
             for plan in plans
             if isinstance(plan, _Plan) and plan.cached is None
         ]
         extracted = extract_in_workers(tasks, options.jobs, options.timeout)
-        ready = _with_text(collection, plans, extracted)
+        ready = _with_text(plans, extracted, given, vocabulary)
         replaced: list[Document] = []
-        while _commit_some(collection, ready, given, outcomes, on_outcome, replaced):
+        while _commit_some(collection, ready, outcomes, on_outcome, replaced):
             pass
     # Versions are linked once the new documents are committed and searchable.
     collection.unlink_versions(replaced)
@@ -251,11 +299,12 @@ def ingest(
 
 
 def _with_text(
-    collection: Collection,
     plans: list[_Plan | _Repeat | Outcome],
-    extracted: Iterator[Extraction | ExtractionError],
-) -> Iterator[Outcome | tuple[_Plan, Extraction]]:
-    """The plans in order, each with its text (cached, or just read and now cached)."""
+    extracted: Iterator[_Read | ExtractionError],
+    given: dict[str, Any],
+    vocabulary: Vocabulary,
+) -> Iterator[Outcome | tuple[_Plan, _Read]]:
+    """The plans in order, each with its text (cached, or just read in a worker)."""
     failed: dict[Path, str] = {}
     for plan in plans:
         if isinstance(plan, Outcome):
@@ -272,20 +321,21 @@ def _with_text(
                     str(plan.source), "unchanged", first.sha256[:12], first.target, 0, note
                 )
             continue
-        text = plan.cached or next(extracted)
-        if isinstance(text, ExtractionError):
-            failed[plan.source] = str(text)
-            yield Outcome(str(plan.source), "failed", message=str(text))
+        read: _Read | ExtractionError
+        if plan.cached is not None:
+            read = _read(plan.source.name, _person(plan, given), vocabulary, None, plan.cached)
+        else:
+            read = next(extracted)
+        if isinstance(read, ExtractionError):
+            failed[plan.source] = str(read)
+            yield Outcome(str(plan.source), "failed", message=str(read))
             continue
-        if plan.cached is None:
-            collection.cache.put(plan.sha256, extractor_id(plan.source), text)
-        yield plan, text
+        yield plan, read
 
 
 def _commit_some(
     collection: Collection,
-    ready: Iterator[Outcome | tuple[_Plan, Extraction]],
-    given: dict,
+    ready: Iterator[Outcome | tuple[_Plan, _Read]],
     outcomes: list[Outcome],
     on_outcome: Callable[[Outcome], None] | None,
     replaced: list[Document],
@@ -298,11 +348,9 @@ def _commit_some(
             if isinstance(item, Outcome):
                 outcome = item
             else:
-                plan, text = item
+                plan, read = item
                 previous = plan.previous
-                # A person's values outlive a new version of the file.
-                person = {**previous.person_values(), **given} if previous else given
-                document = _document(collection, plan, text, person)
+                document = _document(plan, read)
                 if previous and previous.sha256 == plan.sha256:
                     # The same bytes, now readable: same record, same links to its versions.
                     document = replace(
@@ -315,7 +363,10 @@ def _commit_some(
                         replaced.append(previous)  # its versions forget it after the commit
                 if previous:
                     remove_document(writer, previous.id)
-                add_document(writer, document, text.pages, new=True, spelled=spelled)
+                pages = read.extraction.pages
+                add_document(
+                    writer, document, pages, new=True, spelled=spelled, indexed=read.indexed
+                )
                 status = "updated" if previous else "added"
                 note = "; ".join(document.warnings) or None
                 outcome = Outcome(

@@ -113,8 +113,13 @@ def field_lengths(reader: IndexReader, field: str) -> bytes | None:
 
 def read_field_lengths(reader: IndexReader, field: str) -> bytes | None:
     perdoc = getattr(reader, "_perdoc", None)  # Whoosh's per-document reader of one segment
-    if perdoc is None or not perdoc.has_column(_lenfield(field)):
+    return None if perdoc is None else length_column(perdoc, field, reader.doc_count_all())
+
+
+def length_column(perdoc: Any, field: str, doc_count: int) -> bytes | None:
+    """The length column of a segment's per-document reader, read at once (None: no column)."""
+    if not perdoc.has_column(_lenfield(field)):
         return None
     column = perdoc.column_reader(_lenfield(field), LENGTHS_COLUMN)
     stored = column._dbfile.get(column._basepos, column._count)
-    return bytes(stored) + bytes(reader.doc_count_all() - len(stored))
+    return bytes(stored) + bytes(doc_count - len(stored))

@@ -34,6 +34,7 @@ _PRELOAD = [
     "pptx",
     "docx",
     "PIL.Image",
+    "isecg_archive.ingest",  # what an ingest's workers do with the text besides reading it
 ]
 
 
@@ -42,6 +43,8 @@ class Task:
     path: Path
     max_bytes: int = DEFAULT_MAX_BYTES
     options: ExtractOptions = field(default_factory=ExtractOptions)
+    # What else to make of the text in the worker (picklable); the worker then returns that.
+    then: Callable[[Extraction], Any] | None = None
 
 
 def _work(connection: Connection, task: Task, function: Callable[..., Extraction]) -> None:
@@ -50,7 +53,8 @@ def _work(connection: Connection, task: Task, function: Callable[..., Extraction
     except (ValueError, OSError):
         pass  # a lower hard limit is already in force
     try:
-        connection.send(("ok", function(task.path, task.max_bytes, task.options)))
+        extraction = function(task.path, task.max_bytes, task.options)
+        connection.send(("ok", task.then(extraction) if task.then else extraction))
     except ExtractionError as exc:
         connection.send(("error", type(exc).__name__, str(exc)))
     except MemoryError:
@@ -83,14 +87,15 @@ def extract_in_workers(
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     function: Callable[..., Extraction] = extract,
-) -> Iterator[Extraction | ExtractionError]:
-    """Each task's extraction, or the error that stopped it, in the order of the tasks."""
+) -> Iterator[Any]:
+    """Each task's extraction (or what its `then` made of it), or the error that stopped it, in
+    the order of the tasks."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
     queue = iter(enumerate(tasks))
     running: dict[Connection, _Running] = {}
-    finished: dict[int, Extraction | ExtractionError] = {}
+    finished: dict[int, Any] = {}
     next_index = started = 0
     exhausted = False
     try:
@@ -138,7 +143,7 @@ def extract_in_workers(
             connection.close()
 
 
-def _receive(connection: Connection, job: _Running) -> Extraction | ExtractionError:
+def _receive(connection: Connection, job: _Running) -> Any:
     try:
         message = connection.recv()
     except (EOFError, OSError):
@@ -153,6 +158,5 @@ def _receive(connection: Connection, job: _Running) -> Extraction | ExtractionEr
             " from the application that made it and ingest it again"
         )
     if message[0] == "ok":
-        result: Extraction = message[1]
-        return result
+        return message[1]
     return _error(message[1], message[2])
