@@ -8,8 +8,9 @@ from isecg_archive import ingest as ingest_module
 from isecg_archive.check import check
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides
+from isecg_archive.index import SearchIndex, add_document
 from isecg_archive.ingest import ingest
-from isecg_archive.records import PartialDate
+from isecg_archive.records import Document, PartialDate
 from isecg_archive.search import SearchRequest
 
 from conftest import FILES, GOOD_FILES
@@ -260,3 +261,50 @@ def test_many_small_ingests_keep_the_index_in_few_segments(collection: Collectio
     assert collection.search(SearchRequest("lunar")).total == 20
     assert all(collection.search(SearchRequest(f"word{n}")).total == 1 for n in range(20))
     assert list(check(collection)) == []
+
+
+def index_contents(search_index: SearchIndex) -> dict[str, object]:
+    """Every posting, term statistic, field length and stored field, by document id."""
+    with search_index.searcher() as searcher:
+        reader = searcher.reader()
+        ids = [fields["id"] for fields in reader.all_stored_fields()]
+        postings = {}
+        for field in reader.indexed_field_names():
+            for term in reader.lexicon(field):
+                info = reader.term_info(field, term)
+                statistics = (info.weight(), info.doc_frequency(), info.min_length(),
+                              info.max_length(), info.max_weight())  # fmt: skip
+                matcher, found = reader.postings(field, term), []
+                while matcher.is_active():
+                    found.append((ids[matcher.id()], matcher.weight(), matcher.value()))
+                    matcher.next()
+                postings[field, term] = statistics, sorted(found)
+        lengths = {
+            (ids[docnum], field): reader.doc_field_length(docnum, field)
+            for docnum in range(reader.doc_count_all())
+            for field in ("title", "content", "event", "author")
+        }
+        stored = {fields["id"]: fields for fields in reader.all_stored_fields()}
+    return {"postings": postings, "lengths": lengths, "stored": stored}
+
+
+def test_an_ingest_writes_the_index_whoosh_would_write(filled: Collection, tmp_path: Path):
+    """Postings worked out in the extraction workers, and field lengths read once at commit,
+    give the index that Whoosh's own writer gives when it analyses the text itself."""
+    from whoosh import index as whoosh_index
+
+    reference = SearchIndex(tmp_path / "reference")
+    reference.create()
+    writer = whoosh_index.open_dir(str(reference.path)).writer()  # Whoosh's stock writer
+    spelled: set[str] = set()
+    with filled.index.searcher() as searcher:
+        documents = list(searcher.all_stored_fields())  # in the ingest's order
+    for fields in documents:
+        document = Document.from_dict(fields["record"])
+        add_document(writer, document, tuple(fields["pages"]), new=True, spelled=spelled)
+    writer.commit()
+    ours, theirs = index_contents(filled.index), index_contents(reference)
+    assert len(ours["postings"]) > 400 and len(ours["stored"]) == len(GOOD_FILES)
+    assert ours["lengths"][filled.search(SearchRequest("regolith")).hits[0].document.id,
+                           "content"] > 50  # fmt: skip
+    assert ours == theirs
