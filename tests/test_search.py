@@ -252,6 +252,7 @@ TRICKY_TEXTS = [
     "U.S.A. e.g. 3.5 km v2.0 ISECG's x...y a.b.c",  # dotted words, numbers, apostrophes
     "x..lunar a.lunar .lunar _lunar lunar_x LUNAR.surface 1lunar",  # where words begin
     "Ålesund café naïve Москва 月面 Ÿ",  # letters beyond ASCII
+    "İzmir İZMIR lunar ΟΔΟΣ Lunar",  # lower case makes İ two characters: offsets shift
     "",
     "   \n\n\f  ",
     "of the and",  # nothing but stop words

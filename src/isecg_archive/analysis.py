@@ -8,9 +8,9 @@ The analyzer itself still parses queries. A test checks that both give the same 
 
 from __future__ import annotations
 
-import heapq
+import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS
@@ -23,39 +23,37 @@ stem = lru_cache(maxsize=200_000)(porter_stem)
 
 
 @lru_cache(maxsize=256)
-def _starting(starts: frozenset[str]) -> re.Pattern[str]:
-    # A word starts where the tokenizer starts one: at a word character that follows neither a
-    # word character nor a word character and a dot (those continue the word before).
-    beginnings = "|".join(re.escape(start) for start in sorted(starts))
-    return re.compile(rf"(?<!\w)(?<!\w\.)(?={beginnings}){_WORD.pattern}", re.IGNORECASE)
-
-
-@lru_cache(maxsize=256)
-def _opening_with(start: str) -> re.Pattern[str]:
-    # The start itself, then the same test of where a word begins, looking back over it.
+def _starting(start: str) -> re.Pattern[str]:
+    # The pattern opens with the start itself, which the regex engine looks for quickly, then
+    # looks back over it to check that a word begins there as the tokenizer begins one: at a
+    # word character that follows neither a word character nor a word character and a dot.
     begins = rf"(?<=(?<!\w)(?<!\w\.).{{{len(start)}}})"
-    return re.compile(rf"{re.escape(start)}{begins}\w*(?:\.?\w+)*", re.IGNORECASE)
+    return re.compile(rf"{re.escape(start)}{begins}\w*(?:\.?\w+)*")
 
 
 def words_starting(text: str, starts: frozenset[str]) -> Iterator[tuple[re.Match[str], str]]:
     """The indexed words of the text whose lower-case form starts with one of `starts`: each
-    word's match in the text and its form in lower case (stop words and one-letter words are
-    left out, as the analyzer leaves them out).
+    word's match and its form in lower case (stop words and one-letter words are left out, as
+    the analyzer leaves them out).
 
-    The regex engine skips the other words, which makes finding a few terms in a page several
-    times cheaper than looking at every word.
+    The regex engine looks for each start in the lower-cased text and skips the other words,
+    which makes finding a few terms in a page several times cheaper than looking at every word.
     """
-    if len(starts) <= 2 and all(_PLAIN.fullmatch(start) for start in starts):
-        # A pattern that opens with the literal start lets the regex engine search for it, which
-        # is several times faster than testing every position; merged, the words stay in order.
-        found = (_opening_with(start).finditer(text) for start in starts)
-        matches: Iterable[re.Match[str]] = heapq.merge(*found, key=lambda match: match.start())
-    else:
-        matches = _starting(starts).finditer(text)
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        matches = [m for start in starts for m in _starting(start).finditer(lowered)]
+        if len(starts) > 1:
+            matches.sort(key=_START)
+    else:  # lower case moves the offsets (İ becomes two characters): every word, then
+        prefixes = tuple(starts)
+        matches = [m for m in _WORD.finditer(text) if m.group().lower().startswith(prefixes)]
     for match in matches:
-        word = match.group().lower()
+        word = text[match.start() : match.end()].lower()
         if len(word) >= _MIN_SIZE and word not in STOP_WORDS:
             yield match, word
+
+
+_START = operator.methodcaller("start")
 
 
 def positions(text: str) -> dict[str, list[int]]:
