@@ -31,7 +31,7 @@ def matches(searcher: Searcher, query: q.Query) -> Scores:
     found: Scores = {}
     for segment, offset in searcher.leaf_searchers():
         part = _evaluate(query, segment, context)
-        found.update((docnum + offset, score) for docnum, score in part.items())
+        found.update(zip(map(offset.__add__, part), part.values(), strict=True) if offset else part)
     return found
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from functools import lru_cache
 
 from whoosh import scoring
 from whoosh.matching import Matcher
@@ -34,10 +35,9 @@ class BulkScorer(scoring.BaseScorer):
     def __init__(self, stock: scoring.BM25FScorer, lengths: bytes) -> None:
         self.stock = stock
         self.lengths = lengths
-        k1, b, avgfl = stock.K1, stock.B, stock.avgfl
-        self.divisor = [k1 * ((1 - b) + b * byte_to_length(n) / avgfl) for n in range(256)]
+        self.divisor = _divisors(stock.K1, stock.B, stock.avgfl)
         self.idf = stock.idf
-        self.k1_plus_1 = k1 + 1
+        self.k1_plus_1 = stock.K1 + 1
 
     def supports_block_quality(self) -> bool:
         return bool(self.stock.supports_block_quality())
@@ -53,10 +53,16 @@ class BulkScorer(scoring.BaseScorer):
         divisor = self.divisor[self.lengths[matcher.id()]]
         return self.idf * ((weight * self.k1_plus_1) / (weight + divisor))
 
-    def score_block(
-        self, docnums: Iterable[int], weights: Iterable[float]
-    ) -> Iterator[tuple[int, float]]:
-        """score() of each posting of a block, without a matcher."""
+    def score_block(self, docnums: Iterable[int], weights: Iterable[float]) -> dict[int, float]:
+        """score() of each posting of a block, without a matcher: document number -> score."""
         idf, k1_plus_1, divisor, lengths = self.idf, self.k1_plus_1, self.divisor, self.lengths
-        for docnum, weight in zip(docnums, weights, strict=True):
-            yield docnum, idf * ((weight * k1_plus_1) / (weight + divisor[lengths[docnum]]))
+        return {
+            docnum: idf * ((weight * k1_plus_1) / (weight + divisor[lengths[docnum]]))
+            for docnum, weight in zip(docnums, weights, strict=True)
+        }
+
+
+@lru_cache(maxsize=64)
+def _divisors(k1: float, b: float, avgfl: float) -> tuple[float, ...]:
+    """The length-dependent part of the divisor for each length byte (one table per field)."""
+    return tuple(k1 * ((1 - b) + b * byte_to_length(n) / avgfl) for n in range(256))
