@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from isecg_archive.collection import Collection
 from isecg_archive.errors import QueryError
+from isecg_archive.ingest import ingest
 from isecg_archive.records import Document, PartialDate
 from isecg_archive.search import SearchRequest
 
@@ -292,6 +293,40 @@ def test_did_you_mean_knows_every_word_after_a_batch(filled: Collection, demo: C
         spelling, text = spelling_and_text(collection)
         assert spelling == text
         assert word in spelling and "the" not in spelling
+
+
+def test_what_is_read_once_is_kept_for_the_next_process(
+    filled: Collection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A new searcher of the same index generation starts from the file the first one wrote;
+    the next generation gets a file of its own, and a damaged file is read past."""
+    from isecg_archive import readers
+
+    request = SearchRequest("lunar")
+    first = filled.search(request).to_dict()
+    (kept,) = filled.index.path.glob("read-once-*.pickle")
+
+    def unread(*args: object) -> None:
+        raise AssertionError("read from the index again")
+
+    with monkeypatch.context() as patched:  # as another process would: nothing in memory
+        patched.setattr(readers, "read_value_bits", unread)
+        patched.setattr(readers, "read_shared_families", unread)
+        assert filled.search(request).to_dict() == first
+
+    note = tmp_path / "lunar-note.txt"
+    note.write_text("A lunar note from JAXA on regolith.", encoding="utf-8")
+    ingest(filled, [note])
+    after = filled.search(request)
+    (newer,) = filled.index.path.glob("read-once-*.pickle")
+    assert newer != kept and after.total == first["total"] + 1
+    agencies = {value.value: value.count for value in after.facets[0].values}
+    assert agencies["JAXA"] == 1 + next(
+        (v["count"] for v in first["facets"]["agency"] if v["value"] == "JAXA"), 0
+    )
+
+    newer.write_bytes(b"not a pickle")
+    assert filled.search(request).to_dict() == after.to_dict()
 
 
 def test_cached_facet_values_equal_a_fresh_read(demo: Collection):

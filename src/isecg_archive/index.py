@@ -20,9 +20,8 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import IndexWriter, SegmentWriter
 
-from isecg_archive import analysis
+from isecg_archive import analysis, readers
 from isecg_archive.errors import IndexBusy
-from isecg_archive.readers import length_column
 from isecg_archive.records import Document
 from isecg_archive.scoring import BM25F
 from isecg_archive.versions import family, sketch, sketch_terms
@@ -224,6 +223,7 @@ class SearchIndex:
     def open_searcher(self) -> Searcher:
         """A searcher the caller closes."""
         searcher: Searcher = self._open().searcher(weighting=BM25F())
+        readers.keep_in(searcher.reader(), self.path)
         return searcher
 
     def identity(self) -> int:
@@ -256,7 +256,9 @@ class _LengthsReadOnce:
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
         if fieldname not in self._columns:
-            self._columns[fieldname] = length_column(self._perdoc, fieldname, self._doc_count)
+            self._columns[fieldname] = readers.length_column(
+                self._perdoc, fieldname, self._doc_count
+            )
         column = self._columns[fieldname]
         if column is None:
             return default
