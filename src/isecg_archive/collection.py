@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 
 from isecg_archive.archive import Archive
@@ -20,6 +20,7 @@ from isecg_archive.enrich import Vocabulary, load_vocabulary
 from isecg_archive.errors import ArchiveError, DocumentNotFound, ExtractionError
 from isecg_archive.extract import Extraction, extract, extractor_id
 from isecg_archive.index import SearchIndex, add_document, remove_document
+from isecg_archive.readers import live_docnums
 from isecg_archive.records import Document
 from isecg_archive.search import ResultPage, SearchRequest, more_like, page_matches, search
 from isecg_archive.textcache import TextCache
@@ -239,13 +240,12 @@ class Collection:
                 mine = sketch_values((fields or {}).get("sketch", ""))
                 if not mine:
                     continue
-                # Candidates share some of the smallest hashes; all 64 then measure how much.
-                query = Or([Term("sketch", term) for term in sketch_terms(mine[:CANDIDATE_HASHES])])
                 group = {document_id}
-                for hit in searcher.search(query, limit=25):
-                    theirs = sketch_values(hit["sketch"])
-                    if hit["id"] != document_id and similarity(mine, theirs) >= SIMILAR:
-                        group.add(hit["id"])
+                for docnum in _candidates(searcher, mine):
+                    theirs = searcher.stored_fields(docnum)
+                    alike = similarity(mine, sketch_values(theirs["sketch"])) >= SIMILAR
+                    if theirs["id"] != document_id and alike:
+                        group.add(theirs["id"])
                 if len(group) == 1:
                     continue
                 # The group, and the versions its members already had.
@@ -272,3 +272,16 @@ class Collection:
                     changed[member.id] = replace(member, versions=kept)
         if changed:
             self.rewrite(list(changed.values()))
+
+
+def _candidates(searcher: Searcher, sketch: Sequence[int], limit: int = 25) -> list[int]:
+    """The documents that share some of the sketch's smallest hashes, those sharing most first.
+
+    Read from the postings a block at a time: Whoosh's search for the same 16 terms cost 15 ms
+    a document at 10,000 documents, a tenth of an ingest's time.
+    """
+    shared: Counter[int] = Counter()
+    for term in sketch_terms(sketch[:CANDIDATE_HASHES]):
+        shared.update(live_docnums(searcher.reader(), "sketch", term.encode("utf-8")))
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+    return [docnum for docnum, _ in ranked[:limit]]

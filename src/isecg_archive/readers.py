@@ -92,12 +92,12 @@ def value_bits(reader: IndexReader, field: str) -> dict[str, int]:
 def read_value_bits(reader: IndexReader, field: str) -> dict[str, int]:
     size = reader.doc_count_all()
     return {
-        term.decode("utf-8"): bitset(_live_docnums(reader, field, term), size)
+        term.decode("utf-8"): bitset(live_docnums(reader, field, term), size)
         for term in reader.lexicon(field)
     }
 
 
-def _live_docnums(reader: IndexReader, field: str, term: bytes) -> Iterator[int]:
+def live_docnums(reader: IndexReader, field: str, term: bytes) -> Iterator[int]:
     """The term's live documents, read a block of postings at a time."""
     for segment, offset in reader.leaf_readers():
         if (field, term) not in segment:
