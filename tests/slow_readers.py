@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -28,3 +29,8 @@ def hog_memory(path: Path, *args: Any) -> Any:
     """Try to hold far more memory than a worker may."""
     hoard = bytearray(8 * 1024**3)
     return hoard
+
+
+def tell_pid(path: Path, *args: Any) -> Any:
+    """Read the file, and give as its title the process id of the worker that read it."""
+    return dataclasses.replace(extract(path, *args), title=str(os.getpid()))

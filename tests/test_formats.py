@@ -153,6 +153,23 @@ def test_a_crashing_reader_is_replaced(tmp_path: Path):
     assert results[3].pages == ("text of b.txt",)
 
 
+def test_workers_read_file_after_file_and_are_replaced_after_a_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import slow_readers
+    from isecg_archive import workers
+
+    monkeypatch.setattr(workers, "FILES_PER_WORKER", 2)
+    names = [f"note-{n}.txt" for n in range(5)]
+    for name in names:
+        (tmp_path / name).write_text(f"text of {name}", encoding="utf-8")
+    tasks = [Task(tmp_path / name) for name in names]
+    results = list(extract_in_workers(tasks, jobs=1, function=slow_readers.tell_pid))
+    assert [r.pages for r in results] == [(f"text of {name}",) for name in names]
+    pids = [r.title for r in results]
+    assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4]
+
+
 def test_a_reader_over_its_memory_budget_fails_alone(tmp_path: Path):
     import slow_readers
 

@@ -1,8 +1,10 @@
 """Extraction in worker processes: files read in parallel, each within a time and memory budget.
 
-Every file is read in a fresh process forked from a preloaded server, so a parser that hangs is
-killed at its deadline, one that exhausts its memory budget fails alone, and one that crashes
-takes nothing else with it: the next file gets a new process.
+Each worker is forked from a preloaded server and reads one file after another. A parser that
+hangs is killed at its file's deadline, one that exhausts the memory budget fails alone, and
+one that crashes takes nothing else with it: the file fails, and a new worker takes the place
+of the one that stopped. Workers are also replaced after a number of files, so that what a
+parser leaks does not build up.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from isecg_archive.extract import DEFAULT_MAX_BYTES, Extraction, ExtractOptions,
 DEFAULT_TIMEOUT = 120.0  # seconds for one file
 MEMORY_LIMIT = 4 * 1024**3  # address space of one worker: stops decompression bombs
 LOOKAHEAD = 4  # files read ahead per worker, waiting for their turn to be committed
+FILES_PER_WORKER = 200  # then the worker is replaced by a new one
 
 
 # Imported once by the process the workers fork from, so that no worker pays for the imports.
@@ -50,27 +53,36 @@ class Task:
     then: Callable[[Extraction], Any] | None = None
 
 
-def _work(connection: Connection, task: Task, function: Callable[..., Extraction]) -> None:
+def _serve(connection: Connection, function: Callable[..., Extraction]) -> None:
+    """A worker: answer each task sent on the connection, until it closes or memory ran out."""
     try:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     except (ValueError, OSError):
         pass  # a lower hard limit is already in force
+    while True:
+        try:
+            task = connection.recv()
+        except EOFError:
+            return
+        answer = _answer(task, function)
+        connection.send(answer)
+        if answer[1] == "MemoryError":  # what is left of this worker's memory is not trusted
+            return
+
+
+def _answer(task: Task, function: Callable[..., Extraction]) -> tuple[Any, ...]:
     try:
         extraction = function(task.path, task.max_bytes, task.options)
-        connection.send(("ok", task.then(extraction) if task.then else extraction))
+        return ("ok", task.then(extraction) if task.then else extraction)
     except ExtractionError as exc:
-        connection.send(("error", type(exc).__name__, str(exc)))
+        return ("error", type(exc).__name__, str(exc))
     except MemoryError:
-        connection.send(
-            (
-                "error",
-                "ExtractionError",
-                f"reading it needed over {MEMORY_LIMIT // 1024**3} GiB of memory: it may be a"
-                " decompression bomb; check the file, or convert it to PDF",
-            )
+        return (
+            "error",
+            "MemoryError",
+            f"reading it needed over {MEMORY_LIMIT // 1024**3} GiB of memory: it may be a"
+            " decompression bomb; check the file, or convert it to PDF",
         )
-    finally:
-        connection.close()
 
 
 def _error(kind: str, message: str) -> ExtractionError:
@@ -79,10 +91,21 @@ def _error(kind: str, message: str) -> ExtractionError:
 
 
 @dataclass
-class _Running:
-    index: int
+class _Worker:
     process: Any
-    deadline: float
+    connection: Connection
+    served: int = 0
+    index: int = -1  # of the task it is reading; -1 when idle
+    deadline: float = 0.0
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        self.connection.close()  # an idle worker sees the end of its tasks and exits
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
 
 
 def extract_in_workers(
@@ -96,70 +119,75 @@ def extract_in_workers(
     jobs = max(1, jobs or os.cpu_count() or 1)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
+
+    def start() -> _Worker:
+        mine, theirs = context.Pipe()
+        process = context.Process(target=_serve, args=(theirs, function), daemon=True)
+        process.start()
+        theirs.close()
+        return _Worker(process, mine)
+
     queue = iter(enumerate(tasks))
-    running: dict[Connection, _Running] = {}
+    workers: list[_Worker] = []
     finished: dict[int, Any] = {}
     next_index = started = 0
     exhausted = False
     try:
         while True:
-            while not exhausted and len(running) < jobs and started < next_index + jobs * LOOKAHEAD:
+            while not exhausted and started < next_index + jobs * LOOKAHEAD:
+                idle = next((w for w in workers if w.index < 0), None)
+                if idle is None and len(workers) < jobs:
+                    idle = start()
+                    workers.append(idle)
+                if idle is None:
+                    break
                 try:
                     index, task = next(queue)
                 except StopIteration:
                     exhausted = True
                     break
-                receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_work, args=(send, task, function), daemon=True)
-                process.start()
-                send.close()
-                running[receive] = _Running(index, process, time.monotonic() + timeout)
+                idle.connection.send(task)
+                idle.index, idle.deadline = index, time.monotonic() + timeout
                 started += 1
-            if running:
-                soonest = min(r.deadline for r in running.values())
-                left = max(0.0, soonest - time.monotonic())
-                for ready in wait(list(running), timeout=left):
-                    connection = next(c for c in running if c is ready)
-                    job = running.pop(connection)
-                    finished[job.index] = _receive(connection, job)
+            busy = [w for w in workers if w.index >= 0]
+            if busy:
+                left = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                for ready in wait([w.connection for w in busy], timeout=left):
+                    worker = next(w for w in busy if w.connection is ready)
+                    finished[worker.index], done = _receive(worker)
+                    worker.index, worker.served = -1, worker.served + 1
+                    if done or worker.served >= FILES_PER_WORKER:
+                        worker.stop()
+                        workers.remove(worker)
                 now = time.monotonic()
-                for connection, job in list(running.items()):
-                    if job.deadline <= now:
-                        job.process.kill()
-                        job.process.join()
-                        connection.close()
-                        del running[connection]
-                        finished[job.index] = ExtractionError(
-                            f"reading it took over {timeout:.0f} s, so it was stopped: the file"
-                            " may be damaged or very large; raise --timeout, or convert it to"
-                            " PDF"
-                        )
+                for worker in [w for w in busy if w.index >= 0 and w.deadline <= now]:
+                    worker.stop(kill=True)
+                    workers.remove(worker)
+                    finished[worker.index] = ExtractionError(
+                        f"reading it took over {timeout:.0f} s, so it was stopped: the file"
+                        " may be damaged or very large; raise --timeout, or convert it to PDF"
+                    )
             while next_index in finished:
                 yield finished.pop(next_index)
                 next_index += 1
-            if exhausted and not running:
+            if exhausted and not busy:
                 return
     finally:
-        for connection, job in running.items():
-            job.process.kill()
-            job.process.join()
-            connection.close()
+        for worker in workers:
+            worker.stop(kill=worker.index >= 0)
 
 
-def _receive(connection: Connection, job: _Running) -> Any:
+def _receive(worker: _Worker) -> tuple[Any, bool]:
+    """A worker's answer, and whether the worker is done (it crashed, or gave up its memory)."""
     try:
-        message = connection.recv()
+        message = worker.connection.recv()
     except (EOFError, OSError):
-        message = None
-    finally:
-        connection.close()
-    job.process.join()
-    if message is None:
-        code = job.process.exitcode
+        worker.process.join()
+        code = worker.process.exitcode
         return ExtractionError(
             f"the reader crashed on it (exit status {code}); the file may be damaged: re-export it"
             " from the application that made it and ingest it again"
-        )
+        ), True
     if message[0] == "ok":
-        return message[1]
-    return _error(message[1], message[2])
+        return message[1], False
+    return _error(message[1], message[2]), message[1] == "MemoryError"
