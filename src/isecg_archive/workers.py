@@ -136,16 +136,16 @@ def extract_in_workers(
         while True:
             while not exhausted and started < next_index + jobs * LOOKAHEAD:
                 idle = next((w for w in workers if w.index < 0), None)
-                if idle is None and len(workers) < jobs:
-                    idle = start()
-                    workers.append(idle)
-                if idle is None:
+                if idle is None and len(workers) == jobs:
                     break
                 try:
                     index, task = next(queue)
                 except StopIteration:
                     exhausted = True
                     break
+                if idle is None:  # a worker is started only for a task
+                    idle = start()
+                    workers.append(idle)
                 idle.connection.send(task)
                 idle.index, idle.deadline = index, time.monotonic() + timeout
                 started += 1
