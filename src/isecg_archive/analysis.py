@@ -18,7 +18,6 @@ from whoosh.lang.porter import stem as porter_stem
 
 _WORD = re.compile(r"\w+(?:\.?\w+)*")  # RegexTokenizer's default pattern
 _MIN_SIZE = 2  # StopFilter's default: shorter words are dropped
-_PLAIN = re.compile(r"\w+")
 stem = lru_cache(maxsize=200_000)(porter_stem)
 
 
