@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint demo samples bench bench-scale clean
+.PHONY: install run test lint demo samples bench bench-extraction bench-scale clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ samples: install
 bench: install
 	$(BIN)/python bench/ingest_search.py
 	$(BIN)/python bench/viewer.py
+
+# Extraction on real third-party files and web pages (needs ../shared/benchmarks beside the repo).
+bench-extraction: install
+	$(BIN)/python bench/main_content.py
+	$(BIN)/python bench/files.py
 
 # The archive at scale (issue 6): DOCUMENTS=10000 make bench-scale; sources cached in bench/.cache.
 DOCUMENTS ?= 1000
