@@ -46,6 +46,12 @@ def precision_recall(extracted: str, truth: str) -> tuple[float, float]:
     return overlap / sum(mine.values()), overlap / sum(theirs.values())
 
 
+def read_titles() -> dict[str, str]:
+    """The hand-written headline of each page, by the first ten characters of its id."""
+    with TITLES.open(encoding="utf-8") as handle:
+        return {row["id"]: row["title"] for row in csv.DictReader(handle, delimiter="\t")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES, help="the benchmark folder")
@@ -53,8 +59,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.pages.is_dir():
         sys.exit(f"no benchmark pages in {args.pages}: give --pages DIR")
-    with TITLES.open(encoding="utf-8") as handle:
-        titles = {row["id"]: row["title"] for row in csv.DictReader(handle, delimiter="\t")}
+    titles = read_titles()
     vocabulary = load_vocabulary(Path(tempfile.gettempdir()))
     scores: list[tuple[float, float, str]] = []
     wrong_titles: list[tuple[str, str, str]] = []

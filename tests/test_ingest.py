@@ -48,6 +48,7 @@ def test_originals_are_copied_unchanged_beside_a_readable_record(filled: Collect
         "warnings": [],
         "needs": [],
         "ocr_pages": [],
+        "unread_pages": [],
         "versions": [],
     }
 
@@ -116,20 +117,15 @@ def test_a_bad_batch_reports_each_failure_in_one_line_and_the_rest_lands(
         shutil.copy(FILES / name, batch / name)
     report = ingest(collection, [batch, tmp_path / "missing-folder"])
     failed = {Path(o.path).name: o.message for o in report.outcomes if o.status == "failed"}
-    assert set(failed) == {
-        "broken.pdf",
-        "empty.txt",
-        "random-bytes.pdf",
-        "table.xyz",
-        "missing-folder",
-    }
+    assert set(failed) == {"empty.txt", "random-bytes.pdf", "table.xyz", "missing-folder"}
     assert all(message and "\n" not in message for message in failed.values())
     assert failed["missing-folder"] == "no such file or folder; check the path"
-    assert report.count("added") == len(GOOD_FILES) + 1, "the encrypted PDF is kept"
+    assert report.count("added") == len(GOOD_FILES) + 2, "the encrypted and broken PDFs are kept"
     assert collection.archive.read("batch/encrypted.pdf").needs == ("password",)
+    assert collection.archive.read("batch/broken.pdf").needs == ("repair",)
     assert collection.search(SearchRequest("Mondmission")).total == 1
     assert sorted(collection.archive.original_files()) == sorted(
-        f"batch/{name.replace(' ', '-')}" for name in (*GOOD_FILES, "encrypted.pdf")
+        f"batch/{name.replace(' ', '-')}" for name in (*GOOD_FILES, "encrypted.pdf", "broken.pdf")
     )
     assert list(check(collection)) == []
 

@@ -180,8 +180,9 @@ def test_bad_filter_values_explain_themselves(client):
 
 
 def test_document_text_is_escaped_everywhere(filled: Collection, tmp_path: Path):
-    hostile = tmp_path / "hostile.md"
-    hostile.write_text(f"# {HOSTILE}\n\nRegolith notes. {HOSTILE} regolith again.\n", "utf-8")
+    # Plain text keeps markup as text (Markdown would render it away).
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(f"{HOSTILE}\n\nRegolith notes. {HOSTILE} regolith again.\n", "utf-8")
     ingest(filled, [hostile])
     client = create_app({"ARCHIVE_DIR": filled.archive.root}).test_client()
     doc_id = client.get("/api/search?q=regolith+notes").get_json()["hits"][0]["id"]
@@ -245,3 +246,15 @@ def test_kept_searchers_see_new_documents_and_a_rebuilt_index(filled: Collection
         assert client.get("/api/search").get_json()["total"] == 6
     finally:
         collection.close()
+
+
+def test_a_page_no_reader_could_read_says_so_on_the_document_page(filled: Collection):
+    from dataclasses import replace
+
+    document = filled.archive.read("inbox/regolith-report.pdf")
+    filled.rewrite([replace(document, unread_pages=(3,))])
+    client = create_app({"ARCHIVE_DIR": filled.archive.root}).test_client()
+    page = soup(client.get(f"/documents/{REPORT}"))
+    notes = {section["id"]: section.find("p", class_="unread") for section in page.select(".page")}
+    assert notes["page-3"].get_text() == "This page could not be read: the file is damaged here."
+    assert [key for key, note in notes.items() if note] == ["page-3"]

@@ -19,15 +19,36 @@ class Problem:
         return {"subject": self.subject, "message": self.message}
 
 
+ADVICE = {
+    "password": "needs a password to be searchable: ingest it again with --password",
+    "ocr": "scanned, with no text: install tesseract-ocr and ingest it again to OCR it",
+    "repair": "no PDF reader could open it, so only its file name is searchable: repair it or"
+    " export it again, and ingest that",
+    "certificate": "encrypted for the holders of certificates: open it with one, save a copy"
+    " without security, and ingest that",
+}
+ODF_PASSWORD = (
+    "needs a password, which OpenDocument files keep here: save it without one (or as PDF)"
+    " in LibreOffice, and ingest that"
+)
+
+
 def needing_attention(collection: Collection) -> Iterator[Problem]:
-    """Documents archived whole whose text could not be read yet: not a fault, a to-do."""
-    advice = {
-        "password": "needs a password to be searchable: ingest it again with --password",
-        "ocr": "scanned, with no text: install tesseract-ocr and ingest it again to OCR it",
-    }
+    """Documents archived whole whose text could not be read, all or part: not a fault, a to-do."""
     for document in collection.archive.records():
         for need in document.needs:
-            yield Problem(document.file, advice.get(need, f"needs {need}"))
+            if need == "password" and document.format in ("odt", "odp"):
+                yield Problem(document.file, ODF_PASSWORD)
+            else:
+                yield Problem(document.file, ADVICE.get(need, f"needs {need}"))
+        if document.unread_pages:
+            pages = ", ".join(str(n) for n in document.unread_pages)
+            plural = "s" if len(document.unread_pages) > 1 else ""
+            yield Problem(
+                document.file,
+                f"page{plural} {pages} could not be read, the rest is searchable: repair the"
+                " file or export it again, and ingest that",
+            )
 
 
 def check(collection: Collection, verify_hashes: bool = True) -> Iterator[Problem]:

@@ -128,7 +128,7 @@ def _styled(snippet: Snippet) -> str:
 @click.option("--max-size", default=200, show_default=True, help="Largest file to read, in MB.")
 @click.option("--timeout", default=120, show_default=True, help="Seconds allowed to read one file.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes [default: all cores].")
-@click.option("--password", help="Password of encrypted PDFs in this batch.")
+@click.option("--password", help="Password of the batch's encrypted PDF and Office files.")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR scanned pages, even with Tesseract.")
 @output_options
 @click.pass_context

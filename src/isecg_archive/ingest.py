@@ -170,7 +170,7 @@ class _Planner:
         fields = self.searcher.document(sha256=sha256)
         return Document.from_dict(fields["record"]) if fields else None
 
-    def _can_do_better(self, document: Document) -> bool:
+    def _can_do_better(self, document: Document | Extraction) -> bool:
         """Whether a document kept without text can be read now (a password, Tesseract)."""
         return ("password" in document.needs and bool(self.options.extract.password)) or (
             "ocr" in document.needs and self.options.extract.ocr and ocr_available()
@@ -204,6 +204,8 @@ class _Planner:
             cached = None
             if previous is None or previous.sha256 != sha256:
                 cached = self.collection.cache.get(sha256, extractor_id(source))
+                if cached is not None and self._can_do_better(cached):
+                    cached = None  # its text was kept without what this run has
         except ArchiveError as exc:
             return Outcome(str(source), "failed", message=str(exc))
         except OSError as exc:
@@ -249,6 +251,7 @@ def _document(plan: _Plan, read: _Read) -> Document:
         warnings=extraction.warnings,
         needs=extraction.needs,
         ocr_pages=extraction.ocr_pages,
+        unread_pages=extraction.unread_pages,
     )
 
 

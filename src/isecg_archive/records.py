@@ -95,8 +95,9 @@ class Document:
     ingested: str = ""
     manual: tuple[str, ...] = ()  # fields a person set; detection leaves them alone
     warnings: tuple[str, ...] = field(default=())
-    needs: tuple[str, ...] = ()  # what would make its text readable: "password", "ocr"
+    needs: tuple[str, ...] = ()  # what would make its text readable: "password", "ocr", "repair"
     ocr_pages: tuple[int, ...] = ()  # pages whose text was read by OCR from scans
+    unread_pages: tuple[int, ...] = ()  # pages no reader could read (a damaged file)
     versions: tuple[str, ...] = ()  # ids of the same text in other files (a deck and its PDF)
 
     def person_values(self) -> dict[str, Any]:

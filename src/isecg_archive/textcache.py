@@ -27,14 +27,22 @@ class TextCache:
             return None
         if data.get("extractor") != extractor:
             return None
+        dates = {
+            name: PartialDate.parse(data[name]) if data.get(name) else None
+            for name in ("date", "published")
+        }
         return Extraction(
             format=data["format"],
             pages=tuple(data["pages"]),
             title=data.get("title"),
             authors=tuple(data.get("authors", ())),
-            date=PartialDate.parse(data["date"]) if data.get("date") else None,
             landscape_pages=data.get("landscape_pages", 0),
             warnings=tuple(data.get("warnings", ())),
+            needs=tuple(data.get("needs", ())),
+            ocr_pages=tuple(data.get("ocr_pages", ())),
+            unread_pages=tuple(data.get("unread_pages", ())),
+            heading=data.get("heading"),
+            **dates,
         )
 
     def put(self, sha256: str, extractor: str, extraction: Extraction) -> None:
@@ -49,8 +57,16 @@ class TextCache:
             "date": str(extraction.date) if extraction.date else None,
             "landscape_pages": extraction.landscape_pages,
             "warnings": list(extraction.warnings),
+            "needs": list(extraction.needs),
+            "ocr_pages": list(extraction.ocr_pages),
+            "unread_pages": list(extraction.unread_pages),
+            "heading": extraction.heading,
+            "published": str(extraction.published) if extraction.published else None,
         }
         partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        with gzip.open(partial, "wt", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False)
-        partial.replace(path)
+        try:
+            with gzip.open(partial, "wt", encoding="utf-8") as handle:
+                json.dump(data, handle, ensure_ascii=False)
+            partial.replace(path)
+        finally:
+            partial.unlink(missing_ok=True)  # a failed write leaves nothing half-written

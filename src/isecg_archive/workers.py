@@ -40,6 +40,11 @@ _PRELOAD = [
     "pptx",
     "docx",
     "PIL.Image",
+    # PDFium (damaged PDFs, OCR), Markdown and Office decryption; not trafilatura, a quarter
+    # of a second that only a batch with web pages needs.
+    "pypdfium2",
+    "markdown_it",
+    "msoffcrypto",
     "isecg_archive.ingest",  # what an ingest's workers do with the text besides reading it
 ]
 
@@ -82,6 +87,14 @@ def _answer(task: Task, function: Callable[..., Extraction]) -> tuple[Any, ...]:
             "MemoryError",
             f"reading it needed over {MEMORY_LIMIT // 1024**3} GiB of memory: it may be a"
             " decompression bomb; check the file, or convert it to PDF",
+        )
+    except Exception as exc:  # a fault of ours after the reading: one line, the batch goes on
+        detail = " ".join(str(exc).split())[:160] or type(exc).__name__
+        return (
+            "error",
+            "ExtractionError",
+            f"the archive failed on it ({type(exc).__name__}: {detail}); please report it with"
+            " the file, and convert the file to PDF to ingest it meanwhile",
         )
 
 

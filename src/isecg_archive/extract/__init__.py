@@ -2,7 +2,7 @@
 
 Each format is one module in this package that defines FORMAT, EXTENSIONS, VERSION and a pure
 function ``extract(path, options) -> Extraction``; the registry finds them by itself, so adding
-a format is adding one module.
+a format is adding one module. `cleaning` mends what every format's text has in common.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import importlib
 import pkgutil
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from types import ModuleType
+from typing import IO
 
 from isecg_archive.errors import ArchiveError, ExtractionError, FileTooLarge, UnsupportedFormat
 from isecg_archive.records import PartialDate
@@ -43,8 +44,11 @@ class Extraction:
     date: PartialDate | None = None  # from embedded metadata, not from the text
     landscape_pages: int = 0
     warnings: tuple[str, ...] = ()
-    needs: tuple[str, ...] = ()  # what would make it readable: "password", "ocr"
+    needs: tuple[str, ...] = ()  # what would make it readable: "password", "ocr", "repair"
     ocr_pages: tuple[int, ...] = ()  # 1-based pages whose text comes from OCR
+    unread_pages: tuple[int, ...] = ()  # 1-based pages that no reader could read
+    heading: str | None = None  # the first page's heading, as the file's structure marks it
+    published: PartialDate | None = None  # a publication date the file's metadata declares
 
 
 @cache
@@ -53,7 +57,7 @@ def registry() -> dict[str, ModuleType]:
     by_extension: dict[str, ModuleType] = {}
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
-        for extension in module.EXTENSIONS:
+        for extension in getattr(module, "EXTENSIONS", ()):  # helpers have none
             by_extension[extension] = module
     return by_extension
 
@@ -102,23 +106,34 @@ def extract(
             "the file is nested too deeply to read; re-export it and ingest it again"
         ) from None
     except Exception as exc:  # third-party parsers raise anything on broken input
-        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        detail = _SURROGATES.sub("", " ".join(str(exc).split())[:200]) or type(exc).__name__
         raise ExtractionError(
             f"the {module.FORMAT.upper()} file cannot be read ({detail}); re-export it from"
             " the application that made it and ingest it again"
         ) from exc
-    return result
+    return _without_surrogates(result)
 
 
-_SPACES = re.compile(r"[ \t\u00a0]+")
-_BLANK_LINES = re.compile(r"\n{3,}")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def clean_text(text: str) -> str:
-    """Collapse runs of spaces and blank lines; drop control characters."""
-    text = "".join(ch for ch in text if ch in "\n\t" or ch >= " ")
-    lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+def _without_surrogates(result: Extraction) -> Extraction:
+    """No lone surrogate (a broken UTF-16 text map) anywhere: none can be written as UTF-8."""
+    strings = [*result.pages, result.title or "", result.heading or "", *result.authors]
+    if not any(_SURROGATES.search(text) for text in (*strings, *result.warnings)):
+        return result
+
+    def fix(text: str | None) -> str | None:
+        return _SURROGATES.sub("", text) if text is not None else None
+
+    return replace(
+        result,
+        pages=tuple(_SURROGATES.sub("", page) for page in result.pages),
+        title=fix(result.title),
+        heading=fix(result.heading),
+        authors=tuple(_SURROGATES.sub("", a) for a in result.authors),
+        warnings=tuple(_SURROGATES.sub("", w) for w in result.warnings),
+    )
 
 
 def date_from_iso_prefix(text: str | None) -> PartialDate | None:
@@ -135,7 +150,7 @@ def date_from_iso_prefix(text: str | None) -> PartialDate | None:
         return None
 
 
-def guard_zip(path: Path) -> zipfile.ZipFile:
+def guard_zip(path: Path | IO[bytes]) -> zipfile.ZipFile:
     """Open a zip-based document, refusing zip bombs before anything is inflated."""
     try:
         archive = zipfile.ZipFile(path)

@@ -1,0 +1,71 @@
+"""Page text as the author wrote it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from isecg_archive.extract import extract
+from isecg_archive.extract.cleaning import clean_pages, clean_text
+
+
+def test_characters_fonts_garble_are_mended():
+    raw = (
+        "What changed since 2011\n\x7f  Roadmap now shows one pathway\n\uf075 Our EV models\n"
+        "\u25a0 1. The authority\n86\u03bcJy\x00beam\x001 \ufb01nd the o\ufb00set\n"
+        "\ufee3\ufea4\ufee4\ufeaa 𝑚 \ud835 half a pair\r\nSoft\u00adhyphen, zero\u200bwidth"
+    )
+    assert clean_text(raw) == (
+        "What changed since 2011\n• Roadmap now shows one pathway\n• Our EV models\n"
+        "• 1. The authority\n86μJy beam 1 find the offset\nمحمد m half a pair\n"
+        "Softhyphen, zerowidth"
+    )
+
+
+def test_windows_1252_codes_read_as_control_characters_are_their_characters():
+    assert clean_text("\x93Gateway\x94 \x96 \x80 5 \x85") == "“Gateway” – € 5 …"
+
+
+def test_words_broken_at_line_ends_are_joined_the_author_s_hyphens_kept():
+    page = (
+        "The partici-\npants met near-\nEarth in a self-\ncontained room. The uncer-\ntainty\n"
+        "was low, the well-\nknown rover was re-\nused. Docu-\nmentation, a dust-\nfree seal"
+    )
+    other = "A dust-free seal."  # the document writes it with its hyphen
+    assert clean_pages([page, other], running=False)[0] == (
+        "The participants\nmet near-Earth\nin a self-contained\nroom. The uncertainty\n"
+        "was low, the well-known\nrover was re-used.\nDocumentation,\na dust-free\nseal"
+    )
+
+
+def test_running_headers_footers_and_page_numbers_are_left_out():
+    texts = ["Gateway logistics", "Cargo flights twice a year", "Docking", "Crew time"]
+    pages = [
+        f"Workshop 2016 | Report\nPage {n} of 4\n{text}\nMore on {text.lower()}.\n{n}"
+        for n, text in enumerate(texts, start=1)
+    ]
+    assert clean_pages(pages) == tuple(f"{text}\nMore on {text.lower()}." for text in texts)
+
+
+def test_a_heading_two_slides_share_stays_and_one_line_pages_keep_their_line():
+    slides = ["Results\nFirst finding", "Results\nSecond finding", "Outlook\nNext", "Thanks\nQ"]
+    assert clean_pages(slides) == tuple(slides)
+    potatoes = [f"Potato {n}" for n in range(30)]
+    assert clean_pages(potatoes) == tuple(potatoes)
+    copies = ["The same page\nwith the same lines\nand an end"] * 5
+    assert clean_pages(copies) == tuple(copies), "identical pages are one page's evidence"
+
+
+def test_markdown_is_rendered_to_its_text(tmp_path: Path):
+    source = tmp_path / "notes.md"
+    source.write_text(
+        "# Gateway **logistics** notes\n\nSee [the roadmap](https://example.org/ger) and"
+        " `ISRU`.\nA soft break.\n\n- first item\n- second *item*\n  1. nested\n\n"
+        "| agency | year |\n|---|---|\n| ESA | 2016 |\n\n<div class='x'>raw html</div>\n",
+        encoding="utf-8",
+    )
+    result = extract(source)
+    assert result.title == "Gateway logistics notes"
+    assert result.pages == (
+        "Gateway logistics notes\nSee the roadmap and ISRU. A soft break.\n• first item\n"
+        "• second item\n1. nested\nagency year\nESA 2016\nraw html",
+    )
