@@ -1,11 +1,16 @@
-"""Page text as the author wrote it."""
+"""Page text as the author wrote it, titles that are titles, dates as the slides write them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from isecg_archive.enrich.dates import find_dates
+from isecg_archive.enrich.titles import detect_title, embedded_title, is_placeholder
 from isecg_archive.extract import extract
 from isecg_archive.extract.cleaning import clean_pages, clean_text
+from isecg_archive.records import PartialDate
 
 
 def test_characters_fonts_garble_are_mended():
@@ -53,6 +58,56 @@ def test_a_heading_two_slides_share_stays_and_one_line_pages_keep_their_line():
     assert clean_pages(potatoes) == tuple(potatoes)
     copies = ["The same page\nwith the same lines\nand an end"] * 5
     assert clean_pages(copies) == tuple(copies), "identical pages are one page's evidence"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "PowerPoint Presentation", "Slide 1", "スライド 1", "PowerPoint 演示文稿",
+        "Ingen lysbildetittel", "Microsoft Word - SPECIAL BOARD AGENDA 040616.doc", "10811.exe",
+        "DOC_", "Scanned Document", "jdhs-pattern.eps", "untitled", "PowerPoint-Präsentation",
+    ],
+)  # fmt: skip
+def test_placeholder_titles(title: str):
+    assert is_placeholder(title) and embedded_title(title) is None
+
+
+def test_real_titles_are_kept_and_made_presentable():
+    assert embedded_title("Lunar Gateway Concept [Compatibility Mode]") == "Lunar Gateway Concept"
+    assert embedded_title("dctitle") == "dctitle"
+    assert embedded_title("SOW - Statement of Work") == "SOW - Statement of Work"
+
+
+def test_a_title_cut_at_a_line_break_is_joined():
+    page = "EMTG Tutorial:\nMission Design with the Evolutionary Mission Trajectory Generator\nJPL"
+    assert detect_title(None, page, "emtg.pdf") == (
+        "EMTG Tutorial: Mission Design with the Evolutionary Mission Trajectory Generator"
+    )
+
+
+def test_boilerplate_lines_are_never_a_title():
+    page = "Exploring the Moon together\nSubscribe to our news\nRover field test completed\nText"
+    shared = {"exploring the moon together", "subscribe to our news"}
+    assert detect_title(None, page, "capture.txt", boilerplate=shared) == (
+        "Rover field test completed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("ESA and JAXA 8/26/14", PartialDate(2014, 8, 26)),  # the day is over 12: month first
+        ("Berlin, 26.08.2014", PartialDate(2014, 8, 26)),  # dots: day first
+        ("26/8/2014", PartialDate(2014, 8, 26)),
+        ("2014/08/26", PartialDate(2014, 8, 26)),
+        ("3/4/14", PartialDate(2014)),  # March 4 or 3 April: only the year is certain
+        ("12/12/2012", PartialDate(2012, 12, 12)),
+        ("release v1.2.3", None),
+    ],
+)
+def test_numeric_dates_and_their_ambiguity(text: str, date: PartialDate | None):
+    found = find_dates(text)
+    assert (found[0].date if found else None) == date
 
 
 def test_markdown_is_rendered_to_its_text(tmp_path: Path):

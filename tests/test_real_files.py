@@ -18,8 +18,10 @@ from pypdf.generic import NameObject, StreamObject
 
 from isecg_archive.check import check, needing_attention
 from isecg_archive.collection import Collection
+from isecg_archive.enrich import describe, load_vocabulary
 from isecg_archive.extract import Extraction, ExtractOptions, extract
 from isecg_archive.ingest import IngestOptions, ingest
+from isecg_archive.records import PartialDate
 from isecg_archive.search import SearchRequest
 
 from conftest import FILES
@@ -35,6 +37,11 @@ NO_PASSWORD = "not searchable: it has a password; ingest it again with --passwor
 
 def read(name: str, password: str | None = None, ocr: bool = True) -> Extraction:
     return extract(THIRD / name, options=ExtractOptions(password=password, ocr=ocr))
+
+
+def title_of(name: str, password: str | None = None) -> str:
+    """The title an ingest records for the file (detection over its extraction)."""
+    return describe(read(name, password), name, {}, load_vocabulary(THIRD)).title
 
 
 # Encryption --------------------------------------------------------------------------------
@@ -239,6 +246,73 @@ def test_the_demo_decks_bullets_are_bullets():
         "• Roadmap now shows one pathway: cislunar space, then Mars"
     )
     assert not any(ch < " " and ch not in "\n\t" or "\x7f" <= ch < "\xa0" for ch in deck.pages[1])
+
+
+# Titles -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "placeholder", "title"),
+    [
+        # A print driver's title; the real one is the page's heading.
+        ("cupertino_usd_4-6-16.pdf", "Microsoft Word - SPECIAL BOARD AGENDA 040616.doc",
+         "Board of Education Special Meeting AGENDA"),
+        ("PDFBOX-3053-reduced.pdf",
+         "Microsoft Word - Traumatic Brain Injury Signs and Symptoms.doc",
+         "Traumatic Brain Injury Signs and Symp toms"),  # pypdf's spacing, as on the page
+        ("scotus-transcript-p1.pdf", "10811.exe", "scotus-transcript-p1"),
+        # Decks titled by their template; the real title is on the first slide.
+        ("alterman_security.pptx", "Slide 1",
+         "Government-University Identity Management Opportunities"),
+        ("ececapstonespring2012.pptx", "PowerPoint Presentation", "Music Sound Interpreter"),
+        # Its core title is the text of its running header.
+        ("PageSpecificHeadFoot.docx", None, "This is a sample word document. It has two pages."
+         " It has a 2 column heading, and a three column footer"),
+        ("fields.odt", "DOC_", "dummdidum"),
+    ],
+)  # fmt: skip
+def test_placeholder_titles_give_way_to_the_real_one(name, placeholder, title):
+    assert read(name).title == placeholder
+    assert title_of(name) == title
+
+
+def test_a_print_driver_s_title_gives_way_to_the_first_line():
+    assert read("password-example.pdf", "test").title == (
+        "Microsoft Word - Backup4all_network_backup_solution.doc"
+    )
+    assert title_of("password-example.pdf", "test") == (
+        "Backup4all –backup solution for network environments"
+    )
+
+
+@needs_libreoffice
+def test_a_legacy_deck_keeps_its_title():
+    assert title_of("SampleShow.ppt") == "SlideShow Sample"
+
+
+def test_real_embedded_titles_are_kept():
+    assert title_of("SampleShow.pptx") == "SlideShow Sample"
+    assert title_of("example.odp") == "Présentation d'un nouveau produit"
+    assert title_of("hello3.pdf") == "Hello محمد World"
+
+
+def test_a_date_on_the_title_slide_beats_the_template_s(tmp_path: Path):
+    from datetime import datetime
+
+    from pptx import Presentation
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[0])
+    slide.shapes.title.text = "Lunar Polar Volatiles Workshop"
+    slide.placeholders[1].text = "ESA and JAXA\n8/26/14"
+    deck.core_properties.title = "PowerPoint Presentation"
+    deck.core_properties.created = datetime(2006, 3, 1)
+    deck.save(tmp_path / "deck.pptx")
+    result = extract(tmp_path / "deck.pptx")
+    metadata = describe(result, "deck.pptx", {}, load_vocabulary(tmp_path))
+    assert result.date == PartialDate(2006, 3, 1), "the template's"
+    assert metadata.title == "Lunar Polar Volatiles Workshop"
+    assert metadata.date == PartialDate(2014, 8, 26)
 
 
 # Office and OpenDocument --------------------------------------------------------------------

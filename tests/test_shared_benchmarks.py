@@ -81,6 +81,15 @@ def test_saved_pages_keep_the_article_and_its_headline(name, title, kept, left_o
     assert describe(extraction, name, {}, load_vocabulary(ROOT)).title == title
 
 
+def test_a_page_s_published_date_beats_the_dates_in_its_text():
+    # Its first paragraph names the court ruling's date, 26 December 2019.
+    name = "wikimediafoundation.org.turkey.html"
+    extraction = extract(FILES / "html" / name)
+    assert "a 26 December 2019 ruling" in extraction.pages[0]
+    metadata = describe(extraction, name, {}, load_vocabulary(ROOT))
+    assert str(metadata.date) == "2020-01-15", "article:published_time"
+
+
 def test_hyphenated_line_breaks_of_a_two_column_paper_are_joined():
     (page,) = extract(FILES / "pdf" / "2201.00069.pdf").pages
     assert "uncertainty" in page and "uncer-" not in page

@@ -1,4 +1,9 @@
-"""Dates a document states about itself: '10-11 February 2016', 'April 10-11, 2014', '2016'."""
+"""Dates a document states about itself: '10-11 February 2016', 'April 10-11, 2014', '2016',
+and the numeric dates slides carry: '8/26/14', '26.08.2014', '2014/08/26'.
+
+A numeric date whose day and month cannot be told apart ('3/4/14': March or April?) is kept
+to its year, the part that is certain.
+"""
 
 from __future__ import annotations
 
@@ -65,6 +70,9 @@ _FORMS: tuple[tuple[re.Pattern[str], tuple[int | None, int | None, int], bool], 
         (r"((?:19|20)\d{2})-(\d{2})-(\d{2})", (3, 2, 1), False),
     )
 )
+# Numeric dates: day, month and year in either order, with slashes or dots; year first.
+_NUMERIC = re.compile(r"(?<![\w./-])(\d{1,2})([./])(\d{1,2})\2(\d{4}|\d{2})(?![\w/]|\.\d)")
+_NUMERIC_YEAR_FIRST = re.compile(r"(?<![\w./-])((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?![\w/]|\.\d)")
 _YEAR = re.compile(r"(?<![\w-])((?:19|20)\d{2})(?![\w-])")
 # A line of the opening that ends in a year: "2016", "Paris, 2016", "ISECG 2016".
 _YEAR_LINE = re.compile(r"^[^\n\d]{0,40}((?:19|20)\d{2})\s*$", re.MULTILINE)
@@ -92,14 +100,45 @@ class _Candidate:
 def find_dates(text: str) -> list[_Candidate]:
     """Every full or partial date in the text, in reading order, spans never overlapping."""
     found: list[_Candidate] = []
+
+    def add(match: re.Match[str], date: PartialDate | None, is_range: bool = False) -> None:
+        if date and not any(c.start < match.end() and match.start() < c.end for c in found):
+            found.append(_Candidate(match.start(), match.end(), date, is_range))
+
     for pattern, (day_group, month_group, year_group), is_range in _FORMS:
         for match in pattern.finditer(text):
-            if any(c.start < match.end() and match.start() < c.end for c in found):
-                continue
-            date = _to_date(match, day_group, month_group, year_group)
-            if date:
-                found.append(_Candidate(match.start(), match.end(), date, is_range))
+            add(match, _to_date(match, day_group, month_group, year_group), is_range)
+    for match in _NUMERIC_YEAR_FIRST.finditer(text):
+        add(match, _valid(*(int(part) for part in match.groups())))
+    for match in _NUMERIC.finditer(text):
+        add(match, _numeric(match))
     return sorted(found, key=lambda c: c.start)
+
+
+def _numeric(match: re.Match[str]) -> PartialDate | None:
+    """'8/26/14' (month first, as the day is over 12), '26.08.2014' (day first, as dots are
+    written in Europe), '3/4/14' (either: only its year is certain)."""
+    first, separator, second, year_text = match.groups()
+    one, two = int(first), int(second)
+    year = int(year_text)
+    if len(year_text) == 2:  # as POSIX reads two-digit years: 69-99 are 19xx
+        year += 1900 if year >= 69 else 2000
+    if not 1900 <= year <= 2099 or not 1 <= min(one, two) or max(one, two) > 31:
+        return None
+    if one > 12 and two <= 12:
+        return _valid(year, two, one)
+    if two > 12 and one <= 12:
+        return _valid(year, one, two)
+    if one == two or separator == ".":
+        return _valid(year, two, one)
+    return _valid(year)
+
+
+def _valid(year: int, month: int | None = None, day: int | None = None) -> PartialDate | None:
+    try:
+        return PartialDate(year, month, day)
+    except MetadataError:
+        return None
 
 
 def stated_dates(title: str, first_page: str) -> StatedDates:

@@ -6,7 +6,7 @@ the record lists those fields under `manual`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -59,16 +59,24 @@ def describe(
     file_name: str,
     person: Mapping[str, Any],
     vocabulary: Vocabulary,
+    boilerplate: Container[str] = frozenset(),
 ) -> Metadata:
-    """Detect every field, then let the person's values win (`person` maps field to value)."""
+    """Detect every field, then let the person's values win (`person` maps field to value).
+
+    A publication date the file's metadata declares (a web page's) beats dates in its text.
+    `boilerplate`: lines that recur across the collection (keys of `titles.line_key`), which
+    are never a title.
+    """
     pages = extraction.pages
     first_page = pages[0] if pages else ""
-    title = person.get("title") or detect_title(extraction.title, first_page, file_name)
+    title = person.get("title") or detect_title(
+        extraction.title, first_page, file_name, extraction.heading, boilerplate
+    )
     authors = person["authors"] if "authors" in person else extraction.authors
     text = Text.of(title, pages, authors)
     stated = stated_dates(title, first_page)
     detected: dict[str, Any] = {
-        "date": lambda: _publication_date(stated, extraction.date),
+        "date": lambda: extraction.published or _publication_date(stated, extraction.date),
         "event": lambda: None,
         "event_date": lambda: stated.event,
         "type": lambda: detect_type(text, pages, extraction.landscape_pages, extraction.format),
