@@ -1,7 +1,8 @@
-"""A person's corrections to records, and re-detection after a vocabulary change.
+"""A person's corrections to records, and re-detection after a vocabulary or detector change.
 
 A value a person set (or cleared) is recorded under `manual` and outlives re-extraction,
-re-detection and reindexing; `--detect` hands a field back to detection.
+re-detection and reindexing; `--detect` hands a field back to detection. Re-detection
+passes over the collection's boilerplate lines for titles.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from isecg_archive.boilerplate import CAPTURE_FORMATS, Boilerplate, holders
 from isecg_archive.collection import Collection
-from isecg_archive.enrich import EDITABLE, describe
+from isecg_archive.enrich import EDITABLE, Vocabulary, describe
+from isecg_archive.enrich.titles import line_key
 from isecg_archive.errors import MetadataError
 from isecg_archive.records import Document
 
@@ -77,22 +80,60 @@ def edit(
     return new, list(_changes(old, new, (*EDITABLE, "manual")))
 
 
+def _redetected(
+    collection: Collection, old: Document, vocabulary: Vocabulary, boilerplate: Boilerplate
+) -> Document:
+    """The record as detection now makes it, a person's values kept."""
+    extraction = collection.extraction(old)
+    found = describe(extraction, old.original_name, old.person_values(), vocabulary, boilerplate)
+    return replace(old, **{name: getattr(found, name) for name in DETECTED})
+
+
 def redetect(collection: Collection, dry_run: bool = False) -> list[Change]:
     """Run detection again over the whole archive, leaving what a person set alone."""
+    collection.ensure_index()
     vocabulary = collection.vocabulary
     changed: list[Document] = []
     changes: list[Change] = []
-    for old in collection.archive.records():
-        found = describe(
-            collection.extraction(old), old.original_name, old.person_values(), vocabulary
-        )
-        new = replace(old, **{name: getattr(found, name) for name in DETECTED})
-        if new != old:
-            changed.append(new)
-            changes.extend(_changes(old, new, DETECTED))
+    with collection.index.searcher() as searcher:
+        boilerplate = Boilerplate(searcher.reader())
+        for old in collection.archive.records():
+            new = _redetected(collection, old, vocabulary, boilerplate)
+            if new != old:
+                changed.append(new)
+                changes.extend(_changes(old, new, DETECTED))
     if changed and not dry_run:
         collection.rewrite(changed)
     return changes
+
+
+def settle_boilerplate(collection: Collection, document_ids: list[str]) -> list[Document]:
+    """Detect again the titles that are lines the collection's captures share.
+
+    Run after a batch is committed, when the batch's own repeats are counted too: the first
+    capture of a site to arrive could not know its tagline was one. Only documents whose title
+    is such a line are read again.
+    """
+    vocabulary = collection.vocabulary
+    changed: dict[str, Document] = {}
+    with collection.index.searcher() as searcher:
+        reader = searcher.reader()
+        shared = Boilerplate(reader)
+        keys: set[str] = set()
+        for document_id in document_ids:
+            fields = searcher.document(id=document_id)
+            if fields and fields["record"]["format"] in CAPTURE_FORMATS:
+                keys |= shared.keys_of(fields.get("pages", ()))
+        for docnum in sorted(set(holders(reader, keys))):
+            old = Document.from_dict(searcher.stored_fields(docnum)["record"])
+            if "title" in old.manual or line_key(old.title) not in keys:
+                continue
+            new = _redetected(collection, collection.archive.read(old.file), vocabulary, shared)
+            if new.title != old.title:
+                changed[new.id] = new
+    if changed:
+        collection.rewrite(list(changed.values()))
+    return list(changed.values())
 
 
 def _changes(old: Document, new: Document, names: tuple[str, ...]) -> Iterator[Change]:

@@ -21,13 +21,14 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import IndexWriter, SegmentWriter
 
 from isecg_archive import analysis, readers
+from isecg_archive.boilerplate import CAPTURE_FORMATS, line_terms
 from isecg_archive.errors import IndexBusy
 from isecg_archive.records import Document
 from isecg_archive.scoring import BM25F
 from isecg_archive.versions import family, sketch, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _VERSION_FILE = "SCHEMA_VERSION"
 UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
 MERGE_FACTOR = 8  # segments of one size tier that are merged into one
@@ -75,12 +76,16 @@ class IndexedText:
     postings: tuple[Posting, ...]  # the content field's
     words: frozenset[str]  # as written, for the spelling field
     sketch: tuple[int, ...]  # for near-duplicates
+    lines: tuple[str, ...]  # a capture's short lines, to find boilerplate (boilerplate.py)
 
     @classmethod
-    def of(cls, pages: Sequence[str]) -> IndexedText:
+    def of(cls, pages: Sequence[str], format: str = "") -> IndexedText:
         content = _joined(pages)
         return cls(
-            _CONTENT.postings(content), frozenset(analysis.vocabulary(content)), sketch(pages)
+            _CONTENT.postings(content),
+            frozenset(analysis.vocabulary(content)),
+            sketch(pages),
+            line_terms(pages) if format in CAPTURE_FORMATS else (),
         )
 
 
@@ -109,6 +114,8 @@ def build_schema() -> Schema:
         family=ID(stored=True, sortable=True),
         # The text's shingle sketch, to find near-duplicates (see versions.py).
         sketch=KEYWORD(stored=True),
+        # Hashes of a web capture's short lines, to tell its site's boilerplate (boilerplate.py).
+        lines=KEYWORD(),
         date_key=NUMERIC(int, bits=32, signed=False, sortable=True),
         oldest_key=NUMERIC(int, bits=32, signed=False, sortable=True),
         record=STORED(),
@@ -290,8 +297,10 @@ def add_document(
         content = _joined(pages)
         spelling = analysis.vocabulary(content)
         shingles = sketch(pages)
+        lines = line_terms(pages) if document.format in CAPTURE_FORMATS else ()
     else:
         content, spelling, shingles = indexed.postings, set(indexed.words), indexed.sketch
+        lines = indexed.lines
     if spelled is not None:
         spelling -= spelled
         spelled |= spelling
@@ -317,6 +326,7 @@ def add_document(
         "year": str(document.date.year) if document.date else None,
         "sketch": " ".join(sketch_terms(shingles)),
         "spelling": " ".join(sorted(spelling)),
+        "lines": " ".join(lines),
     }
     fields.update((name, value) for name, value in optional.items() if value)
     # Replacing looks the id up first, which costs more than the rest of the work together.

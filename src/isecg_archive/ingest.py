@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 
 from isecg_archive.archive import RECORD_SUFFIX, archive_path, file_hash, visible_files
 from isecg_archive.collection import Collection
+from isecg_archive.corrections import settle_boilerplate
 from isecg_archive.enrich import Metadata, Overrides, Vocabulary, describe
 from isecg_archive.errors import ArchiveError, ExtractionError
 from isecg_archive.extract import (
@@ -145,7 +146,7 @@ def _read(
         text_cache, sha256, extractor = cache
         text_cache.put(sha256, extractor, extraction)
     metadata = describe(extraction, file_name, person, vocabulary)
-    return _Read(extraction, metadata, IndexedText.of(extraction.pages))
+    return _Read(extraction, metadata, IndexedText.of(extraction.pages, extraction.format))
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,8 @@ def ingest(
     collection.unlink_versions(replaced)
     new = [o.document_id for o in outcomes if o.status in ("added", "updated") and o.document_id]
     collection.link_versions(new)
+    # A site's captures share lines that none of them could tell from its own text.
+    settle_boilerplate(collection, new)
     return IngestReport(tuple(outcomes), time.monotonic() - started)
 
 

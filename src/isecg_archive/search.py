@@ -15,6 +15,7 @@ from whoosh.searching import Searcher
 from whoosh.spelling import Corrector
 
 from isecg_archive.analysis import stem
+from isecg_archive.boilerplate import CAPTURE_FORMATS, Boilerplate, without_lines
 from isecg_archive.enrich import Vocabulary
 from isecg_archive.errors import QueryError
 from isecg_archive.facets import Facet, count_facets
@@ -274,12 +275,16 @@ def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -
         ranked = _best_of_each_family(searcher, ranked, first + request.per_page)
     terms = _snippet_terms(parsed, searcher)
     wanted = phrases(parsed)
+    shared = Boilerplate(reader)
     hits = []
     for rank, docnum in enumerate(ranked[first : first + request.per_page], start=first + 1):
         stored = searcher.stored_fields(docnum)
-        snippets = make_snippets(stored.get("pages", ()), terms, wanted)
-        score = found[docnum] if sort == "relevance" else None
         document = Document.from_dict(stored["record"])
+        pages = stored.get("pages", ())
+        if terms and document.format in CAPTURE_FORMATS:  # the site's lines are no snippet
+            pages = [without_lines(page, shared) for page in pages]
+        snippets = make_snippets(pages, terms, wanted)
+        score = found[docnum] if sort == "relevance" else None
         versions = tuple(
             Document.from_dict(fields["record"])
             for fields in (searcher.document(id=v) for v in document.versions)

@@ -1,0 +1,86 @@
+"""Lines that recur across a collection's web captures: boilerplate, never a title or a snippet.
+
+Saved pages and plain-text captures of one site each carry the site's navigation, tagline,
+"Subscribe to our news notifications" and copyright lines. One document cannot tell them from
+its own text; the collection can: a short line that SHARED_BY or more captures (HTML, plain
+text, Markdown) hold is boilerplate. The index keeps a hash of each short line of each capture
+(the `lines` field), so that a line's count is one lookup. Detection skips boilerplate when it
+picks a title (after a batch is committed, when the batch's own repeats are known too), and
+snippets leave boilerplate lines out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from hashlib import blake2b
+
+from whoosh.reading import IndexReader
+
+from isecg_archive.enrich.titles import line_key
+from isecg_archive.readers import live_docnums
+
+CAPTURE_FORMATS = frozenset({"html", "text", "markdown"})
+SHARED_BY = 3  # captures holding a line before it is boilerplate
+_LONGEST = 200  # characters: a longer line is the document's own text
+
+
+def line_term(key: str) -> str:
+    """The index term of a line, from its key (`titles.line_key`)."""
+    return blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def line_terms(pages: Sequence[str]) -> tuple[str, ...]:
+    """The terms of a capture's distinct short lines."""
+    keys = {
+        line_key(line)
+        for page in pages
+        for line in page.split("\n")
+        if 3 <= len(line.strip()) <= _LONGEST and any(ch.isalpha() for ch in line)
+    }
+    return tuple(sorted(line_term(key) for key in keys))
+
+
+class Boilerplate:
+    """The collection's boilerplate lines, as a container of line keys (for title detection)
+    and as a test on lines (for snippets), counted from an index reader."""
+
+    def __init__(self, reader: IndexReader | None) -> None:
+        self._reader = reader
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str) or self._reader is None:
+            return False
+        if key not in self._known:
+            term = line_term(key)
+            # The document frequency counts deleted documents too: enough to rule a line out.
+            shared = self._reader.doc_frequency("lines", term) >= SHARED_BY and any(
+                n == SHARED_BY for n, _ in enumerate(holders(self._reader, [key]), start=1)
+            )
+            self._known[key] = shared
+        return self._known[key]
+
+    def line(self, line: str) -> bool:
+        return line_key(line) in self
+
+    def keys_of(self, pages: Sequence[str]) -> set[str]:
+        """The keys of the boilerplate lines among these pages' lines."""
+        return {
+            line_key(line)
+            for page in pages
+            for line in page.split("\n")
+            if 3 <= len(line.strip()) <= _LONGEST and line_key(line) in self
+        }
+
+
+def without_lines(page: str, boilerplate: Boilerplate) -> str:
+    """A page with its boilerplate lines left out (for the snippets of a capture)."""
+    lines = page.split("\n")
+    kept = [line for line in lines if len(line.strip()) > _LONGEST or not boilerplate.line(line)]
+    return "\n".join(kept).strip() if len(kept) < len(lines) else page
+
+
+def holders(reader: IndexReader, keys: Iterable[str]) -> Iterator[int]:
+    """The live documents (numbers) that hold any of these lines, once for each line."""
+    for key in keys:
+        yield from live_docnums(reader, "lines", line_term(key).encode("ascii"))
