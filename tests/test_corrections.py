@@ -130,3 +130,46 @@ def test_edit_redetect_and_vocab_commands(run, inbox: Path):
     data = json.loads(run("vocab", "--json").stdout)
     assert [a["key"] for a in data["agencies"]][:3] == ["NASA", "ESA", "JAXA"]
     assert {r["key"] for r in data["related"]} >= {"COSPAR", "ISU", "ESF"}
+
+
+def test_an_archive_from_the_earlier_extraction_is_brought_up_to_date(run, archive_dir: Path):
+    """Records and cached text as the earlier extractors left them: a deck titled by its
+    template, a PDF whose page numbers and control-character bullets were its text."""
+    import dataclasses
+
+    from isecg_archive.extract import Extraction
+
+    from conftest import FILES, ROOT
+
+    deck = FILES / "third-party" / "alterman_security.pptx"
+    briefing = ROOT / "archive" / "ger-2013-update-briefing.pdf"
+    assert run("ingest", str(deck), str(briefing)).exit_code == 0
+    collection = Collection(archive_dir)
+    old = {
+        document.file: dataclasses.replace(document, title="Slide 1", warnings=("x",))
+        for document in collection.archive.records()
+    }
+    collection.rewrite(list(old.values()))
+    for document in old.values():
+        extraction = collection.extraction(document)
+        stale = dataclasses.replace(
+            extraction, pages=tuple(p.replace("•", "\x7f") + "\n2" for p in extraction.pages)
+        )
+        # What the first extractors cached, under their own versions.
+        kind = "pptx/1" if document.format == "pptx" else "pdf/3"
+        collection.cache.put(document.sha256, kind, stale)
+    assert isinstance(collection.cache.get(old["alterman_security.pptx"].sha256, "pptx/1"),
+                      Extraction)  # fmt: skip
+
+    assert run("reindex", "--no-cache").exit_code == 0
+    changed = run("redetect")
+    assert changed.exit_code == 0
+    assert "alterman_security.pptx: title: Slide 1 -> Government-University Identity Management" \
+        " Opportunities" in changed.stdout  # fmt: skip
+    assert "ger-2013-update-briefing.pdf: warnings: x -> (none)" in changed.stdout
+    record = collection.archive.read("alterman_security.pptx")
+    assert record.title == "Government-University Identity Management Opportunities"
+    result = collection.search(SearchRequest("pathway"))
+    (hit,) = result.hits
+    assert hit.snippets[0].text.startswith("What changed since 2011 • Roadmap now shows one")
+    assert list(check(collection)) == []

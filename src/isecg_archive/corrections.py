@@ -1,8 +1,9 @@
 """A person's corrections to records, and re-detection after a vocabulary or detector change.
 
 A value a person set (or cleared) is recorded under `manual` and outlives re-extraction,
-re-detection and reindexing; `--detect` hands a field back to detection. Re-detection
-passes over the collection's boilerplate lines for titles.
+re-detection and reindexing; `--detect` hands a field back to detection. Re-detection also
+brings what a record says of its file's text (pages, warnings, what it needs) up to the
+extraction in force, and passes over the collection's boilerplate lines for titles.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from isecg_archive.records import Document
 CLEARABLE = ("date", "event", "event_date", "agencies", "topics", "authors")
 # Fields detection fills, compared by redetect.
 DETECTED = ("title", "date", "event_date", "type", "agencies", "organisations", "topics")
+# Fields the extraction of the file fills, brought up to date by redetect too.
+EXTRACTED = ("format", "pages", "warnings", "needs", "ocr_pages", "unread_pages")
 
 
 @dataclass(frozen=True)
@@ -83,10 +86,18 @@ def edit(
 def _redetected(
     collection: Collection, old: Document, vocabulary: Vocabulary, boilerplate: Boilerplate
 ) -> Document:
-    """The record as detection now makes it, a person's values kept."""
+    """The record as detection and extraction now make it, a person's values kept."""
     extraction = collection.extraction(old)
     found = describe(extraction, old.original_name, old.person_values(), vocabulary, boilerplate)
-    return replace(old, **{name: getattr(found, name) for name in DETECTED})
+    extracted: dict[str, Any] = {
+        "format": extraction.format,
+        "pages": len(extraction.pages),
+        "warnings": extraction.warnings,
+        "needs": extraction.needs,
+        "ocr_pages": extraction.ocr_pages,
+        "unread_pages": extraction.unread_pages,
+    }
+    return replace(old, **{name: getattr(found, name) for name in DETECTED}, **extracted)
 
 
 def redetect(collection: Collection, dry_run: bool = False) -> list[Change]:
@@ -101,7 +112,7 @@ def redetect(collection: Collection, dry_run: bool = False) -> list[Change]:
             new = _redetected(collection, old, vocabulary, boilerplate)
             if new != old:
                 changed.append(new)
-                changes.extend(_changes(old, new, DETECTED))
+                changes.extend(_changes(old, new, (*DETECTED, *EXTRACTED)))
     if changed and not dry_run:
         collection.rewrite(changed)
     return changes
