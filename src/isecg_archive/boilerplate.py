@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from hashlib import blake2b
+from weakref import WeakKeyDictionary
 
 from whoosh.reading import IndexReader
 
@@ -20,6 +21,7 @@ from isecg_archive.enrich.titles import line_key
 from isecg_archive.readers import live_docnums
 
 CAPTURE_FORMATS = frozenset({"html", "text", "markdown"})
+_VERDICTS: WeakKeyDictionary[IndexReader, dict[str, bool]] = WeakKeyDictionary()
 SHARED_BY = 3  # captures holding a line before it is boilerplate
 _LONGEST = 200  # characters: a longer line is the document's own text
 
@@ -46,7 +48,8 @@ class Boilerplate:
 
     def __init__(self, reader: IndexReader | None) -> None:
         self._reader = reader
-        self._known: dict[str, bool] = {}
+        # Verdicts last as long as the reader: its generation of the index never changes.
+        self._known: dict[str, bool] = _VERDICTS.setdefault(reader, {}) if reader else {}
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str) or self._reader is None:
@@ -61,7 +64,8 @@ class Boilerplate:
         return self._known[key]
 
     def line(self, line: str) -> bool:
-        return line_key(line) in self
+        """Whether a line of a page is boilerplate (for snippets)."""
+        return len(line.strip()) <= _LONGEST and line_key(line) in self
 
     def keys_of(self, pages: Sequence[str]) -> set[str]:
         """The keys of the boilerplate lines among these pages' lines."""
@@ -71,13 +75,6 @@ class Boilerplate:
             for line in page.split("\n")
             if 3 <= len(line.strip()) <= _LONGEST and line_key(line) in self
         }
-
-
-def without_lines(page: str, boilerplate: Boilerplate) -> str:
-    """A page with its boilerplate lines left out (for the snippets of a capture)."""
-    lines = page.split("\n")
-    kept = [line for line in lines if len(line.strip()) > _LONGEST or not boilerplate.line(line)]
-    return "\n".join(kept).strip() if len(kept) < len(lines) else page
 
 
 def holders(reader: IndexReader, keys: Iterable[str]) -> Iterator[int]:

@@ -15,7 +15,7 @@ from whoosh.searching import Searcher
 from whoosh.spelling import Corrector
 
 from isecg_archive.analysis import stem
-from isecg_archive.boilerplate import CAPTURE_FORMATS, Boilerplate, without_lines
+from isecg_archive.boilerplate import CAPTURE_FORMATS, Boilerplate
 from isecg_archive.enrich import Vocabulary
 from isecg_archive.errors import QueryError
 from isecg_archive.facets import Facet, count_facets
@@ -280,10 +280,9 @@ def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -
     for rank, docnum in enumerate(ranked[first : first + request.per_page], start=first + 1):
         stored = searcher.stored_fields(docnum)
         document = Document.from_dict(stored["record"])
-        pages = stored.get("pages", ())
-        if terms and document.format in CAPTURE_FORMATS:  # the site's lines are no snippet
-            pages = [without_lines(page, shared) for page in pages]
-        snippets = make_snippets(pages, terms, wanted)
+        # A site's boilerplate lines are no snippet.
+        leave_out = shared.line if document.format in CAPTURE_FORMATS else None
+        snippets = make_snippets(stored.get("pages", ()), terms, wanted, leave_out=leave_out)
         score = found[docnum] if sort == "relevance" else None
         versions = tuple(
             Document.from_dict(fields["record"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from isecg_archive.analysis import stem, words_starting
@@ -58,19 +58,41 @@ def make_snippets(
     terms: frozenset[str],
     phrases: Sequence[tuple[str, ...]] = (),
     limit: int = MAX_SNIPPETS,
+    leave_out: Callable[[str], bool] | None = None,
 ) -> tuple[Snippet, ...]:
-    """Up to `limit` snippets from the best pages: phrases first, then most distinct words."""
+    """Up to `limit` snippets from the best pages: phrases first, then most distinct words.
+
+    leave_out: lines no snippet shows (a site's boilerplate); only lines near a hit are asked.
+    """
     if not terms:
         return ()
     ranked = []
     for number, text in enumerate(pages, start=1):
         found = spans(text, terms)
+        if found and leave_out is not None:
+            kept = _without(text, found, leave_out)
+            if kept != text:
+                text, found = kept, spans(kept, terms)
         if found:
             distinct = len({term for _, _, term in found})
             score = (_phrase_hits(found, phrases), distinct, len(found))
             ranked.append((score, -number, number, text, found))
     ranked.sort(reverse=True)
     return tuple(_window(number, text, spans) for _, _, number, text, spans in ranked[:limit])
+
+
+def _without(text: str, found: list[tuple[int, int, str]], leave_out: Callable[[str], bool]) -> str:
+    """The text without the lines to leave out, of those within a snippet's width of a hit."""
+    kept, start, dropped = [], 0, False
+    for line in text.split("\n"):
+        end = start + len(line)
+        near = any(hit - WIDTH < end and start < stop + WIDTH for hit, stop, _ in found)
+        if near and line.strip() and leave_out(line):
+            dropped = True
+        else:
+            kept.append(line)
+        start = end + 1
+    return "\n".join(kept).strip() if dropped else text
 
 
 def _window(number: int, text: str, spans: list[tuple[int, int, str]]) -> Snippet:
