@@ -40,11 +40,8 @@ _PRELOAD = [
     "pptx",
     "docx",
     "PIL.Image",
-    # PDFium (damaged PDFs, OCR), Markdown and Office decryption; not trafilatura, a quarter
-    # of a second that only a batch with web pages needs.
-    "pypdfium2",
-    "markdown_it",
-    "msoffcrypto",
+    # Not PDFium, markdown-it or trafilatura (a quarter of a second): a worker imports them
+    # when a file needs them, which most batches' files do not.
     "isecg_archive.ingest",  # what an ingest's workers do with the text besides reading it
 ]
 

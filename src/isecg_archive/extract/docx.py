@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from docx.oxml.parser import parse_xml
-
 from isecg_archive.extract import Extraction, ExtractOptions, guard_zip
 from isecg_archive.extract.cleaning import clean_pages
 from isecg_archive.extract.pptx import NOTES_MARK
@@ -137,7 +135,12 @@ def _part_texts(document: Any, kind: str) -> list[str]:
         if relationship.is_external or relationship.reltype != _REL + kind:
             continue
         part = relationship.target_part
-        root = part.element if hasattr(part, "element") else parse_xml(part.blob)
+        if hasattr(part, "element"):
+            root = part.element
+        else:  # a part python-docx keeps as bytes (footnotes, comments in some versions)
+            from docx.oxml.parser import parse_xml
+
+            root = parse_xml(part.blob)
         items: Iterator[Any]
         if kind in ("footnotes", "endnotes", "comments"):
             item_tag = {"footnotes": "footnote", "endnotes": "endnote", "comments": "comment"}

@@ -55,7 +55,6 @@ class _Reading:
     landscape: int = 0
     info: dict[str, Any] = field(default_factory=dict)
     heading: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 _CERTIFICATE = (
@@ -83,6 +82,8 @@ def extract(path: Path, options: ExtractOptions) -> Extraction:
         reading = _read_with_pypdf(path, options.password)
     except _Locked as locked:
         return Extraction(format=FORMAT, pages=(), needs=(locked.need,), warnings=(str(locked),))
+    except MemoryError:
+        raise  # a decompression bomb: the worker reports it
     except Exception as exc:  # pypdf cannot open it: PDFium may
         reading = None
         pypdf_error = _short(exc)
@@ -90,6 +91,8 @@ def extract(path: Path, options: ExtractOptions) -> Extraction:
         reading = _with_pdfium(path, options.password, reading)
     except _Locked as locked:
         return Extraction(format=FORMAT, pages=(), needs=(locked.need,), warnings=(str(locked),))
+    except MemoryError:
+        raise
     except Exception as exc:
         if reading is None:
             return _unreadable(pypdf_error, _short(exc))
@@ -142,6 +145,8 @@ def _read_with_pypdf(path: Path, password: str | None) -> _Reading:
             text += _form_values(page)
             something = bool(text.strip()) or _has_images(page)
             reading.landscape += _is_landscape(page)
+        except MemoryError:
+            raise
         except Exception:  # one bad page; the others are read
             text, something = None, True
         texts.append(text)
@@ -367,6 +372,8 @@ def _ocr(path: Path, password: str | None, numbers: list[int]) -> dict[int, str 
                 image = page.render(scale=scale, grayscale=True).to_pil()
                 page.close()
                 read[number] = pytesseract.image_to_string(image, timeout=OCR_SECONDS)
+            except MemoryError:
+                raise
             except Exception as exc:  # a page PDFium cannot draw, or Tesseract gives up on
                 read[number] = exc
     finally:
@@ -386,7 +393,7 @@ def _finish(path: Path, reading: _Reading, options: ExtractOptions) -> Extractio
     scans = [n for n in scans if reading.drawn[n]]
     final = [text if text and usable[n] else "" for n, text in enumerate(texts)]
     ocr_pages: list[int] = []
-    warnings = list(reading.warnings)
+    warnings: list[str] = []
     needs: tuple[str, ...] = ()
     if (scans or unread) and options.ocr and ocr_available():
         # OCR also gets a damaged page its chance: what is drawn of it may be read.
