@@ -150,7 +150,7 @@ def in_process(
     from whoosh.searching import Searcher
 
     from isecg_archive.collection import Collection
-    from isecg_archive.query import parse_query
+    from isecg_archive.engine.query import parse_query
     from isecg_archive.search import search
     from isecg_archive.web.pages import request_from
 

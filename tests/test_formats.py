@@ -303,7 +303,7 @@ def test_a_batch_of_200_mixed_files_a_tenth_broken(collection: Collection, tmp_p
         assert outcomes[name].status == ("added" if kept else "failed"), name
         assert reason in outcomes[name].message, (name, outcomes[name].message)
     with collection.index.searcher() as searcher:
-        from isecg_archive.query import parse_query
+        from isecg_archive.engine.query import parse_query
 
         for name, word in good.items():
             found = [f["file"] for f in searcher.search(parse_query(word, searcher.schema))]
@@ -376,7 +376,7 @@ def straightforward(collection: Collection, request: SearchRequest) -> dict[str,
     from whoosh.scoring import BM25F
     from whoosh.searching import Searcher
 
-    from isecg_archive.query import parse_query
+    from isecg_archive.engine.query import parse_query
 
     with collection.index.searcher() as ours:
         # Whoosh's own scoring, not the archive's (the same scores, a segment at a time).

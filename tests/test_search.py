@@ -226,7 +226,7 @@ def spans_by_analyzer(text: str, terms: frozenset[str], analyzer) -> list[tuple[
 
 def test_the_fast_word_matcher_finds_what_the_analyzer_finds(demo: Collection):
     """snippets.spans() stands in for Whoosh's analyzer: same words, same places."""
-    from isecg_archive.snippets import spans
+    from isecg_archive.engine.snippets import spans
 
     with demo.index.searcher() as searcher:
         analyzer = searcher.schema["content"].analyzer
@@ -300,7 +300,7 @@ def test_what_is_read_once_is_kept_for_the_next_process(
 ):
     """A new searcher of the same index generation starts from the file the first one wrote;
     the next generation gets a file of its own, and a damaged file is read past."""
-    from isecg_archive import readers
+    from isecg_archive.engine import readers
 
     request = SearchRequest("lunar")
     first = filled.search(request).to_dict()
@@ -330,7 +330,7 @@ def test_what_is_read_once_is_kept_for_the_next_process(
 
 
 def test_cached_facet_values_equal_a_fresh_read(demo: Collection):
-    from isecg_archive.readers import read_value_bits, value_bits
+    from isecg_archive.engine.readers import read_value_bits, value_bits
 
     with demo.index.searcher() as searcher:
         reader = searcher.reader()
@@ -384,10 +384,10 @@ def test_block_reads_find_and_score_every_match_as_whoosh_does(tmp_path: Path):
     from whoosh.scoring import BM25F
     from whoosh.searching import Searcher
 
-    from isecg_archive import ranking
+    from isecg_archive.engine import ranking
+    from isecg_archive.engine.query import parse_query
+    from isecg_archive.engine.readers import bitset, value_bits
     from isecg_archive.ingest import ingest
-    from isecg_archive.query import parse_query
-    from isecg_archive.readers import bitset, value_bits
 
     collection = Collection(tmp_path / "archive")
     sources = sorted(p for p in (ROOT / "archive").iterdir() if not p.name.endswith(".json"))
@@ -418,7 +418,7 @@ def test_scores_are_whoosh_bm25f_to_the_last_bit(demo: Collection):
     from whoosh.scoring import BM25F
     from whoosh.searching import Searcher
 
-    from isecg_archive.query import parse_query
+    from isecg_archive.engine.query import parse_query
 
     with demo.index.searcher() as ours:
         stock = Searcher(ours.reader(), weighting=BM25F(), closereader=False)

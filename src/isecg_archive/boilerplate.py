@@ -17,8 +17,8 @@ from weakref import WeakKeyDictionary
 
 from whoosh.reading import IndexReader
 
+from isecg_archive.engine.readers import live_docnums
 from isecg_archive.enrich.titles import line_key
-from isecg_archive.readers import live_docnums
 
 CAPTURE_FORMATS = frozenset({"html", "text", "markdown"})
 _VERDICTS: WeakKeyDictionary[IndexReader, dict[str, bool]] = WeakKeyDictionary()

@@ -14,10 +14,10 @@ from typing import Any
 import click
 
 from isecg_archive.collection import ARCHIVE_ENV, INDEX_ENV, Collection
+from isecg_archive.engine.snippets import Snippet, split_at
 from isecg_archive.errors import ArchiveError, MetadataError
 from isecg_archive.records import DOCUMENT_TYPES, PartialDate, document_json
 from isecg_archive.search import SORTS, ResultPage, SearchRequest
-from isecg_archive.snippets import Snippet, split_at
 
 
 class _Group(click.Group):

@@ -16,11 +16,11 @@ from pathlib import Path
 from whoosh.searching import Searcher
 
 from isecg_archive.archive import Archive
+from isecg_archive.engine.readers import live_docnums
 from isecg_archive.enrich import Vocabulary, load_vocabulary
 from isecg_archive.errors import ArchiveError, DocumentNotFound, ExtractionError
 from isecg_archive.extract import Extraction, extract, extractor_id
 from isecg_archive.index import SearchIndex, add_document, remove_document
-from isecg_archive.readers import live_docnums
 from isecg_archive.records import Document
 from isecg_archive.search import ResultPage, SearchRequest, more_like, page_matches, search
 from isecg_archive.textcache import TextCache
@@ -145,7 +145,7 @@ class Collection:
 
         The kept searcher is reopened when the index changes. Threads take turns with it: a
         Whoosh searcher is not safe to share at once, and each thread keeping its own would
-        read the facet bitsets and families once per thread (readers.py), for no gain under
+        read the facet bitsets and families once per thread (engine/readers.py), for no gain under
         Python's global interpreter lock.
         """
         if not self._keep:

@@ -20,11 +20,11 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import IndexWriter, SegmentWriter
 
-from isecg_archive import analysis, readers
 from isecg_archive.boilerplate import CAPTURE_FORMATS, line_terms
+from isecg_archive.engine import analysis, readers
+from isecg_archive.engine.scoring import BM25F
 from isecg_archive.errors import IndexBusy
 from isecg_archive.records import Document
-from isecg_archive.scoring import BM25F
 from isecg_archive.versions import family, sketch, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.

@@ -14,16 +14,16 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.spelling import Corrector
 
-from isecg_archive.analysis import stem
 from isecg_archive.boilerplate import CAPTURE_FORMATS, Boilerplate
+from isecg_archive.engine.analysis import stem
+from isecg_archive.engine.facets import Facet, count_facets
+from isecg_archive.engine.query import parse_query, phrases
+from isecg_archive.engine.ranking import Scores, matches
+from isecg_archive.engine.readers import bitset, column_values, shared_families, value_bits
+from isecg_archive.engine.snippets import Snippet, make_snippets, spans
 from isecg_archive.enrich import Vocabulary
 from isecg_archive.errors import QueryError
-from isecg_archive.facets import Facet, count_facets
-from isecg_archive.query import parse_query, phrases
-from isecg_archive.ranking import Scores, matches
-from isecg_archive.readers import bitset, column_values, shared_families, value_bits
 from isecg_archive.records import DOCUMENT_TYPES, Document, PartialDate
-from isecg_archive.snippets import Snippet, make_snippets, spans
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100

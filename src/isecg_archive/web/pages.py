@@ -11,11 +11,11 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from isecg_archive.collection import Collection
+from isecg_archive.engine.facets import Facet
+from isecg_archive.engine.snippets import split_at
 from isecg_archive.errors import ArchiveError, QueryError
-from isecg_archive.facets import Facet
 from isecg_archive.records import Document, PartialDate
 from isecg_archive.search import ResultPage, SearchRequest
-from isecg_archive.snippets import split_at
 from isecg_archive.web.urls import replaced, with_value, without_value
 
 FACET_TITLES = {"agency": "Agency", "topic": "Topic", "type": "Type", "year": "Year"}

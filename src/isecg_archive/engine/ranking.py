@@ -19,8 +19,8 @@ from whoosh import query as q
 from whoosh.matching import Matcher
 from whoosh.searching import SearchContext, Searcher
 
-from isecg_archive.postings import postings
-from isecg_archive.scoring import BulkScorer
+from isecg_archive.engine.postings import postings
+from isecg_archive.engine.scoring import BulkScorer
 
 Scores = dict[int, float]  # document number -> score
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from isecg_archive.analysis import stem, words_starting
+from isecg_archive.engine.analysis import stem, words_starting
 
 WIDTH = 220  # characters of context in one snippet
 MAX_SNIPPETS = 3

@@ -10,7 +10,7 @@ from whoosh.matching import Matcher
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from isecg_archive.readers import field_lengths
+from isecg_archive.engine.readers import field_lengths
 
 
 class BM25F(scoring.BM25F):

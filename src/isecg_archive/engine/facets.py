@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
 
+from isecg_archive.engine.readers import value_bits
 from isecg_archive.enrich import Vocabulary
-from isecg_archive.readers import value_bits
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from weakref import WeakKeyDictionary
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
 
-from isecg_archive.postings import postings
+from isecg_archive.engine.postings import postings
 
 _CACHE: WeakKeyDictionary[IndexReader, dict[Any, Any]] = WeakKeyDictionary()
 _FILES: WeakKeyDictionary[IndexReader, Path] = WeakKeyDictionary()
