@@ -420,3 +420,18 @@ def test_protected_files_are_archived_then_opened_with_the_password(collection: 
     (again,) = ingest(collection, [THIRD / "Encrypted.pptx"], options=options).outcomes
     assert again.status == "updated"
     assert list(needing_attention(collection)) == [] and list(check(collection)) == []
+
+
+@pytest.mark.skipif(
+    TESSERACT is None, reason="Tesseract is not installed (apt-get install tesseract-ocr)"
+)
+def test_a_page_ocr_cannot_read_is_a_warning_not_a_failure(monkeypatch: pytest.MonkeyPatch):
+    import pytesseract
+
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise pytesseract.TesseractError(1, "Image too small to scale")
+
+    monkeypatch.setattr(pytesseract, "image_to_string", refuse)
+    result = extract(FILES / "scanned-memo.pdf")
+    assert (result.pages, result.ocr_pages, result.needs) == (("",), (), ())
+    assert result.warnings == ("page 1: OCR could not read it (Image too small to scale)",)

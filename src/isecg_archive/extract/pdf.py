@@ -101,7 +101,9 @@ def extract(path: Path, options: ExtractOptions) -> Extraction:
 
 
 def _short(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:160] or type(exc).__name__
+    message = getattr(exc, "message", None)  # Tesseract's error keeps its text apart
+    text = message if isinstance(message, str) else str(exc)
+    return " ".join(text.split())[:160] or type(exc).__name__
 
 
 def _unreadable(pypdf_error: str, pdfium_error: str) -> Extraction:
