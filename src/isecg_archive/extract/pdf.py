@@ -28,6 +28,7 @@ from pypdf.generic import NameObject
 from isecg_archive.errors import ExtractionError
 from isecg_archive.extract import Extraction, ExtractOptions, date_from_iso_prefix
 from isecg_archive.extract.cleaning import clean_pages, clean_text
+from isecg_archive.extract.protected import locked, password_message
 from isecg_archive.records import PartialDate
 
 FORMAT = "pdf"
@@ -80,8 +81,8 @@ def extract(path: Path, options: ExtractOptions) -> Extraction:
         )
     try:
         reading = _read_with_pypdf(path, options.password)
-    except _Locked as locked:
-        return Extraction(format=FORMAT, pages=(), needs=(locked.need,), warnings=(str(locked),))
+    except _Locked as exc:
+        return locked(FORMAT, str(exc), exc.need)
     except MemoryError:
         raise  # a decompression bomb: the worker reports it
     except Exception as exc:  # pypdf cannot open it: PDFium may
@@ -89,8 +90,8 @@ def extract(path: Path, options: ExtractOptions) -> Extraction:
         pypdf_error = _short(exc)
     try:
         reading = _with_pdfium(path, options.password, reading)
-    except _Locked as locked:
-        return Extraction(format=FORMAT, pages=(), needs=(locked.need,), warnings=(str(locked),))
+    except _Locked as exc:
+        return locked(FORMAT, str(exc), exc.need)
     except MemoryError:
         raise
     except Exception as exc:
@@ -164,8 +165,7 @@ def _decrypt(reader: PdfReader, password: str | None) -> None:
             return
     except NotImplementedError:  # public-key security: no password opens it
         raise _Locked(_CERTIFICATE, need="certificate") from None
-    why = "the password given does not open it" if password else "it has a password"
-    raise _Locked(f"not searchable: {why}; ingest it again with --password")
+    raise _Locked(password_message(password))
 
 
 def _info(reader: PdfReader) -> dict[str, Any]:
@@ -305,8 +305,7 @@ def _with_pdfium(path: Path, password: str | None, reading: _Reading | None) -> 
         document = pdfium.PdfDocument(str(path), password=password or None)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
-            why = "the password given does not open it" if password else "it has a password"
-            raise _Locked(f"not searchable: {why}; ingest it again with --password") from None
+            raise _Locked(password_message(password)) from None
         raise
     try:
         count = len(document)
@@ -391,8 +390,9 @@ def _finish(path: Path, reading: _Reading, options: ExtractOptions) -> Extractio
     usable = [_usable(text) for text in texts]
     unread = [n for n, text in enumerate(texts) if text is None]
     # A page with nothing readable but something drawn: a scan, or text without a map.
-    scans = [n for n, text in enumerate(texts) if text is not None and not usable[n]]
-    scans = [n for n in scans if reading.drawn[n]]
+    scans = [
+        n for n, text in enumerate(texts) if text is not None and not usable[n] and reading.drawn[n]
+    ]
     final = [text if text and usable[n] else "" for n, text in enumerate(texts)]
     ocr_pages: list[int] = []
     warnings: list[str] = []

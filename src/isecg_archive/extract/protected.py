@@ -27,9 +27,14 @@ WRONG_PASSWORD = (
 )
 
 
-def locked(format: str, message: str = NO_PASSWORD) -> Extraction:
+def locked(format: str, message: str = NO_PASSWORD, need: str = "password") -> Extraction:
     """What is known of a file whose text is behind a password: nothing but that."""
-    return Extraction(format=format, pages=(), needs=("password",), warnings=(message,))
+    return Extraction(format=format, pages=(), needs=(need,), warnings=(message,))
+
+
+def password_message(given: str | None) -> str:
+    """Why a file with a password was not opened: no password, or not the right one."""
+    return WRONG_PASSWORD if given else NO_PASSWORD
 
 
 def is_ole2(path: Path) -> bool:
@@ -91,7 +96,7 @@ def _decrypt(office: object, password: str | None) -> bytes | str:
                 f"not searchable: it has a password, and its encryption cannot be opened here"
                 f" ({detail}): save it without the password, or as PDF, and ingest that"
             )
-    return WRONG_PASSWORD if password else NO_PASSWORD
+    return password_message(password)
 
 
 def odf_is_encrypted(archive: zipfile.ZipFile) -> bool:
