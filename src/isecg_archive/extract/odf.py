@@ -18,7 +18,7 @@ from pathlib import Path
 from isecg_archive.extract import Extraction, ExtractOptions, date_from_iso_prefix, guard_zip
 from isecg_archive.extract.cleaning import clean_pages
 from isecg_archive.extract.docx import COMMENTS_MARK
-from isecg_archive.extract.pptx import NOTES_MARK
+from isecg_archive.extract.pptx import NOTES_MARK, slide_pages
 from isecg_archive.extract.protected import ODF_LOCKED, locked, odf_is_encrypted
 
 FORMAT = "odf"
@@ -127,10 +127,7 @@ def extract(path: Path, options: ExtractOptions) -> Extraction:
                 slide.remove(slide_notes)
             slides.append("\n".join(reader.lines(slide)).replace(_PAGE, ""))
             notes.append("\n".join(reader.lines(slide_notes)) if slide_notes is not None else "")
-        pages = [
-            f"{text}\n{NOTES_MARK}\n{note}" if note.strip() else text
-            for text, note in zip(clean_pages(slides, hyphens=False), notes, strict=True)
-        ]
+        pages = slide_pages(slides, notes)
         first = presentation.find("draw:page", NS)
         kind = f"{{{NS['presentation']}}}class"
         for frame in first.iter(f"{D}frame") if first is not None else ():
@@ -138,14 +135,15 @@ def extract(path: Path, options: ExtractOptions) -> Extraction:
                 heading = " ".join(" ".join(reader.lines(frame)).split()) or None
                 break
     else:
-        pages = _pages(reader.lines(body)) or [""]
+        texts = _pages(reader.lines(body)) or [""]
         headers, footers = _headers_and_footers(styles)
         extra = [*headers, *footers]
         if reader.notes:
             extra += [NOTES_MARK, *reader.notes]
         if reader.comments:
             extra += [COMMENTS_MARK, *reader.comments]
-        pages[-1] = "\n".join([pages[-1], *extra])
+        texts[-1] = "\n".join([texts[-1], *extra])
+        pages = clean_pages(texts, running=False, hyphens=False)
         first_heading = body.find(".//text:h", NS)
         if first_heading is not None:
             heading = " ".join(reader.inline(first_heading, []).split()) or None
@@ -158,7 +156,7 @@ def extract(path: Path, options: ExtractOptions) -> Extraction:
         created = meta.findtext(".//meta:creation-date", namespaces=NS)
     return Extraction(
         format="odp" if presentation is not None else "odt",
-        pages=clean_pages(pages, running=False, hyphens=False),
+        pages=pages,
         title=(title or "").strip() or None,
         authors=tuple(a.strip() for a in (creator or "").split(";") if a.strip()),
         date=date_from_iso_prefix(created),

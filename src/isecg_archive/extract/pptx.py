@@ -7,12 +7,12 @@ left out like a PDF's running lines. A password-protected deck opens with --pass
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from isecg_archive.extract import Extraction, ExtractOptions, guard_zip
-from isecg_archive.extract.cleaning import clean_pages
+from isecg_archive.extract.cleaning import clean_pages, clean_text
 from isecg_archive.extract.protected import open_package
 from isecg_archive.records import PartialDate
 
@@ -51,6 +51,15 @@ def _notes(slide: Any) -> list[str]:
     return texts + list(_texts(others))
 
 
+def slide_pages(slides: Sequence[str], notes: Sequence[str]) -> tuple[str, ...]:
+    """Each slide's text mended, then its notes after a `Notes:` line. Running footers are
+    looked for on the slides alone, before their notes are added."""
+    return tuple(
+        clean_text(f"{text}\n{NOTES_MARK}\n{note}") if note.strip() else text
+        for text, note in zip(clean_pages(slides, hyphens=False), notes, strict=True)
+    )
+
+
 def extract(path: Path, options: ExtractOptions) -> Extraction:
     package = open_package(path, FORMAT, options)
     if isinstance(package, Extraction):
@@ -58,7 +67,7 @@ def extract(path: Path, options: ExtractOptions) -> Extraction:
     return read(package)
 
 
-def read(package: Path | IO[bytes], format: str = FORMAT) -> Extraction:
+def read(package: Path | IO[bytes]) -> Extraction:
     """A deck from its file or bytes (also used for legacy .ppt files LibreOffice converted)."""
     from pptx import Presentation
 
@@ -72,19 +81,15 @@ def read(package: Path | IO[bytes], format: str = FORMAT) -> Extraction:
         others = list(_texts(s for s in slide.shapes if s.shape_id != title_id))
         slides.append("\n".join([title_text, *others] if title_text else others))
         notes.append("\n".join(_notes(slide)))
-    # Running footers are looked for on the slides alone, before their notes are added.
-    pages = [
-        f"{text}\n{NOTES_MARK}\n{note}" if note.strip() else text
-        for text, note in zip(clean_pages(slides, hyphens=False), notes, strict=True)
-    ]
+    pages = slide_pages(slides, notes)
     first = deck.slides[0].shapes.title if len(deck.slides) else None
     heading = " ".join(first.text_frame.text.split()) if first is not None else ""
     core = deck.core_properties
     created = core.created
     landscape = (deck.slide_width or 0) > (deck.slide_height or 0)
     return Extraction(
-        format=format,
-        pages=clean_pages(pages, running=False, hyphens=False),
+        format=FORMAT,
+        pages=pages,
         title=(core.title or "").strip() or None,
         authors=tuple(a.strip() for a in (core.author or "").split(";") if a.strip()),
         date=PartialDate(created.year, created.month, created.day) if created else None,
