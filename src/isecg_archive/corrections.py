@@ -17,14 +17,13 @@ from isecg_archive.collection import Collection
 from isecg_archive.enrich import EDITABLE, Vocabulary, describe
 from isecg_archive.enrich.titles import line_key
 from isecg_archive.errors import MetadataError
+from isecg_archive.extract import RECORD_FIELDS
 from isecg_archive.records import Document
 
 # Fields a person may clear; a title and a type always have a value.
 CLEARABLE = ("date", "event", "event_date", "agencies", "topics", "authors")
 # Fields detection fills, compared by redetect.
 DETECTED = ("title", "date", "event_date", "type", "agencies", "organisations", "topics")
-# Fields the extraction of the file fills, brought up to date by redetect too.
-EXTRACTED = ("format", "pages", "warnings", "needs", "ocr_pages", "unread_pages")
 
 
 @dataclass(frozen=True)
@@ -89,15 +88,8 @@ def _redetected(
     """The record as detection and extraction now make it, a person's values kept."""
     extraction = collection.extraction(old)
     found = describe(extraction, old.original_name, old.person_values(), vocabulary, boilerplate)
-    extracted: dict[str, Any] = {
-        "format": extraction.format,
-        "pages": len(extraction.pages),
-        "warnings": extraction.warnings,
-        "needs": extraction.needs,
-        "ocr_pages": extraction.ocr_pages,
-        "unread_pages": extraction.unread_pages,
-    }
-    return replace(old, **{name: getattr(found, name) for name in DETECTED}, **extracted)
+    detected = {name: getattr(found, name) for name in DETECTED}
+    return replace(old, **detected, **extraction.record_fields())
 
 
 def redetect(collection: Collection, dry_run: bool = False) -> list[Change]:
@@ -112,7 +104,7 @@ def redetect(collection: Collection, dry_run: bool = False) -> list[Change]:
             new = _redetected(collection, old, vocabulary, boilerplate)
             if new != old:
                 changed.append(new)
-                changes.extend(_changes(old, new, (*DETECTED, *EXTRACTED)))
+                changes.extend(_changes(old, new, (*DETECTED, *RECORD_FIELDS)))
     if changed and not dry_run:
         collection.rewrite(changed)
     return changes

@@ -235,10 +235,8 @@ def _document(plan: _Plan, read: _Read) -> Document:
         title=metadata.title,
         file=plan.target,
         original_name=plan.source.name,
-        format=extraction.format,
         sha256=plan.sha256,
         size=plan.source.stat().st_size,
-        pages=len(extraction.pages),
         type=metadata.type,
         date=metadata.date,
         agencies=metadata.agencies,
@@ -249,10 +247,7 @@ def _document(plan: _Plan, read: _Read) -> Document:
         event_date=metadata.event_date,
         ingested=datetime.now(UTC).isoformat(timespec="seconds"),
         manual=metadata.manual,
-        warnings=extraction.warnings,
-        needs=extraction.needs,
-        ocr_pages=extraction.ocr_pages,
-        unread_pages=extraction.unread_pages,
+        **extraction.record_fields(),
     )
 
 

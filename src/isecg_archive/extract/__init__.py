@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import IO
+from typing import IO, Any
 
 from isecg_archive.errors import ArchiveError, ExtractionError, FileTooLarge, UnsupportedFormat
 from isecg_archive.records import PartialDate
@@ -49,6 +49,21 @@ class Extraction:
     unread_pages: tuple[int, ...] = ()  # 1-based pages that no reader could read
     heading: str | None = None  # the first page's heading, as the file's structure marks it
     published: PartialDate | None = None  # a publication date the file's metadata declares
+
+    def record_fields(self) -> dict[str, Any]:
+        """What a document's record says of its file's text, by field name."""
+        return {
+            "format": self.format,
+            "pages": len(self.pages),
+            "warnings": self.warnings,
+            "needs": self.needs,
+            "ocr_pages": self.ocr_pages,
+            "unread_pages": self.unread_pages,
+        }
+
+
+# The record's fields that come from the extraction (ingest sets them, redetect refreshes them).
+RECORD_FIELDS = tuple(Extraction(format="", pages=()).record_fields())
 
 
 @cache
