@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from hashlib import blake2b
+from itertools import islice
 from weakref import WeakKeyDictionary
 
 from whoosh.reading import IndexReader
@@ -31,15 +32,19 @@ def line_term(key: str) -> str:
     return blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def line_terms(pages: Sequence[str]) -> tuple[str, ...]:
-    """The terms of a capture's distinct short lines."""
-    keys = {
+def _short_keys(pages: Sequence[str]) -> set[str]:
+    """The keys of the pages' short lines with letters: those that can be boilerplate."""
+    return {
         line_key(line)
         for page in pages
         for line in page.split("\n")
         if 3 <= len(line.strip()) <= _LONGEST and any(ch.isalpha() for ch in line)
     }
-    return tuple(sorted(line_term(key) for key in keys))
+
+
+def line_terms(pages: Sequence[str]) -> tuple[str, ...]:
+    """The terms of a capture's distinct short lines."""
+    return tuple(sorted(line_term(key) for key in _short_keys(pages)))
 
 
 class Boilerplate:
@@ -55,12 +60,11 @@ class Boilerplate:
         if not isinstance(key, str) or self._reader is None:
             return False
         if key not in self._known:
-            term = line_term(key)
-            # The document frequency counts deleted documents too: enough to rule a line out.
-            shared = self._reader.doc_frequency("lines", term) >= SHARED_BY and any(
-                n == SHARED_BY for n, _ in enumerate(holders(self._reader, [key]), start=1)
-            )
-            self._known[key] = shared
+            # The document frequency counts deleted documents too: enough to rule a line out,
+            # not to rule it in.
+            live = islice(holders(self._reader, [key]), SHARED_BY)
+            frequent = self._reader.doc_frequency("lines", line_term(key)) >= SHARED_BY
+            self._known[key] = frequent and len(list(live)) == SHARED_BY
         return self._known[key]
 
     def line(self, line: str) -> bool:
@@ -69,12 +73,7 @@ class Boilerplate:
 
     def keys_of(self, pages: Sequence[str]) -> set[str]:
         """The keys of the boilerplate lines among these pages' lines."""
-        return {
-            line_key(line)
-            for page in pages
-            for line in page.split("\n")
-            if 3 <= len(line.strip()) <= _LONGEST and line_key(line) in self
-        }
+        return {key for key in _short_keys(pages) if key in self}
 
 
 def holders(reader: IndexReader, keys: Iterable[str]) -> Iterator[int]:

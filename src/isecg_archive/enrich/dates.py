@@ -170,7 +170,4 @@ def _to_date(
     if month_text:
         month = int(month_text) if month_text.isdigit() else _INFO.month(month_text.rstrip("."))
     day = int(match.group(day_group)) if day_group else None
-    try:
-        return PartialDate(year, month, day)
-    except MetadataError:
-        return None
+    return _valid(year, month, day)

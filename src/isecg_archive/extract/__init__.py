@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import IO, Any
 
 from isecg_archive.errors import ArchiveError, ExtractionError, FileTooLarge, UnsupportedFormat
+from isecg_archive.extract.cleaning import SURROGATES
 from isecg_archive.records import PartialDate
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -121,7 +122,7 @@ def extract(
             "the file is nested too deeply to read; re-export it and ingest it again"
         ) from None
     except Exception as exc:  # third-party parsers raise anything on broken input
-        detail = _SURROGATES.sub("", " ".join(str(exc).split())[:200]) or type(exc).__name__
+        detail = SURROGATES.sub("", " ".join(str(exc).split())[:200]) or type(exc).__name__
         raise ExtractionError(
             f"the {module.FORMAT.upper()} file cannot be read ({detail}); re-export it from"
             " the application that made it and ingest it again"
@@ -129,25 +130,22 @@ def extract(
     return _without_surrogates(result)
 
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
 def _without_surrogates(result: Extraction) -> Extraction:
     """No lone surrogate (a broken UTF-16 text map) anywhere: none can be written as UTF-8."""
     strings = [*result.pages, result.title or "", result.heading or "", *result.authors]
-    if not any(_SURROGATES.search(text) for text in (*strings, *result.warnings)):
+    if not any(SURROGATES.search(text) for text in (*strings, *result.warnings)):
         return result
 
     def fix(text: str | None) -> str | None:
-        return _SURROGATES.sub("", text) if text is not None else None
+        return SURROGATES.sub("", text) if text is not None else None
 
     return replace(
         result,
-        pages=tuple(_SURROGATES.sub("", page) for page in result.pages),
+        pages=tuple(SURROGATES.sub("", page) for page in result.pages),
         title=fix(result.title),
         heading=fix(result.heading),
-        authors=tuple(_SURROGATES.sub("", a) for a in result.authors),
-        warnings=tuple(_SURROGATES.sub("", w) for w in result.warnings),
+        authors=tuple(SURROGATES.sub("", a) for a in result.authors),
+        warnings=tuple(SURROGATES.sub("", w) for w in result.warnings),
     )
 
 

@@ -22,7 +22,7 @@ BULLET = "\u2022"
 # the code for the character (the PDF reference maps WinAnsi's unused codes to a bullet).
 _CONTROLS = {code: " " for code in (*range(0x00, 0x20), *range(0x80, 0xA0))}
 _CONTROLS.update({ord("\n"): "\n", ord("\t"): "\t", ord("\r"): "\n", 0x0B: "\n", 0x0C: "\n"})
-for _code in (*range(0x80, 0xA0),):
+for _code in range(0x80, 0xA0):
     try:
         _CONTROLS[_code] = bytes([_code]).decode("cp1252")
     except UnicodeDecodeError:
@@ -32,7 +32,7 @@ _CONTROLS.update({0x00AD: "", 0x200B: "", 0xFEFF: "", 0x2060: ""})
 # Spaces of every width are one space.
 _CONTROLS.update({code: " " for code in (0x00A0, *range(0x2000, 0x200B), 0x202F, 0x205F)})
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
+SURROGATES = re.compile("[\ud800-\udfff]")  # halves of UTF-16 pairs, alone
 # Ligatures, Arabic presentation forms and mathematical letters: forms of ordinary letters
 # that only a font needs (NFKC folds them; the rest of the text is left as it is).
 _COMPATIBILITY = re.compile(
@@ -53,7 +53,7 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 def clean_text(text: str) -> str:
     """One page's characters mended, its spaces and blank lines collapsed."""
-    text = _SURROGATES.sub("", text)
+    text = SURROGATES.sub("", text)
     text = text.replace("\r\n", "\n").translate(_CONTROLS)
     text = _COMPATIBILITY.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = _LINE_BULLET.sub(rf"\g<1>{BULLET}", text)

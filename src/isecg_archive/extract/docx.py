@@ -27,12 +27,17 @@ VERSION = 2
 COMMENTS_MARK = "Comments:"
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 # Whole subtrees a reader does not see as text.
-_HIDDEN = {f"{W}del", f"{W}moveFrom", f"{W}instrText", f"{W}delText", _MC_FALLBACK}
+_HIDDEN = {f"{W}del", f"{W}moveFrom", f"{W}instrText", f"{W}delText", f"{MC}Fallback"}
 _HEADING_STYLES = ("Title", "Heading 1")
-_WRAPPERS = {f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}ins", f"{W}smartTag"}
+# Elements around paragraphs, rows or cells: content controls, custom XML, insertions, and
+# the markup-compatibility choice Word writes (its fallback is the same content again).
+_WRAPPERS = {
+    f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}ins", f"{W}smartTag",
+    f"{MC}AlternateContent", f"{MC}Choice",
+}  # fmt: skip
 
 
 class _Pages:
@@ -102,12 +107,6 @@ def _blocks(container: Any, out: _Pages) -> None:
                 cells = [_plain(cell) for cell in _wrapped(row, f"{W}tc")]
                 out.pages[-1].append("\t".join(cells))
         elif tag in _WRAPPERS:
-            _blocks(child, out)
-        elif tag == _MC_FALLBACK or tag in _HIDDEN:
-            continue
-        elif isinstance(tag, str) and tag.endswith("AlternateContent"):
-            _blocks(child, out)
-        elif isinstance(tag, str) and tag.endswith("Choice"):
             _blocks(child, out)
 
 
