@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from whoosh import query as q
+from whoosh.searching import Searcher
 
 from isecg_archive.archive import file_hash
 from isecg_archive.check import check, needing_attention
@@ -357,13 +358,13 @@ def test_only_the_scanned_page_of_a_mixed_pdf_is_read_by_ocr(tmp_path: Path):
     assert "sintering" in result.pages[4] and result.pages[2].startswith("Conveyor trials")
 
 
-def whoosh_filter(request: SearchRequest) -> q.Query | None:
-    """The request's filters as a Whoosh query."""
+def whoosh_filter(request: SearchRequest, leave_out: str = "") -> q.Query | None:
+    """The request's filters as a Whoosh query (without the type or year filter, if asked)."""
     parts: list[q.Query] = [q.Term("agency", a.lower()) for a in request.agencies]
     parts += [q.Term("topic", t) for t in request.topics]
-    if request.types:
+    if request.types and leave_out != "type":
         parts.append(q.Or([q.Term("type", t) for t in request.types]))
-    if request.since or request.until:
+    if (request.since or request.until) and leave_out != "year":
         start = request.since.key if request.since else 1
         end = request.until.last_key if request.until else None
         parts.append(q.NumericRange("date_key", start, end))
@@ -371,47 +372,55 @@ def whoosh_filter(request: SearchRequest) -> q.Query | None:
 
 
 def straightforward(collection: Collection, request: SearchRequest) -> dict[str, object]:
-    """A result page the plain way: every match ranked, each family at its best-ranked member,
-    counts from the stored records."""
-    from whoosh.scoring import BM25F
-    from whoosh.searching import Searcher
-
+    """A result page the plain way: Whoosh finds, filters and sorts every match, each family is
+    shown at its best-ranked member, and facets are counted from the stored records (types and
+    years among the matches without their own filter). Scores are the ranking's."""
     from isecg_archive.engine.query import parse_query
+    from isecg_archive.engine.ranking import graded_matches
+    from isecg_archive.engine.scoring import BM25F
 
     with collection.index.searcher() as ours:
-        # Whoosh's own scoring, not the archive's (the same scores, a segment at a time).
         searcher = Searcher(ours.reader(), weighting=BM25F(), closereader=False)
         parsed = parse_query(request.query, searcher.schema)
+        scores, _ = graded_matches(ours, parsed)
         restrict = whoosh_filter(request)
         options: dict = {"limit": None, "filter": restrict}
         if request.effective_sort != "relevance":
             newest = request.effective_sort == "newest"
             options.update(sortedby="date_key" if newest else "oldest_key", reverse=newest)
+        hits = [
+            (hit.docnum, hit["id"], hit["family"]) for hit in searcher.search(parsed, **options)
+        ]
+        if request.effective_sort == "relevance":
+            hits.sort(key=lambda hit: (-scores[hit[0]], hit[0]))
         ranked, seen = [], set()
-        for hit in searcher.search(parsed, **options):
-            if hit["family"] not in seen:
-                seen.add(hit["family"])
-                ranked.append((hit["id"], hit.score))
-        if request.effective_sort == "relevance" and restrict is None:
-            # Without ties, the same as Whoosh's collapse (which collapses nothing without a
-            # limit, nor with a filter: the page used to list both versions once filtered).
-            options.update(limit=1000, collapse="family", collapse_limit=1)
-            collapsed = searcher.search(parsed, **options)
-            assert ranked == [(hit["id"], hit.score) for hit in collapsed]
-        first_of_family: dict[str, dict] = {}
-        for docnum in sorted(searcher.docs_for_query(q.And([parsed, restrict or q.Every()]))):
-            stored = searcher.stored_fields(docnum)
-            first_of_family.setdefault(stored["family"], stored["record"])
-    counts: dict[str, dict[str, int]] = {"agency": {}, "topic": {}, "type": {}, "year": {}}
-    for record in first_of_family.values():
-        year = [record["date"][:4]] if record["date"] else []
-        for facet, values in (("agency", record["agencies"]), ("topic", record["topics"]),
-                              ("type", [record["type"]]), ("year", year)):  # fmt: skip
-            for value in values:
-                counts[facet][value] = counts[facet].get(value, 0) + 1
+        for docnum, doc_id, family in hits:
+            if family not in seen:
+                seen.add(family)
+                ranked.append((doc_id, scores[docnum]))
+
+        def first_of_family(restrict: q.Query | None) -> list[dict]:
+            found: dict[str, dict] = {}
+            for docnum in sorted(searcher.docs_for_query(q.And([parsed, restrict or q.Every()]))):
+                stored = searcher.stored_fields(docnum)
+                found.setdefault(stored["family"], stored["record"])
+            return list(found.values())
+
+        matched = first_of_family(restrict)
+        counts: dict[str, dict[str, int]] = {"agency": {}, "topic": {}, "type": {}, "year": {}}
+        for facet in counts:
+            records = matched
+            if facet in ("type", "year"):
+                records = first_of_family(whoosh_filter(request, leave_out=facet))
+            for record in records:
+                year = [record["date"][:4]] if record["date"] else []
+                values = {"agency": record["agencies"], "topic": record["topics"],
+                          "type": [record["type"]], "year": year}[facet]  # fmt: skip
+                for value in values:
+                    counts[facet][value] = counts[facet].get(value, 0) + 1
     if request.effective_sort != "relevance":
         ranked = [(id, None) for id, _ in ranked]
-    return {"total": len(first_of_family), "ranked": ranked, "facets": counts}
+    return {"total": len(matched), "ranked": ranked, "facets": counts}
 
 
 def test_the_fast_result_page_equals_the_straightforward_one(collection: Collection):

@@ -1,3 +1,4 @@
+import dataclasses
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -5,6 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from whoosh import query as q
 
 from isecg_archive.collection import Collection
 from isecg_archive.errors import QueryError
@@ -101,6 +103,10 @@ def test_pages_and_a_page_past_the_end(demo: Collection):
     assert past.total == 18 and past.hits == ()
 
 
+def records_of(collection: Collection) -> list[Document]:
+    return list(collection.archive.records())
+
+
 def brute_force_facets(records: list[Document]) -> dict[str, Counter[str]]:
     return {
         "agency": Counter(a for r in records for a in r.agencies),
@@ -126,13 +132,23 @@ def brute_force_facets(records: list[Document]) -> dict[str, Counter[str]]:
     ],
 )
 def test_facet_counts_equal_a_count_over_the_records(demo: Collection, request_, keep):
+    """Types and years widen: each is counted among the matches without its own filter."""
     records = [r for r in demo.archive.records() if keep(r)]
     result = demo.search(request_)
     assert result.total == len(records)
     counted = {
         f.name: Counter({v.value: v.count for v in f.values if v.count}) for f in result.facets
     }
-    assert counted == brute_force_facets(records)
+    expected = brute_force_facets(records)
+    wider = {
+        "type": dataclasses.replace(request_, types=()),
+        "year": dataclasses.replace(request_, since=None, until=None),
+    }
+    for facet, request in wider.items():
+        found = demo.search(dataclasses.replace(request, per_page=100))
+        others = {hit.document.id for hit in found.hits}
+        expected[facet] = brute_force_facets([r for r in records_of(demo) if r.id in others])[facet]
+    assert counted == expected
 
 
 def test_facets_count_all_matches_not_just_the_page(demo: Collection):
@@ -145,8 +161,8 @@ def test_facets_count_all_matches_not_just_the_page(demo: Collection):
 def test_json_shape_is_stable(filled: Collection):
     data = filled.search(SearchRequest("conveyor", agencies=("ESA",))).to_dict()
     assert list(data) == [
-        "query", "filters", "sort", "total", "page", "pages", "per_page", "hits", "facets",
-        "suggestion",
+        "query", "filters", "sort", "total", "matched_all", "page", "pages", "per_page", "hits",
+        "facets", "suggestion",
     ]  # fmt: skip
     assert data["filters"] == {
         "agency": ["ESA"], "topic": [], "type": [], "since": None, "until": None,
@@ -154,7 +170,7 @@ def test_json_shape_is_stable(filled: Collection):
     (hit,) = data["hits"]
     assert list(hit) == [
         "rank", "id", "title", "date", "agencies", "topics", "type", "format", "file", "pages",
-        "score", "snippets", "versions",
+        "score", "matched", "snippets", "versions",
     ]  # fmt: skip
     assert hit["snippets"][0]["page"] == 3
     assert data["facets"]["agency"] == [
@@ -169,7 +185,10 @@ def test_json_shape_is_stable(filled: Collection):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("x" * 10_000, "the query is 10000 characters long; shorten it to at most 1000 characters"),
+        (
+            "x " * 10_001,
+            "the query is 20001 characters long; shorten it to at most 20,000 characters",
+        ),
     ],
 )
 def test_bad_queries_get_a_clear_message(filled: Collection, query: str, message: str):
@@ -372,21 +391,31 @@ QUERY_SHAPES = [
     "gateway AND NOT (mars OR moon)", '"water ice"', '"permanently shadowed regions"',
     '"water ice"~3', '"the water"', '"ice ice"', "cryogen*", "lun?r", "title:roadmap",
     "agency:kasa", "topic:mars type:presentation", "lunar^3 gateway", "(lunar OR mars)^0.5 dust",
-    "date_key:[20150101 TO 20200101] lunar", "no-such-word", "gateway no-such-word", "",
+    "year:[2015 TO 2020] lunar", "no-such-word", "gateway no-such-word", "",
     "text:volatiles OR author:smith", "zzz OR lunar",
 ]  # fmt: skip
 
 
+def whoosh_parsed(text: str, schema):
+    """The query as Whoosh's own parser reads it: terms per field, no `Word`s."""
+    from whoosh.qparser import AndGroup, FieldAliasPlugin, MultifieldParser
+
+    from isecg_archive.engine.query import FIELD_ALIASES, TEXT_FIELDS
+
+    parser = MultifieldParser(list(TEXT_FIELDS), schema, group=AndGroup)
+    parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
+    return parser.parse(text) if text else q.Every()
+
+
 def test_block_reads_find_and_score_every_match_as_whoosh_does(tmp_path: Path):
-    """ranking.matches() against Whoosh's own search with its stock BM25F, over every shape of
-    query the syntax allows, and the facet values' bitsets against Whoosh's postings, on an
-    index of several segments with deleted documents."""
-    from whoosh.scoring import BM25F
+    """ranking.matches() against Whoosh's own search with the archive's weighting model, over
+    every shape of query the syntax allows, and the facet values' bitsets against Whoosh's
+    postings, on an index of several segments with deleted documents."""
     from whoosh.searching import Searcher
 
     from isecg_archive.engine import ranking
-    from isecg_archive.engine.query import parse_query
     from isecg_archive.engine.readers import bitset, value_bits
+    from isecg_archive.engine.scoring import BM25F
     from isecg_archive.ingest import ingest
 
     collection = Collection(tmp_path / "archive")
@@ -399,7 +428,7 @@ def test_block_reads_find_and_score_every_match_as_whoosh_does(tmp_path: Path):
         assert len(ours.reader().leaf_readers()) == 3 and ours.reader().has_deletions()
         stock = Searcher(ours.reader(), weighting=BM25F(), closereader=False)
         for text in QUERY_SHAPES:
-            parsed = parse_query(text, ours.schema)
+            parsed = whoosh_parsed(text, ours.schema)
             expected = {hit.docnum: hit.score for hit in stock.search(parsed, limit=None)}
             found = ranking.matches(ours, parsed)
             assert found == pytest.approx(expected, rel=1e-12), text
@@ -413,17 +442,43 @@ def test_block_reads_find_and_score_every_match_as_whoosh_does(tmp_path: Path):
             }
 
 
-def test_scores_are_whoosh_bm25f_to_the_last_bit(demo: Collection):
-    """The archive's scorer reads field lengths once per segment; the scores do not change."""
-    from whoosh.scoring import BM25F
-    from whoosh.searching import Searcher
+def test_questions_are_read_as_typed(demo: Collection):
+    """A question mark is punctuation; question words need not be in a match."""
+    for text in ("what did the lunar polar volatiles workshops find?", "lunar polar volatiles"):
+        result = demo.search(SearchRequest(text))
+        assert result.hits[0].document.file.startswith("lunar-polar-volatiles"), text
+        assert result.hits[0].matched == "all"
+    assert demo.search(SearchRequest("m?rs")).total > 0  # inside a word: a wildcard
 
-    from isecg_archive.engine.query import parse_query
 
-    with demo.index.searcher() as ours:
-        stock = Searcher(ours.reader(), weighting=BM25F(), closereader=False)
-        for text in ("lunar", "gateway logistics", '"water ice"', "title:roadmap OR volatiles"):
-            parsed = parse_query(text, ours.schema)
-            scored = [(hit.docnum, hit.score) for hit in ours.search(parsed, limit=None)]
-            assert scored == [(hit.docnum, hit.score) for hit in stock.search(parsed, limit=None)]
-            assert scored, text
+def test_a_ten_word_question_no_document_has_all_of_still_finds_the_right_one(demo: Collection):
+    text = "which agencies assessed technologies for extracting oxygen from martian regolith soil"
+    result = demo.search(SearchRequest(text))
+    assert result.complete == 0 and result.total > 1
+    assert result.hits[0].document.file == "isru-technology-assessment-2015.txt"
+    assert {hit.matched for hit in result.hits} == {"some"}
+
+
+def test_spellings_and_acronyms_find_each_other(demo: Collection):
+    isru = "isru-technology-assessment-2015.txt"
+    for text in ("utilization", "utilisation", "ISRU", "in situ resource utilization"):
+        found = [hit.document.file for hit in demo.search(SearchRequest(text)).hits]
+        assert isru in found, text
+    # The snippets mark what was found: the expansion, for the acronym.
+    hit = next(h for h in demo.search(SearchRequest("ISRU")).hits if h.document.file == isru)
+    marked = {hit.snippets[0].text[a:b].lower() for a, b in hit.snippets[0].matches}
+    assert {"isru", "resource", "utilisation"} <= marked
+    # A phrase in quotes is searched as written.
+    assert demo.search(SearchRequest('"utilization"')).total == 0
+
+
+def test_more_like_this_lists_the_same_workshop_series_first(demo: Collection):
+    series = {
+        "lunar-polar-volatiles-workshop-2014-announcement.html",
+        "lunar-polar-volatiles-workshop-2016-summary.pdf",
+        "lunar-polar-volatiles-virtual-workshop-2020-summary.pdf",
+    }
+    for name in series:
+        document = demo.archive.read(name)
+        first = [d.file for d in demo.more_like_this(document)][:2]
+        assert set(first) == series - {name}, name

@@ -155,10 +155,11 @@ def test_no_path_reaches_the_file_system(client, path: str):
     ("query", "status", "message"),
     [
         ('"unbalanced', 200, None),
-        ("agency:", 200, None),
+        ("agency:", 400, "agency: has no value; write one right after the colon"),
+        ("foo:bar", 400, "there is no field 'foo' to search; use one of title, text, author"),
         ("title:(", 200, None),
         ("\x00\x07\x1b[31m", 200, None),
-        ("x" * 10_000, 400, "the query is 10000 characters long; shorten it to at most 1000"),
+        ("x " * 10_001, 400, "the query is 20001 characters long; shorten it to at most 20,000"),
     ],
 )
 def test_malformed_queries_get_a_message_never_a_500(client, query, status, message):

@@ -15,19 +15,37 @@ import click
 
 from isecg_archive.collection import ARCHIVE_ENV, INDEX_ENV, Collection
 from isecg_archive.engine.snippets import Snippet, split_at
-from isecg_archive.errors import ArchiveError, MetadataError
+from isecg_archive.errors import ArchiveError, MetadataError, QueryError
 from isecg_archive.records import DOCUMENT_TYPES, PartialDate, document_json
 from isecg_archive.search import SORTS, ResultPage, SearchRequest
 
+USAGE_ERRORS = (QueryError, MetadataError)  # what a person typed: exit status 2
+
 
 class _Group(click.Group):
-    """Turns our errors into one-line messages, never a traceback."""
+    """Turns our errors into one-line messages, never a traceback: exit status 2 for a usage
+    error (a bad option value, date or query), 1 for a failure of the work. With --json, the
+    message is a JSON object on standard output: {"error": ..., "status": ...}."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        wants_json = "--json" in [*getattr(ctx, "_protected_args", ()), *ctx.args]
         try:
-            return super().invoke(ctx)
-        except ArchiveError as exc:
-            raise click.ClickException(str(exc)) from exc
+            try:
+                return super().invoke(ctx)
+            except ArchiveError as exc:
+                problem = _UsageProblem if isinstance(exc, USAGE_ERRORS) else click.ClickException
+                raise problem(str(exc)) from exc
+        except click.ClickException as exc:
+            if not wants_json:
+                raise
+            _echo_json({"error": exc.format_message(), "status": exc.exit_code})
+            ctx.exit(exc.exit_code)
+
+
+class _UsageProblem(click.ClickException):
+    """A usage error in one line (click's UsageError adds the usage and a hint): status 2."""
+
+    exit_code = 2
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -284,14 +302,14 @@ def search(ctx: click.Context, query: str, output: str, **options: Any) -> None:
     elif output == "csv":
         _echo_csv(
             ["rank", "id", "date", "title", "agencies", "topics", "type", "score", "page",
-             "snippet"],
+             "snippet", "matched"],
             [
                 [
                     hit.rank, hit.document.id, hit.document.date or "", hit.document.title,
                     "; ".join(hit.document.agencies), "; ".join(hit.document.topics),
                     hit.document.type, "" if hit.score is None else round(hit.score, 4),
                     hit.snippets[0].page if hit.snippets else "",
-                    hit.snippets[0].text if hit.snippets else "",
+                    hit.snippets[0].text if hit.snippets else "", hit.matched,
                 ]
                 for hit in result.hits
             ],
@@ -303,23 +321,43 @@ def search(ctx: click.Context, query: str, output: str, **options: Any) -> None:
 def _print_results(result: ResultPage) -> None:
     request = result.request
     query = request.query.strip()
-    noun = "document" if result.total == 1 else "documents"
-    if query:
-        head = f"{result.total} {noun} {'matches' if result.total == 1 else 'match'} {query!r}"
+    if not query:
+        head = f"{_count(result.total, 'document')} in the archive"
+    elif result.complete < result.total:
+        some = result.total - result.complete
+        head = (
+            f"{_count(result.complete, 'document')} {_agree(result.complete)} all the words of"
+            f" {query!r}; {some} more {_agree(some)} some of them"
+        )
     else:
-        head = f"{result.total} {noun} in the archive"
+        head = f"{_count(result.total, 'document')} {_agree(result.total)} {query!r}"
     click.echo(f"{head} (page {request.page} of {result.pages})")
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion!r}?")
     if result.total and not result.hits:
-        click.echo(f"Page {request.page} is past the last page; try --page {result.pages}.")
+        click.echo(
+            f"Page {request.page} is past the end: there {'is' if result.pages == 1 else 'are'}"
+            f" {_count(result.pages, 'page')} of results; try --page {result.pages}."
+        )
     for hit in result.hits:
         doc = hit.document
         date = str(doc.date) if doc.date else "undated"
         click.echo("")
         click.echo(f"{hit.rank:>3}. {date:<10}  " + click.style(doc.title, bold=True))
         agencies = ", ".join(doc.agencies) or "no agency"
-        click.echo(f"     {agencies} · {doc.type.replace('-', ' ')} · id {doc.id}")
+        partial = " · matches some of the words" if hit.matched == "some" else ""
+        click.echo(f"     {agencies} · {doc.type.replace('-', ' ')} · id {doc.id}{partial}")
         for snippet in hit.snippets:
             click.echo(f"     p. {snippet.page}: {_styled(snippet)}")
+
+
+def _count(number: int, noun: str) -> str:
+    """ "1 document", "2 documents"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _agree(number: int) -> str:
+    return "matches" if number == 1 else "match"
 
 
 # facets, show, remove, reindex, check -----------------------------------------------------
@@ -623,9 +661,10 @@ def redetect(ctx: click.Context, dry_run: bool, output: str) -> None:
 @output_options
 @click.pass_context
 def vocab(ctx: click.Context, output: str) -> None:
-    """List the agencies, related bodies and topics in force for this archive.
+    """List the agencies, related bodies, topics and search glossary in force.
 
-    The package's vocabulary, extended by the archive's own vocabulary.toml if it has one.
+    The package's vocabulary and glossary, extended by the archive's own vocabulary.toml and
+    glossary.toml if it has them.
 
     \b
     Example:
@@ -634,14 +673,17 @@ def vocab(ctx: click.Context, output: str) -> None:
     import dataclasses
 
     vocabulary = _collection(ctx).vocabulary
+    glossary = _collection(ctx).glossary
     if output == "json":
         _echo_json(
             {
-                "sources": list(vocabulary.sources),
+                "sources": [*vocabulary.sources, *glossary.sources],
                 **{
                     section: [dataclasses.asdict(entry) for entry in getattr(vocabulary, section)]
                     for section in ("agencies", "related", "topics")
                 },
+                "acronyms": {key: list(value) for key, value in glossary.acronyms.items()},
+                "spellings": glossary.pairs,
             }
         )
         return
@@ -651,9 +693,18 @@ def vocab(ctx: click.Context, output: str) -> None:
         rows += [
             ["topic", t.key, t.label, "; ".join((*t.strong, *t.signals))] for t in vocabulary.topics
         ]
+        rows += [["acronym", k, "; ".join(v), ""] for k, v in glossary.acronyms.items()]
+        rows += [
+            ["spelling", british, american, ""] for british, american in glossary.pairs.items()
+        ]
         _echo_csv(["kind", "key", "name", "also"], rows)
         return
-    click.echo("Read from " + "; ".join(vocabulary.sources))
+    click.echo("Read from " + "; ".join((*vocabulary.sources, *glossary.sources)))
+    click.echo(f"\nAcronyms ({len(glossary.acronyms)}), each finding its expansions and back")
+    for key, expansions in glossary.acronyms.items():
+        click.echo(f"  {key:<10} {'; '.join(expansions)}")
+    pairs = ", ".join(f"{b}/{a}" for b, a in glossary.pairs.items())
+    click.echo(f"\nSpellings: -ise/-ize, -yse/-yze, -our/-or, -tre/-ter, -ence/-ense, and {pairs}")
     for title, bodies in (
         ("Agencies", vocabulary.agencies),
         ("Related bodies", vocabulary.related),

@@ -18,6 +18,7 @@ from whoosh.searching import Searcher
 from isecg_archive.archive import Archive
 from isecg_archive.engine.readers import live_docnums
 from isecg_archive.enrich import Vocabulary, load_vocabulary
+from isecg_archive.enrich.glossary import Glossary, load_glossary
 from isecg_archive.errors import ArchiveError, DocumentNotFound, ExtractionError
 from isecg_archive.extract import Extraction, extract, extractor_id
 from isecg_archive.index import SearchIndex, add_document, remove_document
@@ -71,6 +72,11 @@ class Collection:
     def vocabulary(self) -> Vocabulary:
         """The packaged vocabulary with the archive's own additions (re-read when they change)."""
         return load_vocabulary(self.archive.root)
+
+    @property
+    def glossary(self) -> Glossary:
+        """Acronyms and spellings that find each other, with the archive's own additions."""
+        return load_glossary(self.archive.root)
 
     # Text -------------------------------------------------------------------------------
 
@@ -170,18 +176,18 @@ class Collection:
     def search(self, request: SearchRequest) -> ResultPage:
         self.ensure_index()
         with self._reading() as searcher:
-            return search(searcher, request, self.vocabulary)
+            return search(searcher, request, self.vocabulary, self.glossary)
 
     def page_matches(
         self, query: str, pages: tuple[str, ...]
     ) -> tuple[tuple[tuple[int, int], ...], ...]:
         """Where the query's words are on each page, to highlight them."""
         with self._reading() as searcher:
-            return page_matches(searcher, query, pages)
+            return page_matches(searcher, query, pages, self.glossary)
 
     def more_like_this(self, document: Document, limit: int = 5) -> tuple[Document, ...]:
         with self._reading() as searcher:
-            return more_like(searcher, document.id, limit)
+            return more_like(searcher, document.id, self.vocabulary, limit)
 
     def find(self, document_id: str) -> Document:
         """The archive's record for an id (a unique prefix of at least 6 characters will do)."""

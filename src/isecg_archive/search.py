@@ -15,19 +15,23 @@ from whoosh.searching import Searcher
 from whoosh.spelling import Corrector
 
 from isecg_archive.boilerplate import CAPTURE_FORMATS, Boilerplate
-from isecg_archive.engine.analysis import stem
+from isecg_archive.engine.analysis import positions, stem
 from isecg_archive.engine.facets import Facet, count_facets
-from isecg_archive.engine.query import parse_query, phrases
-from isecg_archive.engine.ranking import Scores, matches
+from isecg_archive.engine.query import QUESTION_WORDS, Word, parse_query, phrases
+from isecg_archive.engine.ranking import Scores, graded_matches, matches
 from isecg_archive.engine.readers import bitset, column_values, shared_families, value_bits
+from isecg_archive.engine.scoring import idf
 from isecg_archive.engine.snippets import Snippet, make_snippets, spans
 from isecg_archive.enrich import Vocabulary
+from isecg_archive.enrich.glossary import Glossary
 from isecg_archive.errors import QueryError
 from isecg_archive.records import DOCUMENT_TYPES, Document, PartialDate
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
-SUGGEST_BELOW = 3  # "did you mean" is offered when a query finds fewer documents than this
+SUGGEST_BELOW = 3  # "did you mean" is offered when fewer documents than this match all words
+SUGGEST_UP_TO = 3  # unknown words respelled at most: each looks through the whole lexicon
+SOME_BELOW = 10  # documents that match some of the words follow when fewer than this match all
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,10 @@ class SearchRequest:
             if kind not in DOCUMENT_TYPES:
                 raise QueryError(f"unknown type {kind!r}; use one of {', '.join(DOCUMENT_TYPES)}")
         if self.since and self.until and self.since.key > self.until.last_key:
-            raise QueryError(f"--since {self.since} is after --until {self.until}")
+            raise QueryError(
+                f"the start date (since {self.since}) is after the end date (until"
+                f" {self.until}); swap them"
+            )
 
     @property
     def effective_sort(self) -> str:
@@ -77,6 +84,7 @@ class Hit:
     score: float | None  # None when sorted by date
     snippets: tuple[Snippet, ...]
     versions: tuple[Document, ...] = ()  # the same text in other files, shown with this one
+    matched: str = "all"  # "all" of the query's words, or "some"
 
     def to_dict(self) -> dict[str, Any]:
         doc = self.document
@@ -92,6 +100,7 @@ class Hit:
             "file": doc.file,
             "pages": doc.pages,
             "score": round(self.score, 4) if self.score is not None else None,
+            "matched": self.matched,
             "snippets": [s.to_dict() for s in self.snippets],
             "versions": [
                 {"id": v.id, "format": v.format, "file": v.file, "title": v.title}
@@ -107,6 +116,12 @@ class ResultPage:
     hits: tuple[Hit, ...]
     facets: tuple[Facet, ...] = field(default=())
     suggestion: str | None = None  # a respelled query that finds more
+    matched_all: int | None = None  # how many of the `total` match all words (None: total)
+
+    @property
+    def complete(self) -> int:
+        """How many documents match all the query's words; the others match some."""
+        return self.total if self.matched_all is None else self.matched_all
 
     @property
     def pages(self) -> int:
@@ -119,6 +134,7 @@ class ResultPage:
             "filters": self.request.filters(),
             "sort": self.request.effective_sort,
             "total": self.total,
+            "matched_all": self.complete,
             "page": self.request.page,
             "pages": self.pages,
             "per_page": self.request.per_page,
@@ -128,18 +144,20 @@ class ResultPage:
         }
 
 
-def _allowed(reader: IndexReader, request: SearchRequest) -> bytes | None:
+def _allowed(reader: IndexReader, request: SearchRequest, leave_out: str = "") -> bytes | None:
     """The documents the request's filters let through, as a bitset's bytes; None: no filter.
 
-    From the facet values' bitsets and the dates column, read once per reader.
+    `leave_out` names a filter to pass over ("type", "year"): a facet that widens counts its
+    values among the documents the other filters let through. From the facet values' bitsets
+    and the dates column, read once per reader.
     """
     size = reader.doc_count_all()
     parts = [value_bits(reader, "agency").get(agency.lower(), 0) for agency in request.agencies]
     parts += [value_bits(reader, "topic").get(topic, 0) for topic in request.topics]
-    if request.types:
+    if request.types and leave_out != "type":
         types = value_bits(reader, "type")
         parts.append(reduce(operator.or_, (types.get(kind, 0) for kind in request.types)))
-    if request.since or request.until:
+    if (request.since or request.until) and leave_out != "year":
         start = request.since.key if request.since else 1
         end = request.until.last_key if request.until else math.inf
         keys = column_values(reader, "date_key")
@@ -183,21 +201,33 @@ class _Corrector(Corrector):
             yield self.reader.doc_frequency("content", stem(word)), word
 
 
+def _typed_terms(parsed: q.Query) -> Iterator[tuple[str, str]]:
+    """The query's terms as typed: a word's other spellings are not words to respell."""
+    if isinstance(parsed, Word):
+        yield from parsed.typed_terms()
+    elif parsed.is_leaf():
+        yield from parsed.iter_all_terms()
+    else:
+        for part in parsed.children():
+            yield from _typed_terms(part)
+
+
 def _suggest(
     searcher: Searcher,
     parsed: q.Query,
     request: SearchRequest,
     allowed: bytes | None,
     found: int,
+    glossary: Glossary,
 ) -> str | None:
     """The query with its unknown words respelled from the text, if that finds more."""
     reader = searcher.reader()
     unknown = [
         (fieldname, text)
-        for fieldname, text in parsed.iter_all_terms()
+        for fieldname, text in _typed_terms(parsed)
         if fieldname == "content" and (fieldname, text) not in reader
     ]
-    if not unknown:
+    if not unknown or len({text for _, text in unknown}) > SUGGEST_UP_TO:
         return None
     try:
         correction = searcher.correct_query(
@@ -209,10 +239,11 @@ def _suggest(
         if correction.string == request.query:
             return None
         # The corrector returns words as written; parse again to search them as indexed.
-        reparsed = parse_query(correction.string, searcher.schema)
+        reparsed = parse_query(correction.string, searcher.schema, glossary)
     except Exception:  # Whoosh's corrector fails on some query shapes (ranges); then no hint
         return None
-    more = len(_one_per_family(searcher, set(_only(matches(searcher, reparsed), allowed))))
+    scores, complete = graded_matches(searcher, reparsed)
+    more = len(_one_per_family(searcher, set(_only(scores, allowed)) & complete))
     return correction.string if more > found else None
 
 
@@ -225,17 +256,19 @@ def _one_per_family(searcher: Searcher, matches: set[int]) -> set[int]:
     return matches - later if later else matches
 
 
-def _ranked(searcher: Searcher, found: Scores, sort: str) -> list[int]:
-    """The matches in the page's order; equal keys in Whoosh's order (by document number)."""
-    # Two sorts with keys Python need not call back for: by number, then (stable) by the key.
+def _ranked(searcher: Searcher, found: Scores, sort: str, complete: set[int]) -> list[int]:
+    """The matches in the page's order, those with all the words first; equal keys by number."""
+    # Sorts with keys Python need not call back for: by number, then (stable) by the key.
     if sort == "relevance":
         ranked = sorted(found)
         ranked.sort(key=found.__getitem__, reverse=True)
-        return ranked
-    newest = sort == "newest"
-    keys = column_values(searcher.reader(), "date_key" if newest else "oldest_key")
-    ranked = sorted(found, reverse=newest)
-    ranked.sort(key=keys.__getitem__, reverse=newest)
+    else:
+        newest = sort == "newest"
+        keys = column_values(searcher.reader(), "date_key" if newest else "oldest_key")
+        ranked = sorted(found, reverse=newest)
+        ranked.sort(key=keys.__getitem__, reverse=newest)
+    if len(complete) < len(found):
+        ranked.sort(key=complete.__contains__, reverse=True)
     return ranked
 
 
@@ -253,24 +286,55 @@ def _best_of_each_family(searcher: Searcher, ranked: list[int], wanted: int) -> 
     return best
 
 
-def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -> ResultPage:
-    parsed = parse_query(request.query, searcher.schema)
+def _facets(
+    searcher: Searcher,
+    request: SearchRequest,
+    vocabulary: Vocabulary,
+    scores: Scores,
+    unique: set[int],
+) -> tuple[Facet, ...]:
+    """The facets of the matches. Types and years widen a search: each counts among the matches
+    without its own filter, so that the other types and years stay there to choose."""
+    reader = searcher.reader()
+    size = reader.doc_count_all()
+    widening = {}
+    for facet, filtered in (("type", request.types), ("year", request.since or request.until)):
+        if filtered:
+            others = _only(scores, _allowed(reader, request, leave_out=facet))
+            widening[facet] = bitset(_one_per_family(searcher, set(others)), size)
+    selected = {"agency": request.agencies, "topic": request.topics, "type": request.types}
+    return count_facets(reader, bitset(unique, size), selected, vocabulary, widening)
+
+
+def search(
+    searcher: Searcher,
+    request: SearchRequest,
+    vocabulary: Vocabulary,
+    glossary: Glossary | None = None,
+) -> ResultPage:
+    glossary = glossary or Glossary()
+    parsed = parse_query(request.query, searcher.schema, glossary)
     reader = searcher.reader()
     allowed = _allowed(reader, request)
     sort = request.effective_sort
-    # Every match is needed, for the counts and for the order: ranking.matches() finds and
-    # scores them all a block of postings at a time, much faster than Whoosh's search would.
-    found = _only(matches(searcher, parsed), allowed)
+    # Every match is needed, for the counts and for the order: ranking finds and scores them
+    # all a block of postings at a time, much faster than Whoosh's search would.
+    scores, complete = graded_matches(searcher, parsed)
+    complete_unique = _one_per_family(searcher, set(_only(dict.fromkeys(complete, 0.0), allowed)))
+    if len(complete_unique) >= SOME_BELOW:  # enough match all the words: only those, then
+        scores = {docnum: score for docnum, score in scores.items() if docnum in complete}
+    found = _only(scores, allowed)
     unique = _one_per_family(searcher, set(found))
-    selected = {"agency": request.agencies, "topic": request.topics, "type": request.types}
-    facets = count_facets(reader, bitset(unique, reader.doc_count_all()), selected, vocabulary)
+    complete &= found.keys()
+    facets = _facets(searcher, request, vocabulary, scores, unique)
     suggestion = None
-    if len(unique) < SUGGEST_BELOW and request.query.strip():
-        suggestion = _suggest(searcher, parsed, request, allowed, len(unique))
+    if len(complete_unique) < SUGGEST_BELOW and request.query.strip():
+        suggestion = _suggest(searcher, parsed, request, allowed, len(complete_unique), glossary)
+    matched_all = len(complete_unique) if len(complete_unique) < len(unique) else None
     first = (request.page - 1) * request.per_page
     if first >= len(unique):
-        return ResultPage(request, len(unique), (), facets, suggestion)
-    ranked = _ranked(searcher, found, sort)
+        return ResultPage(request, len(unique), (), facets, suggestion, matched_all)
+    ranked = _ranked(searcher, found, sort, complete)
     if len(unique) < len(found):
         ranked = _best_of_each_family(searcher, ranked, first + request.per_page)
     terms = _snippet_terms(parsed, searcher)
@@ -289,24 +353,85 @@ def search(searcher: Searcher, request: SearchRequest, vocabulary: Vocabulary) -
             for fields in (searcher.document(id=v) for v in document.versions)
             if fields
         )
-        hits.append(Hit(rank, document, score, snippets, versions))
-    return ResultPage(request, len(unique), tuple(hits), facets, suggestion)
+        matched = "all" if docnum in complete else "some"
+        hits.append(Hit(rank, document, score, snippets, versions, matched))
+    return ResultPage(request, len(unique), tuple(hits), facets, suggestion, matched_all)
 
 
 def page_matches(
-    searcher: Searcher, query: str, pages: tuple[str, ...]
+    searcher: Searcher, query: str, pages: tuple[str, ...], glossary: Glossary | None = None
 ) -> tuple[tuple[tuple[int, int], ...], ...]:
     """For each page, the [start, end) offsets of the words the query matches."""
-    parsed = parse_query(query, searcher.schema)
+    parsed = parse_query(query, searcher.schema, glossary)
     terms = _snippet_terms(parsed, searcher)
     return tuple(tuple((start, end) for start, end, _ in spans(text, terms)) for text in pages)
 
 
-def more_like(searcher: Searcher, document_id: str, limit: int = 5) -> tuple[Document, ...]:
-    """Documents whose text resembles this one's most (by its most distinctive words)."""
+MORE_LIKE_TERMS = 30  # the words of a document that say what it is about
+FILLER_STEMS = frozenset(stem(word) for word in QUESTION_WORDS)
+
+
+def more_like(
+    searcher: Searcher, document_id: str, vocabulary: Vocabulary, limit: int = 5
+) -> tuple[Document, ...]:
+    """Documents on the same subject first: searched for with this one's most telling words.
+
+    Two searches, each scaled to its best match: the telling words of the document's name
+    (title and event), which count double, and those of its text (`_telling_words`). The
+    agencies, months and numbers a document names are not its subject.
+    """
     docnum = searcher.document_number(id=document_id)
     if docnum is None:
         return ()
-    text = "\n".join(searcher.stored_fields(docnum).get("pages", ()))
-    results = searcher.more_like(docnum, "content", text=text, top=limit)
-    return tuple(Document.from_dict(hit["record"]) for hit in results)
+    stored = searcher.stored_fields(docnum)
+    record = Document.from_dict(stored["record"])
+    text = "\n".join(stored.get("pages", ()))
+    named = f"{record.title}\n{record.event or ''}"
+    families = column_values(searcher.reader(), "family")
+    found: Scores = {}
+    ignore = _not_subjects(vocabulary)
+    for weight, part in (
+        (2.0, _telling_words(searcher, named, ignore, every=True)),
+        (1.0, _telling_words(searcher, text, ignore)),
+    ):
+        scores = matches(searcher, q.Or(part)) if part else {}
+        scores = {n: score for n, score in scores.items() if families[n] != families[docnum]}
+        best = max(scores.values(), default=0.0) or 1.0
+        for n, score in scores.items():
+            found[n] = found.get(n, 0.0) + weight * score / best
+    ranked = _best_of_each_family(
+        searcher, _ranked(searcher, found, "relevance", set(found)), limit
+    )
+    return tuple(Document.from_dict(searcher.stored_fields(n)["record"]) for n in ranked)
+
+
+MONTHS = "january february march april may june july august september october november december"
+
+
+def _not_subjects(vocabulary: Vocabulary) -> frozenset[str]:
+    """Indexed terms that say who or when, not what: agencies' short names, months, fillers."""
+    names = [body.key for body in (*vocabulary.agencies, *vocabulary.related)]
+    return frozenset(stem(word.lower()) for word in (*names, *MONTHS.split())) | FILLER_STEMS
+
+
+def _telling_words(
+    searcher: Searcher, text: str, ignore: frozenset[str], every: bool = False
+) -> list[Word]:
+    """The words of a text that say most of what it is about (frequent in it, rare in the
+    archive: tf-idf), weighted so, to be looked for in titles, events and text. A long text's
+    words in most documents tell nothing; a name's (`every`) all count."""
+    documents = searcher.doc_count()
+    weights = {}
+    for term, found in positions(text).items():
+        if term.isdigit() or term in ignore:
+            continue
+        frequency = searcher.doc_frequency("content", term)
+        if 1 < frequency and (every or frequency < documents / 2):
+            weights[term] = (1 + math.log(len(found))) * idf(documents, frequency)
+    telling = sorted(weights, key=weights.__getitem__, reverse=True)[:MORE_LIKE_TERMS]
+    words = []
+    for term in telling:
+        word = Word([q.Term(field, term) for field in ("title", "content", "event")], term)
+        word.boost = weights[term] / weights[telling[0]]
+        words.append(word)
+    return words

@@ -55,6 +55,11 @@ def words_starting(text: str, starts: frozenset[str]) -> Iterator[tuple[re.Match
 _START = operator.methodcaller("start")
 
 
+def is_indexed(word: str) -> bool:
+    """Whether the analyzer keeps a word (in lower case): not a stop word, not one letter."""
+    return len(word) >= _MIN_SIZE and word not in STOP_WORDS
+
+
 def positions(text: str) -> dict[str, list[int]]:
     """Each stemmed term of the text with its positions, numbered as the analyzer numbers them.
 

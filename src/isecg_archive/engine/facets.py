@@ -68,14 +68,20 @@ def count_facets(
     matches: int,
     selected: dict[str, tuple[str, ...]],
     vocabulary: Vocabulary,
+    widening: dict[str, int] | None = None,
 ) -> tuple[Facet, ...]:
-    """Each facet's values with their counts among the matches (a bitset of document numbers)."""
+    """Each facet's values with their counts among the matches (a bitset of document numbers).
+
+    A facet named in `widening` counts among its own bitset instead: the matches without that
+    facet's filter, so that choosing a type or a year leaves the others to choose as well.
+    """
     facets = []
     for kind in FACET_KINDS:
         chosen = set(selected.get(kind.name, ()))
+        among = (widening or {}).get(kind.name, matches)
         values = []
         for term, documents in value_bits(reader, kind.field).items():
-            count = (documents & matches).bit_count()
+            count = (documents & among).bit_count()
             value = kind.value_of(term, vocabulary)
             if count or value in chosen:
                 label = kind.label_of(term, vocabulary)

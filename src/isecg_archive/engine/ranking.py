@@ -1,5 +1,10 @@
 """Every match of a query with its score, computed a block of postings at a time.
 
+A query's words (`query.Word`) are scored as BM25F (`scoring`), one term however many fields
+and spellings it is looked for in. Typed words need not all match (`graded_matches`): a
+document that has some of them is a match too, with the sum of its words' scores, and the
+documents that have them all are told apart.
+
 Whoosh finds and scores matches one document at a time, through a tree of matchers: several
 Python calls per document and query term. A result page needs every match (for the counts)
 and every score (for the order), so this module reads each term's postings a block at a time,
@@ -12,6 +17,7 @@ own...) are matched by Whoosh's own matcher, for that part of the query only.
 
 from __future__ import annotations
 
+import math
 import pickle
 from itertools import accumulate
 
@@ -19,10 +25,14 @@ from whoosh import query as q
 from whoosh.matching import Matcher
 from whoosh.searching import SearchContext, Searcher
 
+from isecg_archive.engine import scoring
 from isecg_archive.engine.postings import postings
+from isecg_archive.engine.query import Either, SpelledOut, Word
+from isecg_archive.engine.readers import field_lengths
 from isecg_archive.engine.scoring import BulkScorer
 
 Scores = dict[int, float]  # document number -> score
+MAX_WORDS = 64  # a longer query (a pasted abstract) keeps its most telling words
 
 
 def matches(searcher: Searcher, query: q.Query) -> Scores:
@@ -35,8 +45,101 @@ def matches(searcher: Searcher, query: q.Query) -> Scores:
     return found
 
 
+def graded_matches(searcher: Searcher, query: q.Query) -> tuple[Scores, set[int]]:
+    """Every live document with the query's required parts and any of its typed words, with its
+    score, and the set of those that have all the words (question words like "what" aside).
+
+    The query's words are the `Word`s (and acronyms) of its top level, where a person typed
+    words without operators; its other parts (phrases, field:value, NOT...) must match.
+    """
+    parts = query.subqueries if type(query) is q.And else [query]
+    words = [part for part in parts if type(part) in (Word, Either, SpelledOut)]
+    required = [part for part in parts if type(part) not in (Word, Either, SpelledOut)]
+    if not words or (len(words) == 1 and not required):
+        every = matches(searcher, query)
+        return every, set(every)
+    words = _most_telling(searcher, words)
+    needed = [word for word in words if _telling(searcher, word)] or words
+    context = searcher.context()
+    found: Scores = {}
+    complete: set[int] = set()
+    for segment, offset in searcher.leaf_searchers():
+        graded = [_graded(word, segment, context) for word in words]
+        scores = _union([scores for scores, _ in graded])
+        if required:
+            must = _all_of(required, segment, context)
+            scores = {n: score + must[n] for n, score in scores.items() if n in must}
+        have_all = set(scores)
+        for word, (_, matched) in zip(words, graded, strict=True):
+            if word in needed:
+                have_all &= matched
+        found.update((n + offset, score) for n, score in scores.items())
+        complete.update(n + offset for n in have_all)
+    return found, complete
+
+
+def _most_telling(searcher: Searcher, words: list[q.Query]) -> list[q.Query]:
+    """At most MAX_WORDS of the words: those that count most (often in the query, rare)."""
+    if len(words) <= MAX_WORDS:
+        return words
+    documents = searcher.doc_count()
+
+    def weight(word: q.Query) -> float:
+        if type(word) is not Word:
+            return math.inf
+        frequency = _frequency(searcher, word)
+        return word.count * scoring.idf(documents, frequency) if frequency else 0.0
+
+    kept = set(sorted(words, key=weight, reverse=True)[:MAX_WORDS])
+    return [word for word in words if word in kept]
+
+
+COMMON = 0.5  # a word in more than this share of the documents need not be in a match
+
+
+def _telling(searcher: Searcher, word: q.Query) -> bool:
+    """Whether a match must have this word to have "all the words": not a question word, not
+    a word most documents have."""
+    if type(word) is not Word:
+        return True
+    if word.filler:
+        return False
+    documents = searcher.doc_count()
+    return _frequency(searcher, word) <= COMMON * documents
+
+
+def _frequency(searcher: Searcher, word: Word) -> int:
+    """How many documents have the word, in the field that has it most."""
+    return max(searcher.doc_frequency(t.fieldname, t.text) for t in word.subqueries)
+
+
+def _graded(word: q.Query, searcher: Searcher, context: SearchContext) -> tuple[Scores, set[int]]:
+    """A word's scores, and the documents where it counts as found.
+
+    Words that spell out an acronym score as many of them as a document has, or as the acronym
+    if that is more; a document has them all if it has every word, or the acronym.
+    """
+    if type(word) is not SpelledOut:
+        scores = _evaluate(word, searcher, context)
+        return scores, set(scores)
+    spelled, acronym = word.subqueries
+    parts = [_evaluate(part, searcher, context) for part in spelled.subqueries]
+    short = _evaluate(acronym, searcher, context)
+    scores = _union(parts)
+    for docnum, score in short.items():
+        scores[docnum] = max(score, scores.get(docnum, 0.0))
+    return scores, set(_intersection(parts)) | set(short)
+
+
 def _evaluate(query: q.Query, searcher: Searcher, context: SearchContext) -> Scores:
     kind = type(query)
+    if kind is Word:
+        return _word(query, searcher, context)
+    if kind is Either:
+        return _best([_evaluate(part, searcher, context) for part in query.subqueries])
+    if kind is SpelledOut:
+        spelled, acronym = query.subqueries
+        return _best([_evaluate(spelled, searcher, context), _evaluate(acronym, searcher, context)])
     if kind is q.Term:
         return _term(query, searcher, context)
     if kind is q.Phrase and query.slop == 1 and query.fieldname in searcher.schema:
@@ -91,6 +194,16 @@ def _intersection(parts: list[Scores]) -> Scores:
     }
 
 
+def _best(parts: list[Scores]) -> Scores:
+    """An Or scored as its best part."""
+    scores: Scores = {}
+    for part in parts:
+        for docnum, score in part.items():
+            if score > scores.get(docnum, -math.inf):
+                scores[docnum] = score
+    return scores
+
+
 def _union(parts: list[Scores]) -> Scores:
     parts = sorted(parts, key=len, reverse=True)
     scores = dict(parts[0])
@@ -115,6 +228,56 @@ def _term(query: q.Term, searcher: Searcher, context: SearchContext) -> Scores:
     if found is None:
         return _through_whoosh(query, searcher, context)
     return _boosted(found[0], query.boost)
+
+
+def _word(word: Word, searcher: Searcher, context: SearchContext) -> Scores:
+    """A word's BM25F score in each document that has it, in any field, in any spelling."""
+    reader = searcher.reader()
+    terms, frequency, averages = _word_statistics(word, searcher)
+    if not frequency:
+        return {}
+    tf: dict[int, float] = {}
+    for fieldname, text in terms:
+        if (fieldname, text) not in reader:
+            continue
+        found = postings(reader, fieldname, text)
+        lengths = field_lengths(reader, fieldname)
+        if found is None or lengths is None:
+            return _through_whoosh(q.Or(word.subqueries), searcher, context)
+        scale = scoring.weight_per_posting(searcher, fieldname)
+        table = scoring.frequency_table(scale, scoring.B, averages[fieldname])
+        for block in found.blocks():
+            for docnum, weight in zip(block.docnums, block.weights, strict=True):
+                tf[docnum] = tf.get(docnum, 0.0) + weight * table[lengths[docnum]]
+        for docnum in found.deleted:
+            tf.pop(docnum, None)
+    k1 = scoring.K1
+    documents = searcher.get_parent().doc_count()
+    factor = word.boost * scoring.repeats(word.count) * scoring.idf(documents, frequency)
+    factor *= k1 + 1
+    return {docnum: factor * value / (value + k1) for docnum, value in tf.items()}
+
+
+_Statistics = tuple[list[tuple[str, bytes]], int, dict[str, float]]
+
+
+def _word_statistics(word: Word, searcher: Searcher) -> _Statistics:
+    """A word's terms as indexed, how many documents have it (in the field that has it most)
+    and each field's average length: the whole index's, worked out once per word."""
+    top = searcher.get_parent()
+    known: _Statistics | None = getattr(word, "_statistics", None)
+    if known is not None and getattr(word, "_statistics_of", None) is top:
+        return known
+    terms = []
+    for term in word.subqueries:
+        try:
+            terms.append((term.fieldname, searcher.schema[term.fieldname].to_bytes(term.text)))
+        except ValueError:
+            continue
+    frequency = max((top.doc_frequency(field, text) for field, text in terms), default=0)
+    averages = {field: top.avg_field_length(field) or 1.0 for field, _ in terms}
+    word._statistics, word._statistics_of = (terms, frequency, averages), top
+    return terms, frequency, averages
 
 
 def _scored_postings(

@@ -16,7 +16,13 @@ from isecg_archive.engine.snippets import split_at
 from isecg_archive.errors import ArchiveError, QueryError
 from isecg_archive.records import Document, PartialDate
 from isecg_archive.search import ResultPage, SearchRequest
-from isecg_archive.web.urls import replaced, with_value, without_value
+from isecg_archive.web.urls import (
+    back_to_search,
+    replaced,
+    search_state,
+    with_value,
+    without_value,
+)
 
 FACET_TITLES = {"agency": "Agency", "topic": "Topic", "type": "Type", "year": "Year"}
 FACETS_SHOWN = 8  # values shown before "more"
@@ -66,7 +72,8 @@ class YearBar:
     year: str
     count: int
     percent: int
-    url: str
+    url: str  # this year alone, or (when it is the year chosen) no year
+    selected: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ class SearchPage:
     until: str
     last_page_url: str | None
     topic_labels: dict[str, str]
+    state: str  # the search as a query string, carried by links to documents
 
     @property
     def browsing(self) -> bool:
@@ -109,17 +117,25 @@ def request_from(args: MultiDict[str, str], collection: Collection) -> SearchReq
     except ValueError:
         raise QueryError("the page must be a number") from None
 
-    def date(name: str) -> PartialDate | None:
+    def date(name: str, box: str) -> PartialDate | None:
         value = args.get(name, "").strip()
-        return PartialDate.parse(value) if value else None
+        try:
+            return PartialDate.parse(value) if value else None
+        except ArchiveError as exc:
+            raise QueryError(f"the {box} box: {exc}") from None
 
+    since, until = date("since", "From"), date("until", "To")
+    if since and until and since.key > until.last_key:
+        raise QueryError(
+            f"the From date ({since}) is after the To date ({until}); change one of them"
+        )
     return SearchRequest(
         query=args.get("q", ""),
         agencies=tuple(vocabulary.agency(a) for a in args.getlist("agency")),
         topics=tuple(vocabulary.topic(t) for t in args.getlist("topic")),
         types=tuple(args.getlist("type")),
-        since=date("since"),
-        until=date("until"),
+        since=since,
+        until=until,
         sort=args.get("sort", "relevance"),
         page=page,
     )
@@ -146,14 +162,20 @@ def _facet_boxes(facets: tuple[Facet, ...], args: MultiDict[str, str]) -> tuple[
 
 
 def _years(facets: tuple[Facet, ...], args: MultiDict[str, str]) -> tuple[YearBar, ...]:
+    """The years of the matches (counted without the date filter, so that every year of the
+    search stays there to choose), the chosen one marked: choosing it again removes it."""
     years = next((f.values for f in facets if f.name == "year"), ())
-    most = max((v.count for v in years), default=1)
+    most = max((v.count for v in years), default=1) or 1
+    chosen = args.get("since", "") if args.get("since", "") == args.get("until", "") else ""
     return tuple(
         YearBar(
             value.value,
             value.count,
             5 * round(20 * value.count / most),  # in steps of 5%, the widths style.css has
-            replaced(args, since=value.value, until=value.value, page=None),
+            replaced(args, since=None, until=None, page=None)
+            if value.value == chosen
+            else replaced(args, since=value.value, until=value.value, page=None),
+            value.value == chosen,
         )
         for value in sorted(years, key=lambda v: v.value)
     )
@@ -241,6 +263,7 @@ def search_page(collection: Collection, args: MultiDict[str, str]) -> SearchPage
         until=args.get("until", ""),
         last_page_url=last_page,
         topic_labels=topic_labels,
+        state=search_state(args),
     )
 
 
@@ -259,13 +282,22 @@ class DocumentPage:
     more: tuple[Document, ...]
     versions: tuple[Document, ...]
     topic_labels: dict[str, str]
+    state: str  # the search the reader came from, as a query string ("" if none)
+    back: str  # that search's page
+
+    @property
+    def from_search(self) -> bool:
+        return bool(self.state)
 
     @property
     def pages_with_hits(self) -> tuple[int, ...]:
         return tuple(page.number for page in self.pages if page.hits)
 
 
-def document_page(collection: Collection, document: Document, query: str) -> DocumentPage:
+def document_page(
+    collection: Collection, document: Document, args: MultiDict[str, str]
+) -> DocumentPage:
+    query = args.get("q", "")
     pages = collection.extraction(document).pages
     matches: tuple[tuple[tuple[int, int], ...], ...] = tuple(() for _ in pages)
     if query.strip():
@@ -283,4 +315,6 @@ def document_page(collection: Collection, document: Document, query: str) -> Doc
         more=tuple(d for d in collection.more_like_this(document) if d.id not in document.versions),
         versions=tuple(collection.find(v) for v in document.versions),
         topic_labels={t.key: t.label for t in collection.vocabulary.topics},
+        state=search_state(args),
+        back=back_to_search(args),
     )

@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 
 SEARCH_PATH = "/"
+# What a search is: a document page reached from the results keeps these, to go back to them.
+SEARCH_KEYS = ("q", "agency", "topic", "type", "since", "until", "sort", "page")
 
 
 def _url(args: MultiDict[str, str]) -> str:
@@ -45,3 +47,15 @@ def replaced(args: MultiDict[str, str], **values: str | int | None) -> str:
         else:
             changed.setlist(name, [str(value)])
     return _url(changed)
+
+
+def search_state(args: MultiDict[str, str]) -> str:
+    """The search in a query string ("?q=...&page=2"), for links that lead away from the results
+    and back to them; "" when there is no search."""
+    pairs = [(k, v) for k, v in args.items(multi=True) if k in SEARCH_KEYS and v != ""]
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def back_to_search(args: MultiDict[str, str]) -> str:
+    """The search page a document page was reached from, exactly as it was."""
+    return SEARCH_PATH + search_state(args)

@@ -74,9 +74,7 @@ def syntax() -> str:
 @blueprint.get("/documents/<doc_id>")
 def document(doc_id: str) -> str:
     found = _document(doc_id)
-    return render_template(
-        "document.html", page=document_page(_collection(), found, request.args.get("q", ""))
-    )
+    return render_template("document.html", page=document_page(_collection(), found, request.args))
 
 
 @blueprint.get("/documents/<doc_id>/file")
