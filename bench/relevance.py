@@ -1,12 +1,14 @@
 """Ranking on classic test collections: MAP, nDCG@10 and P@10, as the archive searches.
 
-Run on demand: `python bench/relevance.py [--collections med,adi] [--as-written]`. For each
-collection of ../shared/benchmarks/relevance/ (its README says how the baselines were run and
-scored), every document is written as a text file (its title, if any, then its text) and
-ingested into a temporary archive, and every query is searched with the function the CLI's
-`search` calls, down to 1,000 results. By default a query is the OR of its terms, the runs of
-`[a-z0-9]` in its lower-cased text, as the README's baselines were; `--as-written` gives the
-query's text as it is written instead.
+    python bench/relevance.py [--collections med,adi] [--or-terms] [--workdir DIR]
+
+For each collection of ../shared/benchmarks/relevance/ (its README says how the baselines were
+run and scored), every document is written as a text file (its title, if any, then its text)
+and ingested into an archive (temporary, or kept in --workdir and searched again next time),
+and every query's text is given as written to the function the CLI's `search` calls, down to
+1,000 results. `--or-terms` gives the OR of its terms instead (the runs of `[a-z0-9]` in its
+lower-cased text), as the README's baselines were run. The table ends with the best baseline
+of SQLite FTS5, tantivy and Whoosh on each collection, from that README.
 """
 
 from __future__ import annotations
@@ -30,6 +32,14 @@ from isecg_archive.search import MAX_PER_PAGE, SearchRequest
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_COLLECTIONS = ROOT.parent / "shared" / "benchmarks" / "relevance"
 DEPTH = 1000
+# The best MAP and the best nDCG@10 of the README's three baselines on each collection.
+BEST_BASELINE = {
+    "med": (0.5281, 0.7045),
+    "npl": (0.2849, 0.4385),
+    "adi": (0.4085, 0.4752),
+    "time": (0.6964, 0.7544),
+    "lisa": (0.3600, 0.4597),
+}
 
 
 def ranked(collection: Collection, query: str) -> list[str]:
@@ -59,19 +69,26 @@ def scores(found: list[str], relevant: set[str]) -> tuple[float, float, float]:
     return precision_sum / len(relevant), gain / ideal, top
 
 
-def run(folder: Path, as_written: bool) -> tuple[float, float, float, float]:
+def archived(folder: Path, workdir: Path) -> tuple[Collection, float]:
+    """The collection's documents in an archive in `workdir`, ingested unless already there."""
+    collection = Collection(workdir / "archive")
+    if (workdir / "archive").is_dir():
+        return collection, 0.0
+    sources = workdir / "sources"
+    sources.mkdir(parents=True)
+    with (folder / "docs.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            doc = json.loads(line)
+            text = f"{doc['title']}\n\n{doc['text']}" if doc["title"] else doc["text"]
+            (sources / f"{doc['id']}.txt").write_text(text + "\n", encoding="utf-8")
+    started = time.monotonic()
+    ingest(collection, [sources])
+    return collection, time.monotonic() - started
+
+
+def run(folder: Path, or_terms: bool, workdir: Path | None) -> tuple[float, float, float, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        sources = Path(tmp) / "sources"
-        sources.mkdir()
-        with (folder / "docs.jsonl").open(encoding="utf-8") as handle:
-            for line in handle:
-                doc = json.loads(line)
-                text = f"{doc['title']}\n\n{doc['text']}" if doc["title"] else doc["text"]
-                (sources / f"{doc['id']}.txt").write_text(text + "\n", encoding="utf-8")
-        collection = Collection(Path(tmp) / "archive")
-        started = time.monotonic()
-        ingest(collection, [sources])
-        seconds = time.monotonic() - started
+        collection, seconds = archived(folder, workdir / folder.name if workdir else Path(tmp))
         relevant: dict[str, set[str]] = defaultdict(set)
         for line in (folder / "qrels.tsv").read_text(encoding="utf-8").splitlines():
             qid, doc, _ = line.split("\t")
@@ -80,7 +97,7 @@ def run(folder: Path, as_written: bool) -> tuple[float, float, float, float]:
         for line in (folder / "queries.tsv").read_text(encoding="utf-8").splitlines():
             qid, text = line.split("\t", 1)
             terms = re.findall(r"[a-z0-9]+", text.lower())
-            query = text if as_written else " OR ".join(terms)
+            query = " OR ".join(terms) if or_terms else text
             per_query.append(scores(ranked(collection, query), relevant[qid]))
     averages = [statistics.fmean(values) for values in zip(*per_query, strict=True)]
     return averages[0], averages[1], averages[2], seconds
@@ -90,15 +107,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, default=DEFAULT_COLLECTIONS)
     parser.add_argument("--collections", default="med,npl,adi,time,lisa")
-    parser.add_argument("--as-written", action="store_true", help="queries as written")
+    parser.add_argument("--or-terms", action="store_true", help="queries as OR of their terms")
+    parser.add_argument(
+        "--workdir", type=Path, help="keep the archives here, and search them again next time"
+    )
     args = parser.parse_args()
     if not args.folder.is_dir():
         sys.exit(f"no collections in {args.folder}: give --folder DIR")
-    print("| collection | MAP | nDCG@10 | P@10 | ingest s |")
-    print("| --- | --- | --- | --- | --- |")
+    print("| collection | MAP | nDCG@10 | P@10 | ingest s | best baseline MAP / nDCG@10 |")
+    print("| --- | --- | --- | --- | --- | --- |")
     for name in args.collections.split(","):
-        found = run(args.folder / name, args.as_written)
-        print(f"| {name} | {found[0]:.4f} | {found[1]:.4f} | {found[2]:.4f} | {found[3]:.0f} |")
+        found = run(args.folder / name, args.or_terms, args.workdir)
+        best = BEST_BASELINE.get(name)
+        versus = "" if best is None else f"{best[0]:.4f} / {best[1]:.4f}"
+        if best:
+            versus += (
+                " (at or above)" if found[0] >= best[0] and found[1] >= best[1] else " (below)"
+            )
+        print(
+            f"| {name} | {found[0]:.4f} | {found[1]:.4f} | {found[2]:.4f} | {found[3]:.0f}"
+            f" | {versus} |"
+        )
 
 
 if __name__ == "__main__":
