@@ -11,13 +11,13 @@ pair it lists is added. British and American spellings are paired by the rules i
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from isecg_archive.enrich.vocab import archive_file, read_toml
 from isecg_archive.errors import MetadataError
 
 ARCHIVE_GLOSSARY = "glossary.toml"
@@ -95,10 +95,7 @@ class Glossary:
 
 
 def _read(path: Path | Any, source: str) -> dict[str, Any]:
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise MetadataError(f"{source} is not valid TOML ({exc}); fix it and try again") from None
+    data = read_toml(path, source)
     for section, entries in data.items():
         if section not in ("acronyms", "spellings") or not isinstance(entries, dict):
             raise MetadataError(
@@ -114,10 +111,7 @@ def _read(path: Path | Any, source: str) -> dict[str, Any]:
 
 def load_glossary(archive_root: Path | None = None) -> Glossary:
     """The packaged glossary, extended by the archive's own glossary.toml if it has one."""
-    extra = archive_root / ARCHIVE_GLOSSARY if archive_root else None
-    if extra is not None and extra.is_file():
-        return _load(str(extra), extra.stat().st_mtime_ns)
-    return _load(None, 0)
+    return _load(*archive_file(archive_root, ARCHIVE_GLOSSARY))
 
 
 @cache

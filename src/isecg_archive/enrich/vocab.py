@@ -123,29 +123,36 @@ def _body(key: str, fields: dict[str, Any], source: str) -> Body:
     )
 
 
-def _read(path: Path | Any, source: str) -> dict[str, Any]:
+def read_toml(path: Path | Any, source: str) -> dict[str, Any]:
+    """A packaged or archive TOML file's data; a file that is not TOML says so, with `source`."""
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise MetadataError(f"{source} is not valid TOML ({exc}); fix it and try again") from None
 
 
+def archive_file(archive_root: Path | None, name: str) -> tuple[str | None, int]:
+    """The archive's own file of that name and its change time, as keys for a cached load
+    (so an edit is read again); (None, 0) when the archive has none."""
+    extra = archive_root / name if archive_root else None
+    if extra is not None and extra.is_file():
+        return str(extra), extra.stat().st_mtime_ns
+    return None, 0
+
+
 def load_vocabulary(archive_root: Path | None = None) -> Vocabulary:
     """The packaged vocabulary, extended by the archive's own vocabulary.toml if it has one."""
-    extra = archive_root / ARCHIVE_VOCABULARY if archive_root else None
-    if extra is not None and extra.is_file():
-        return _load(str(extra), extra.stat().st_mtime_ns)
-    return _load(None, 0)
+    return _load(*archive_file(archive_root, ARCHIVE_VOCABULARY))
 
 
 @cache
 def _load(extra: str | None, _mtime: int) -> Vocabulary:
     data = resources.files("isecg_archive.enrich") / "data"
-    merged = {**_read(data / "agencies.toml", "agencies.toml")}
-    merged.update(_read(data / "topics.toml", "topics.toml"))
+    merged = {**read_toml(data / "agencies.toml", "agencies.toml")}
+    merged.update(read_toml(data / "topics.toml", "topics.toml"))
     sources = ["package: enrich/data/agencies.toml", "package: enrich/data/topics.toml"]
     if extra:
-        merged = _merge(merged, _read(Path(extra), extra), extra)
+        merged = _merge(merged, read_toml(Path(extra), extra), extra)
         sources.append(f"archive: {extra}")
     try:
         topics = tuple(
