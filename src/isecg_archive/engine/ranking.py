@@ -110,7 +110,7 @@ def _telling(searcher: Searcher, word: q.Query) -> bool:
 
 def _frequency(searcher: Searcher, word: Word) -> int:
     """How many documents have the word, in the field that has it most."""
-    return max(searcher.doc_frequency(t.fieldname, t.text) for t in word.subqueries)
+    return _word_statistics(word, searcher)[1]
 
 
 def _graded(word: q.Query, searcher: Searcher, context: SearchContext) -> tuple[Scores, set[int]]:
