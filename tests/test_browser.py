@@ -1,7 +1,7 @@
 """The viewer in a real browser: Debian's Chromium, driven by Playwright.
 
-Screenshots of the search and document pages are saved in tests/artifacts/. Without Chromium
-these tests are skipped (CI installs it).
+Screenshots of the search and document pages are saved in tests/artifacts/. Accessibility is
+checked with axe-core, run in the page. Without Chromium these tests are skipped (CI installs it).
 """
 
 from __future__ import annotations
@@ -123,4 +123,123 @@ def test_works_without_javascript_on_a_phone_and_prints_cleanly(browser, base_ur
     page.emulate_media(media="print")
     assert not page.locator("aside.facets").is_visible()
     assert page.locator("li.hit").first.is_visible()
+    page.close()
+
+
+def test_back_to_the_results_returns_to_the_exact_search(browser, base_url: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 1100})
+    page.goto(base_url + "/?q=lunar")
+    page.locator("#facet-agency a", has_text="NASA").click()
+    page.wait_for_url("**/?q=lunar&agency=NASA")
+    page.locator(".sort a", has_text="oldest").click()
+    page.wait_for_url("**/?q=lunar&agency=NASA&sort=oldest")
+    page.locator("a[rel=next]").click()
+    page.wait_for_url("**/?q=lunar&agency=NASA&sort=oldest&page=2")
+    results = page.url
+    titles = page.locator("li.hit h3").all_inner_texts()
+    assert count(page) == "11 documents match lunar · page 2 of 2"
+
+    page.locator("li.hit h3 a").first.click()
+    page.wait_for_url("**/documents/*?q=lunar&agency=NASA&sort=oldest&page=2")
+    back = page.locator("p.back a")
+    assert back.inner_text() == "← Back to the results"
+    back.click()
+    page.wait_for_url(results)
+    assert page.url == results
+    assert page.locator("li.hit h3").all_inner_texts() == titles
+    assert page.locator("#facet-agency li.selected .label").inner_text() == "✓ NASA"
+    assert page.locator(".sort strong").inner_text() == "oldest"
+
+    # A document listed under "More like this" keeps the search too.
+    page.locator("li.hit h3 a").first.click()
+    page.locator("aside.more a").first.click()
+    page.wait_for_url("**/documents/*?q=lunar&agency=NASA&sort=oldest&page=2")
+    page.locator("p.back a").click()
+    page.wait_for_url(results)
+    page.close()
+
+
+def test_facets_widen_as_well_as_narrow(browser, base_url: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 1100})
+    page.goto(base_url + "/?q=lunar")
+
+    # A second type adds to the first: 5 reports and 4 workshop summaries.
+    page.locator("#facet-type a", has_text="report").click()
+    page.wait_for_url("**/?q=lunar&type=report")
+    assert count(page) == "5 documents match lunar"
+    summaries = page.locator("#facet-type a", has_text="workshop summary")
+    assert summaries.locator(".count").inner_text() == "4"
+    summaries.click()
+    page.wait_for_url("**/?q=lunar&type=report&type=workshop-summary")
+    assert count(page) == "9 documents match lunar"
+    selected = page.locator("#facet-type li.selected .label").all_inner_texts()
+    assert selected == ["✓ report", "✓ workshop summary"]
+
+    # A year narrows; the other years stay there, and another one can be chosen instead.
+    page.goto(base_url + "/?q=lunar")
+    years = page.locator("#facet-year .histogram .year").all_inner_texts()
+    page.locator("#facet-year a", has_text="2020").click()
+    page.wait_for_url("**/?q=lunar&since=2020&until=2020")
+    assert count(page) == "3 documents match lunar"
+    assert page.locator("#facet-year .histogram .year").all_inner_texts() == [
+        "✓ 2020" if year == "2020" else year for year in years
+    ]
+    page.locator("#facet-year a", has_text="2018").click()
+    page.wait_for_url("**/?q=lunar&since=2018&until=2018")
+    assert count(page) == "2 documents match lunar"
+    page.locator("#facet-year a", has_text="2018").click()  # chosen again: removed
+    page.wait_for_url("**/?q=lunar")
+    assert count(page).startswith("18 documents match")
+    page.close()
+
+
+def test_keyboard_and_phone(browser, base_url: str):
+    # The first Tab reaches "Skip to the results", which moves the focus there.
+    page = browser.new_page(viewport={"width": 1280, "height": 1100})
+    page.goto(base_url + "/?q=lunar")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the results"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "results"
+    assert not page.locator(".to-filters").is_visible()  # the filters are beside the results
+    page.close()
+
+    # On a phone the filters come after the results, and a link at the top leads to them.
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(base_url + "/?q=lunar&agency=NASA")
+    link = page.locator(".to-filters a")
+    assert link.inner_text() == "Filters (1 in force)"
+    link.click()
+    assert page.evaluate("location.hash") == "#filters"
+    assert page.locator("#facet-agency h2").is_visible()
+
+    # Every control a thumb aims at (facets, chips, pages, sort, buttons) is 24 px tall at least.
+    controls = ".facets a, .facets summary, .chips a, .pagination a, .pagination span, button"
+    heights = page.eval_on_selector_all(
+        controls, "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    assert len(heights) > 20 and min(heights) >= 24
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_one_h1_and_no_serious_accessibility_violations(browser, base_url: str, width: int):
+    """axe-core (shipped by axe-playwright-python) on the search, document, browse and help
+    pages and on an error, wide and narrow."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(base_url + "/?q=lunar")
+    document = page.locator("li.hit h3 a").first.get_attribute("href")
+    pages = ["/?q=lunar&agency=NASA&page=2", document, "/", "/syntax", "/?q=foo:bar", "/nowhere"]
+    found = {}
+    for path in pages:
+        page.goto(base_url + path)
+        assert page.locator("h1").count() == 1, path
+        results = axe.run(page, options={"resultTypes": ["violations"]})
+        found[path] = [
+            f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+    assert found == {path: [] for path in pages}
     page.close()
