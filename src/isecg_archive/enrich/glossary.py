@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,8 @@ _RULES: tuple[tuple[str, str, int, frozenset[str]], ...] = tuple(
 _ENCE = frozenset("def off pret lic".split())
 
 
-def spelling_rules(word: str) -> set[str]:
+@lru_cache(maxsize=65_536)  # every query word, every search: worth remembering
+def spelling_rules(word: str) -> frozenset[str]:
     """The word's other spellings by rule (lower case), without the word itself."""
     found = set()
     for british, american, size, unless in _RULES:
@@ -59,7 +60,7 @@ def spelling_rules(word: str) -> set[str]:
                 continue
             found.add(stem + other)
     found.discard(word)
-    return found
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,19 @@ class Glossary:
     def spellings(self, word: str) -> tuple[str, ...]:
         """The other spellings of a word, in lower case (none for most words)."""
         lowered = word.lower()
-        found = spelling_rules(lowered)
-        found |= {self.pairs[lowered]} if lowered in self.pairs else set()
-        found |= {b for b, a in self.pairs.items() if a == lowered}
+        found = set(spelling_rules(lowered))
+        if lowered in self.pairs:
+            found.add(self.pairs[lowered])
+        found.update(self._british.get(lowered, ()))
         return tuple(sorted(found))
+
+    @cached_property
+    def _british(self) -> dict[str, list[str]]:
+        """American spelling -> the British ones the pairs give."""
+        found: dict[str, list[str]] = {}
+        for british, american in self.pairs.items():
+            found.setdefault(american, []).append(british)
+        return found
 
     def expansions(self, word: str) -> tuple[tuple[str, ...], ...]:
         """An acronym's expansions, each as its words ("PSRs" is the plural of "PSR")."""
@@ -86,6 +96,10 @@ class Glossary:
 
     def spelled_out(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Each acronym with each of its expansions' words, longest expansion first."""
+        return self._spelled_out
+
+    @cached_property
+    def _spelled_out(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         found = {
             (acronym, tuple(_WORD.findall(text.lower())))
             for acronym, texts in self.acronyms.items()
