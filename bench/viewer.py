@@ -3,7 +3,8 @@
     make bench      (or: python bench/viewer.py [--requests N])
 
 Starts `isecg-archive serve` on a free loopback port against a temp copy of the index, sends a
-fixed mix of searches one after another, and prints the median, 95th percentile and maximum.
+fixed mix of searches one after another, and prints each page's median and maximum, then the
+median, 95th percentile and maximum of all.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ PATHS = [
     "/?q=gatway",  # a misspelling: the did-you-mean path
     "/?type=presentation&page=1",
     "/?q=crew+health",
+    "/?q=what+do+the+agencies+plan+for+the+lunar+south+pole%3F",  # a question, typed as such
 ]
 
 
@@ -66,15 +68,20 @@ def main() -> None:
             for path in PATHS:  # warm up once
                 urllib.request.urlopen(base + path, timeout=10).read()
             times = []
+            by_path: dict[str, list[float]] = {path: [] for path in PATHS}
             for n in range(args.requests):
                 path = PATHS[n % len(PATHS)]
                 begin = time.perf_counter()
                 with urllib.request.urlopen(base + path, timeout=10) as response:
                     response.read()
                 times.append((time.perf_counter() - begin) * 1000)
+                by_path[path].append(times[-1])
         finally:
             server.terminate()
             server.wait(timeout=10)
+    print(f"{'median ms':>9}  {'max ms':>7}  page")
+    for path, spent in by_path.items():
+        print(f"{statistics.median(spent):9.1f}  {max(spent):7.1f}  {path}")
     times.sort()
     figures = {
         "requests": len(times),
