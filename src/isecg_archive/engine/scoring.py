@@ -32,10 +32,10 @@ from whoosh.util.numeric import byte_to_length
 
 from isecg_archive.engine.readers import field_lengths
 
-K1 = 1.6
-B = 0.75
+K1 = 1.4
+B = 0.7
 K3 = 3.0
-WEIGHTS = {"title": 2.0, "content": 1.0, "event": 1.0, "author": 1.0}
+WEIGHTS = {"title": 1.0, "content": 1.0, "event": 1.0, "author": 1.0}
 IDF_FLOOR = 0.01  # a word in most documents still orders them, by how often they have it
 
 
