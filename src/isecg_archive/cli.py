@@ -67,8 +67,17 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
     type=click.Path(file_okay=False, path_type=Path),
     help=f"Index folder (default: beside the archive, or ${INDEX_ENV}).",
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="When another process is changing the archive, wait at most this long"
+    " (default: until it has finished).",
+)
 @click.pass_context
-def cli(ctx: click.Context, archive_dir: Path | None, index_dir: Path | None) -> None:
+def cli(
+    ctx: click.Context, archive_dir: Path | None, index_dir: Path | None, wait: float | None
+) -> None:
     """Ingest ISECG publications, index them, and search them by agency, topic and date.
 
     \b
@@ -77,6 +86,8 @@ def cli(ctx: click.Context, archive_dir: Path | None, index_dir: Path | None) ->
         isecg-archive search '"polar volatiles"' --agency JAXA --since 2019
     """
     ctx.obj = Collection(archive_dir or Path("archive"), index_dir)
+    ctx.obj.wait = wait
+    ctx.obj.on_wait = functools.partial(click.echo, err=True)
 
 
 def _collection(ctx: click.Context) -> Collection:

@@ -9,7 +9,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from isecg_archive.enrich.glossary import Glossary, load_glossary
 from isecg_archive.errors import ArchiveError, DocumentNotFound, ExtractionError
 from isecg_archive.extract import Extraction, extract, extractor_id
 from isecg_archive.index import SearchIndex, add_document, remove_document
+from isecg_archive.locking import writer_lock
 from isecg_archive.records import Document
 from isecg_archive.search import ResultPage, SearchRequest, more_like, page_matches, search
 from isecg_archive.textcache import TextCache
@@ -67,6 +68,13 @@ class Collection:
         self.archive = Archive(archive_dir)
         self.index = SearchIndex(index_dir / "whoosh")
         self.cache = TextCache(index_dir / "text")
+        self.lock = writer_lock(index_dir)
+        self.wait: float | None = None  # seconds to wait for another writer; None: no limit
+        self.on_wait: Callable[[str], None] | None = None  # told when it has to wait
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the one writer's lock (locking.py) for the block: every change takes it."""
+        return self.lock.hold(self.wait, self.on_wait)
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -106,13 +114,22 @@ class Collection:
         """Build the index when it is missing or of another schema version. True if built."""
         if self.index.is_current():
             return False
-        self.reindex(progress=progress)
+        with self.writing():
+            if self.index.is_current():  # another process built it while this one waited
+                return False
+            self.reindex(progress=progress)
         return True
 
     def reindex(
         self, use_cache: bool = True, progress: Callable[[Document], None] | None = None
     ) -> ReindexReport:
         """Rebuild the index from the archive alone and swap it in; on failure the old one stays."""
+        with self.writing():
+            return self._reindex(use_cache, progress)
+
+    def _reindex(
+        self, use_cache: bool, progress: Callable[[Document], None] | None
+    ) -> ReindexReport:
         fresh = SearchIndex(self.index.path.with_name(self.index.path.name + ".new"))
         fresh.create()
         documents = pages = extracted = 0
@@ -209,18 +226,20 @@ class Collection:
 
     def rewrite(self, documents: list[Document]) -> None:
         """Write new records for documents already archived, and index them as they now read."""
-        with self.archive.transaction() as transaction, self.index.writer() as writer:
-            for document in documents:
-                transaction.rewrite(document)
-                add_document(writer, document, self.extraction(document).pages)
+        with self.writing():
+            with self.archive.transaction() as transaction, self.index.writer() as writer:
+                for document in documents:
+                    transaction.rewrite(document)
+                    add_document(writer, document, self.extraction(document).pages)
 
     def remove(self, document_id: str) -> Document:
         """Take a document out of the index and move its original and record to the trash."""
-        document = self.find(document_id)
-        with self.archive.transaction() as transaction, self.index.writer() as writer:
-            transaction.remove(document)
-            remove_document(writer, document.id)
-        self.unlink_versions([document])
+        with self.writing():
+            document = self.find(document_id)
+            with self.archive.transaction() as transaction, self.index.writer() as writer:
+                transaction.remove(document)
+                remove_document(writer, document.id)
+            self.unlink_versions([document])
         return document
 
     # Versions (near-duplicates) -------------------------------------------------------------

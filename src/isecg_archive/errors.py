@@ -35,3 +35,7 @@ class DocumentNotFound(ArchiveError):
 
 class IndexBusy(ArchiveError):
     """Another process is writing to the index."""
+
+
+class StorageError(ArchiveError):
+    """A folder cannot be written: its permissions, a full disk, a read-only mount."""

@@ -259,6 +259,17 @@ def ingest(
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> IngestReport:
     """Ingest files and folders (recursively) into the collection."""
+    with collection.writing():
+        return _ingest(collection, paths, overrides, options, on_outcome)
+
+
+def _ingest(
+    collection: Collection,
+    paths: Iterable[Path],
+    overrides: Overrides | None,
+    options: IngestOptions | None,
+    on_outcome: Callable[[Outcome], None] | None,
+) -> IngestReport:
     started = time.monotonic()
     options = options or IngestOptions()
     given = (overrides or Overrides()).as_mapping()

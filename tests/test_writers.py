@@ -1,0 +1,103 @@
+"""One writer at a time: real processes racing for the archive and its index."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from isecg_archive.collection import Collection
+from isecg_archive.locking import writer_lock
+from isecg_archive.search import SearchRequest
+
+from conftest import FILES, GOOD_FILES, ROOT
+
+
+def command(archive: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "isecg_archive", "--archive", str(archive), *args]
+
+
+def documents(archive: Path) -> int:
+    collection = Collection(archive)
+    return collection.search(SearchRequest("")).total
+
+
+def test_an_ingest_racing_a_reindex_loses_nothing(tmp_path: Path, inbox: Path):
+    archive = tmp_path / "archive"
+    shutil.copytree(ROOT / "archive", archive)
+    before = documents(archive)  # 25 demo documents, indexed
+    reindex = subprocess.Popen(command(archive, "reindex"), stdout=subprocess.DEVNULL)
+    ingest = subprocess.run(command(archive, "ingest", str(inbox)), capture_output=True, text=True)
+    assert reindex.wait(timeout=300) == 0
+    assert ingest.returncode == 0, ingest.stderr
+    assert f"{len(GOOD_FILES)} added" in ingest.stdout
+
+    assert documents(archive) == before + len(GOOD_FILES)
+    check = subprocess.run(command(archive, "check"), capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+
+def test_a_second_writer_waits_for_the_first_or_gives_up(tmp_path: Path):
+    archive = tmp_path / "archive"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(FILES / "notes.txt", inbox)
+    Collection(archive).ensure_index()
+    lock = writer_lock(tmp_path / "index")
+    with lock.hold():
+        # With --wait, it gives up after that long: status 1, nothing written.
+        late = subprocess.run(
+            command(archive, "--wait", "0.5", "ingest", str(inbox)), capture_output=True, text=True
+        )
+        assert late.returncode == 1
+        waited, error = late.stderr.strip().splitlines()
+        assert waited.startswith("waiting for another isecg-archive process (pid ")
+        assert error.startswith("Error: another isecg-archive process (pid ")
+        assert error.endswith(
+            "is writing to the archive; try again when it has finished, or give it time with"
+            " --wait SECONDS"
+        )
+        assert not list(archive.glob("sources/*"))
+
+        # Without, it says whom it waits for and goes on when the first has finished.
+        waiting = subprocess.Popen(
+            command(archive, "ingest", str(inbox)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert waiting.stderr is not None
+        line = waiting.stderr.readline()
+        assert line.startswith("waiting for another isecg-archive process (pid ")
+        assert waiting.poll() is None
+    out, _ = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0
+    assert "1 added" in out
+    assert documents(archive) == 1
+
+
+def test_the_lock_is_free_again_after_a_writer_is_killed(tmp_path: Path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path;"
+            "from isecg_archive.locking import writer_lock;"
+            "lock = writer_lock(Path(sys.argv[1]));"
+            "held = lock.hold(); held.__enter__(); print('held', flush=True); time.sleep(600)",
+            str(tmp_path / "index"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    busy = subprocess.run(command(archive, "--wait", "0", "reindex"), capture_output=True)
+    assert busy.returncode == 1
+    assert b"is writing to the archive" in busy.stderr
+    holder.kill()  # as kill -9: the system frees the lock with the process
+    holder.communicate()
+    done = subprocess.run(command(archive, "--wait", "0", "reindex"), capture_output=True)
+    assert done.returncode == 0
