@@ -319,7 +319,7 @@ def _counted(parts: Iterable[q.Query]) -> list[q.Query]:
 def _spelled_out(parts: list[q.Query], schema: Schema, glossary: Glossary) -> q.Query:
     """The And of the parts, where a run of words spelling out an acronym may be the acronym."""
     typed = [_stems(part.typed, glossary) if type(part) is Word else None for part in parts]
-    for acronym, expansion in glossary.spelled_out():
+    for acronym, expansion in glossary.spelled_out:
         words = [_stems(word, glossary) for word in expansion if is_indexed(word)]
         size = len(words)
         for start in range(len(parts) - size + 1):

@@ -94,12 +94,10 @@ class Glossary:
         found = (tuple(_WORD.findall(text.lower())) for text in self.acronyms.get(key, ()))
         return tuple(dict.fromkeys(found))
 
-    def spelled_out(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Each acronym with each of its expansions' words, longest expansion first."""
-        return self._spelled_out
-
     @cached_property
-    def _spelled_out(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    def spelled_out(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each acronym with each of its expansions' words, longest expansion first (worked
+        out once: every search looks for them)."""
         found = {
             (acronym, tuple(_WORD.findall(text.lower())))
             for acronym, texts in self.acronyms.items()
