@@ -653,7 +653,6 @@ def redetect(ctx: click.Context, dry_run: bool, output: str) -> None:
 
     collection = _collection(ctx)
     _require_archive(collection)
-    collection.ensure_index()
     changes = run_redetect(collection, dry_run=dry_run)
     documents = len({change.file for change in changes})
     if output == "json":

@@ -67,18 +67,19 @@ def edit(
             raise MetadataError(f"{name} cannot be empty; set it, or use --detect {name}")
     if overlap := set(values) & set(clear) | set(values) & set(detect) | set(clear) & set(detect):
         raise MetadataError(f"{', '.join(sorted(overlap))}: set, clear or detect, only one")
-    old = collection.find(document_id)
-    person = {**old.person_values(), **values, **{name: _empty(name) for name in clear}}
-    for name in detect:
-        person.pop(name, None)
-    updates: dict[str, Any] = {n: person[n] for n in (*values, *clear)}
-    if detect:
-        detected = describe(
-            collection.extraction(old), old.original_name, person, collection.vocabulary
-        )
-        updates.update((name, getattr(detected, name)) for name in detect)
-    new = replace(old, **updates, manual=tuple(name for name in EDITABLE if name in person))
-    collection.rewrite([new])
+    with collection.writing():  # the record read is the record replaced
+        old = collection.find(document_id)
+        person = {**old.person_values(), **values, **{name: _empty(name) for name in clear}}
+        for name in detect:
+            person.pop(name, None)
+        updates: dict[str, Any] = {n: person[n] for n in (*values, *clear)}
+        if detect:
+            detected = describe(
+                collection.extraction(old), old.original_name, person, collection.vocabulary
+            )
+            updates.update((name, getattr(detected, name)) for name in detect)
+        new = replace(old, **updates, manual=tuple(name for name in EDITABLE if name in person))
+        collection.rewrite([new])
     return new, list(_changes(old, new, (*EDITABLE, "manual")))
 
 
@@ -94,19 +95,20 @@ def _redetected(
 
 def redetect(collection: Collection, dry_run: bool = False) -> list[Change]:
     """Run detection again over the whole archive, leaving what a person set alone."""
-    collection.ensure_index()
-    vocabulary = collection.vocabulary
-    changed: list[Document] = []
-    changes: list[Change] = []
-    with collection.index.searcher() as searcher:
-        boilerplate = Boilerplate(searcher.reader())
-        for old in collection.archive.records():
-            new = _redetected(collection, old, vocabulary, boilerplate)
-            if new != old:
-                changed.append(new)
-                changes.extend(_changes(old, new, (*DETECTED, *RECORD_FIELDS)))
-    if changed and not dry_run:
-        collection.rewrite(changed)
+    with collection.writing():  # the records read are the records replaced
+        collection.ensure_index()
+        vocabulary = collection.vocabulary
+        changed: list[Document] = []
+        changes: list[Change] = []
+        with collection.index.searcher() as searcher:
+            boilerplate = Boilerplate(searcher.reader())
+            for old in collection.archive.records():
+                new = _redetected(collection, old, vocabulary, boilerplate)
+                if new != old:
+                    changed.append(new)
+                    changes.extend(_changes(old, new, (*DETECTED, *RECORD_FIELDS)))
+        if changed and not dry_run:
+            collection.rewrite(changed)
     return changes
 
 
