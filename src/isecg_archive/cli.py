@@ -88,6 +88,7 @@ def cli(
     ctx.obj = Collection(archive_dir or Path("archive"), index_dir)
     ctx.obj.wait = wait
     ctx.obj.on_wait = functools.partial(click.echo, err=True)
+    ctx.obj.writer = f"isecg-archive {ctx.invoked_subcommand}"
 
 
 def _collection(ctx: click.Context) -> Collection:

@@ -71,10 +71,11 @@ class Collection:
         self.lock = writer_lock(index_dir)
         self.wait: float | None = None  # seconds to wait for another writer; None: no limit
         self.on_wait: Callable[[str], None] | None = None  # told when it has to wait
+        self.writer = "isecg-archive"  # what the lock tells other writers this process is
 
     def writing(self) -> AbstractContextManager[None]:
         """Hold the one writer's lock (locking.py) for the block: every change takes it."""
-        return self.lock.hold(self.wait, self.on_wait)
+        return self.lock.hold(self.wait, self.on_wait, self.writer)
 
     @property
     def vocabulary(self) -> Vocabulary:

@@ -1,20 +1,19 @@
 """One writer at a time: the lock every command that changes the archive or its index takes.
 
 It is an advisory lock (flock) on `writer.lock` in the index folder (the searchable index is
-its `whoosh/` sub-folder, which a reindex swaps; the lock file stays), held for the
-whole of an ingest, a reindex, a removal, an edit or the viewer's automatic rebuild: a reindex
+its `whoosh/` sub-folder, which a reindex swaps; the lock file stays), held for the whole of an
+ingest, a reindex, a removal, an edit, a redetect or the viewer's automatic rebuild: a reindex
 lists the records at its start and swaps its index in at its end, so an ingest in between would
 be lost from the index. The system frees the lock when its process ends, however it ends (a
-kill -9 leaves no stale lock). The file names the process holding it, for the message others
-get. Within a process the lock is re-entrant: an ingest that rebuilds a missing index takes it
-once.
+kill -9 leaves no stale lock). The file says who holds it, its pid and command (never its
+arguments: they may hold a password), for the message the others get. Within a process the
+lock is re-entrant: an ingest that rebuilds a missing index takes it once.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -38,13 +37,17 @@ class WriterLock:
 
     @contextmanager
     def hold(
-        self, wait: float | None = None, waiting: Callable[[str], None] | None = None
+        self,
+        wait: float | None = None,
+        waiting: Callable[[str], None] | None = None,
+        holder: str = "isecg-archive",
     ) -> Iterator[None]:
         """Hold the lock for the block. Wait for another process at most `wait` seconds (None:
-        as long as it takes); `waiting` is told once, with whom it waits for."""
+        as long as it takes); `waiting` is told once, with whom it waits for. `holder` says
+        what this process is to the others ("isecg-archive ingest")."""
         with self._threads:
             if self._depth == 0:
-                self._handle = self._acquire(wait, waiting)
+                self._handle = self._acquire(wait, waiting, holder)
             self._depth += 1
             try:
                 yield
@@ -54,7 +57,9 @@ class WriterLock:
                     self._handle.close()  # closing the file frees the lock
                     self._handle = None
 
-    def _acquire(self, wait: float | None, waiting: Callable[[str], None] | None) -> IO[str]:
+    def _acquire(
+        self, wait: float | None, waiting: Callable[[str], None] | None, holder: str
+    ) -> IO[str]:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = self.path.open("a+", encoding="utf-8")  # held until the lock is freed
@@ -70,20 +75,20 @@ class WriterLock:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                holder = _holder(handle)
+                other = _holder(handle)
                 if deadline is not None and time.monotonic() >= deadline:
                     handle.close()
                     raise IndexBusy(
-                        f"another isecg-archive process ({holder}) is writing to the archive;"
+                        f"another isecg-archive process ({other}) is writing to the archive;"
                         " try again when it has finished, or give it time with --wait SECONDS"
                     ) from None
                 if waiting and not told and wait != 0:
-                    waiting(f"waiting for another isecg-archive process ({holder}) to finish…")
+                    waiting(f"waiting for another isecg-archive process ({other}) to finish…")
                     told = True
                 time.sleep(_POLL)
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()}: {' '.join(_command())}\n")
+        handle.write(f"pid {os.getpid()}: {holder}\n")
         handle.flush()
         return handle
 
@@ -91,11 +96,6 @@ class WriterLock:
 def _holder(handle: IO[str]) -> str:
     handle.seek(0)
     return handle.read().strip() or "unknown"
-
-
-def _command() -> list[str]:
-    name = Path(sys.argv[0]).name if sys.argv else "python"
-    return [name, *sys.argv[1:3]]
 
 
 _locks: dict[Path, WriterLock] = {}

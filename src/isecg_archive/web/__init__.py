@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         Path(index_dir) if index_dir else None,
         keep_searchers=bool(app.config.get("KEEP_SEARCHERS")),
     )
+    collection.writer = "the web viewer"
     collection.ensure_index()
     app.extensions["isecg_collection"] = collection
 
