@@ -47,6 +47,27 @@ def test_stemming_finds_other_forms(demo: Collection):
     )
 
 
+def test_a_pattern_stands_for_a_bounded_number_of_words_as_written(
+    collection: Collection, tmp_path: Path
+):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    words = " ".join(f"qa{n:04d}" for n in range(1200))
+    (inbox / "many.txt").write_text(f"Many words\n\n{words} Mars missions\n")
+    ingest(collection, [inbox])
+
+    assert collection.search(SearchRequest("m?rs")).total == 1  # "mars" is indexed as "mar"
+    assert collection.search(SearchRequest("missio*")).total == 1
+    assert collection.search(SearchRequest("qa00?5")).total == 1  # ten words
+    with pytest.raises(QueryError) as raised:
+        collection.search(SearchRequest("qa*"))
+    assert str(raised.value) == (
+        "the pattern 'qa*' matches more than 1,000 words; put more letters in it"
+        " (as in volatil* or m?rs)"
+    )
+    assert collection.search(SearchRequest("*")).total == 1
+
+
 def test_query_syntax(demo: Collection):
     def total(query: str) -> int:
         return demo.search(SearchRequest(query)).total

@@ -17,6 +17,7 @@ from whoosh.spelling import Corrector
 from isecg_archive.boilerplate import CAPTURE_FORMATS, Boilerplate
 from isecg_archive.engine.analysis import positions, stem
 from isecg_archive.engine.facets import Facet, count_facets
+from isecg_archive.engine.patterns import expand_patterns
 from isecg_archive.engine.query import QUESTION_WORDS, Word, parse_query, phrases
 from isecg_archive.engine.ranking import Scores, graded_matches, matches
 from isecg_archive.engine.readers import bitset, column_values, shared_families, value_bits
@@ -239,12 +240,17 @@ def _suggest(
         if correction.string == request.query:
             return None
         # The corrector returns words as written; parse again to search them as indexed.
-        reparsed = parse_query(correction.string, searcher.schema, glossary)
+        reparsed = _parse(searcher, correction.string, glossary)
     except Exception:  # Whoosh's corrector fails on some query shapes (ranges); then no hint
         return None
     scores, complete = graded_matches(searcher, reparsed)
     more = len(_one_per_family(searcher, set(_only(scores, allowed)) & complete))
     return correction.string if more > found else None
+
+
+def _parse(searcher: Searcher, text: str, glossary: Glossary | None) -> q.Query:
+    """The query a person typed, its wildcards expanded to the archive's words (bounded)."""
+    return expand_patterns(parse_query(text, searcher.schema, glossary), searcher.reader())
 
 
 def _one_per_family(searcher: Searcher, matches: set[int]) -> set[int]:
@@ -313,7 +319,7 @@ def search(
     glossary: Glossary | None = None,
 ) -> ResultPage:
     glossary = glossary or Glossary()
-    parsed = parse_query(request.query, searcher.schema, glossary)
+    parsed = _parse(searcher, request.query, glossary)
     reader = searcher.reader()
     allowed = _allowed(reader, request)
     sort = request.effective_sort
@@ -362,7 +368,7 @@ def page_matches(
     searcher: Searcher, query: str, pages: tuple[str, ...], glossary: Glossary | None = None
 ) -> tuple[tuple[tuple[int, int], ...], ...]:
     """For each page, the [start, end) offsets of the words the query matches."""
-    parsed = parse_query(query, searcher.schema, glossary)
+    parsed = _parse(searcher, query, glossary)
     terms = _snippet_terms(parsed, searcher)
     return tuple(tuple((start, end) for start, end, _ in spans(text, terms)) for text in pages)
 
