@@ -28,7 +28,7 @@ from isecg_archive.records import Document
 from isecg_archive.versions import family, sketch, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _VERSION_FILE = "SCHEMA_VERSION"
 UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
 MERGE_FACTOR = 8  # segments of one size tier that are merged into one
@@ -43,7 +43,7 @@ class ContentField(TEXT):
     """
 
     def __init__(self) -> None:
-        super().__init__(analyzer=StemmingAnalyzer())
+        super().__init__(analyzer=StemmingAnalyzer(stemfn=analysis.stem))
 
     def index(self, value: object, **kwargs: object) -> Iterable[Posting]:
         """The postings of a text, or the postings themselves, worked out beforehand."""
@@ -94,7 +94,7 @@ def _joined(pages: Sequence[str]) -> str:
 
 
 def build_schema() -> Schema:
-    stemming = StemmingAnalyzer()
+    stemming = StemmingAnalyzer(stemfn=analysis.stem)
     return Schema(
         id=ID(stored=True, unique=True),
         sha256=ID(stored=True),
