@@ -214,14 +214,21 @@ def test_real_subprocess_on_a_temp_archive(tmp_path: Path, inbox: Path):
     ingested = run("ingest", str(inbox))
     assert ingested.returncode == 0, ingested.stderr
     assert ingested.stdout.startswith(f"{len(GOOD_FILES)} added, 0 updated")
+    # The index is a link to its generation in force, swapped in one rename by a rebuild.
+    assert (tmp_path / "library-index" / "whoosh").readlink() == Path("whoosh.1")
     assert (tmp_path / "library-index" / "whoosh" / "SCHEMA_VERSION").exists()
     found = json.loads(run("search", '"basaltic glass"', "--json").stdout)
     assert found["hits"][0]["snippets"][0]["page"] == 3
     assert run("check").returncode == 0
     # The index is disposable: delete it and search rebuilds it from the archive.
-    shutil.rmtree(tmp_path / "library-index" / "whoosh")
+    shutil.rmtree(tmp_path / "library-index")
     assert json.loads(run("facets", "--json").stdout)["total"] == len(GOOD_FILES)
     assert run("reindex").stdout.startswith("Indexed 5 documents (10 pages; 0 parsed, 5 from")
+    assert sorted(p.name for p in (tmp_path / "library-index").glob("whoosh*")) == [
+        "whoosh",
+        "whoosh.1",  # the generation the reindex replaced, for searches still reading it
+        "whoosh.2",
+    ]
     assert json.loads(run("show", "506b5215c6d3", "--json").stdout)["document"]["pages"] == 4
     assert run("remove", "506b5215c6d3").returncode == 0
     assert run("check").stdout == "OK: 4 documents, every original present and indexed\n"

@@ -106,3 +106,30 @@ def test_the_lock_is_free_again_after_a_writer_is_killed(tmp_path: Path):
     holder.communicate()
     done = subprocess.run(command(archive, "--wait", "0", "reindex"), capture_output=True)
     assert done.returncode == 0
+
+
+def test_the_viewer_serves_the_old_index_while_a_reindex_runs(tmp_path: Path):
+    from isecg_archive.web import create_app
+
+    archive = tmp_path / "archive"
+    shutil.copytree(ROOT / "archive", archive)
+    app = create_app({"ARCHIVE_DIR": archive, "KEEP_SEARCHERS": True, "TESTING": True})
+    waited: list[str] = []
+    app.extensions["isecg_collection"].on_wait = waited.append
+    client = app.test_client()
+    assert client.get("/api/search?q=gateway").get_json()["total"] == 6
+
+    answers = []
+    for _ in range(3):  # three swaps, each while searches go on
+        reindex = subprocess.Popen(command(archive, "reindex"), stdout=subprocess.DEVNULL)
+        while reindex.poll() is None:
+            response = client.get("/api/search?q=gateway")
+            answers.append((response.status_code, response.get_json()["total"]))
+        assert reindex.returncode == 0
+    assert len(answers) > 10
+    assert set(answers) == {(200, 6)}
+    assert waited == []  # no search had to wait for the reindex to finish
+    assert client.get("/api/search?q=gateway").get_json()["total"] == 6
+    app.extensions["isecg_collection"].close()
+    generations = sorted(p.name for p in (tmp_path / "index").glob("whoosh.*"))
+    assert generations == ["whoosh.3", "whoosh.4"]  # the one in force and the one before it

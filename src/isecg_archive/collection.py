@@ -6,6 +6,7 @@ This is the core API that the CLI and the web viewer call.
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -131,27 +132,30 @@ class Collection:
     def _reindex(
         self, use_cache: bool, progress: Callable[[Document], None] | None
     ) -> ReindexReport:
-        fresh = SearchIndex(self.index.path.with_name(self.index.path.name + ".new"))
-        fresh.create()
+        fresh = self.index.next_generation()
         documents = pages = extracted = 0
         failures = []
         files = list(self.archive.record_files())
         procs = min(os.cpu_count() or 1, 4) if len(files) >= PARALLEL_INDEXING_FROM else 1
         spelled: set[str] = set()
-        with fresh.writer(procs) as writer:
-            for file in files:
-                try:
-                    document = self.archive.read(file)
-                    text, parsed = self._text(document, use_cache)
-                except ArchiveError as exc:
-                    failures.append(f"{file}: {exc}")
-                    continue
-                add_document(writer, document, text.pages, new=True, spelled=spelled)
-                documents += 1
-                pages += len(text.pages)
-                extracted += parsed
-                if progress:
-                    progress(document)
+        try:
+            with fresh.writer(procs) as writer:
+                for file in files:
+                    try:
+                        document = self.archive.read(file)
+                        text, parsed = self._text(document, use_cache)
+                    except ArchiveError as exc:
+                        failures.append(f"{file}: {exc}")
+                        continue
+                    add_document(writer, document, text.pages, new=True, spelled=spelled)
+                    documents += 1
+                    pages += len(text.pages)
+                    extracted += parsed
+                    if progress:
+                        progress(document)
+        except BaseException:  # the index in force stays; nothing half-built is left beside it
+            shutil.rmtree(fresh.path, ignore_errors=True)
+            raise
         self.index.replace_with(fresh)
         return ReindexReport(documents, pages, extracted, tuple(failures))
 

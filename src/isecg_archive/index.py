@@ -151,7 +151,13 @@ def merge_tiers(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]
 
 
 class SearchIndex:
-    """The index folder. It is derived from the archive and can always be rebuilt."""
+    """The index folder. It is derived from the archive and can always be rebuilt.
+
+    `path` is a symbolic link to the generation in force, a folder beside it (`whoosh.3`). A
+    rebuild fills the next generation and swaps the link in one rename, so that a reader opens
+    the old index or the new one, never none; the generation it replaced stays until the next
+    swap, for the searches still reading it.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -172,22 +178,54 @@ class SearchIndex:
         whoosh_index.create_in(self.path, build_schema())
         (self.path / _VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
 
-    def replace_with(self, other: SearchIndex) -> None:
-        """Swap a freshly built index into this one's place."""
-        old = self.path.with_name(self.path.name + ".old")
-        if old.exists():
-            shutil.rmtree(old)
-        if self.path.exists():
-            self.path.rename(old)
-        other.path.rename(self.path)
-        if old.exists():
-            shutil.rmtree(old)
+    def next_generation(self) -> SearchIndex:
+        """A new, empty index beside this one, to fill and then swap in with replace_with()."""
+        numbers = [number for number, _ in self._generations()]
+        fresh = SearchIndex(self.path.with_name(f"{self.path.name}.{max(numbers, default=0) + 1}"))
+        fresh.create()
+        return fresh
 
-    def _open(self) -> whoosh_index.Index:
+    def replace_with(self, other: SearchIndex) -> None:
+        """Make a freshly built generation the index, in one rename, and delete the generations
+        before the one it replaces (and any a failed rebuild left)."""
+        previous = self.path.resolve().name if self.path.is_symlink() else None
+        if self.path.is_dir() and not self.path.is_symlink():  # an index from before generations
+            previous = f"{self.path.name}.0"
+            self.path.rename(self.path.with_name(previous))
+        link = self.path.with_name(f".{self.path.name}.link")
+        link.unlink(missing_ok=True)
+        link.symlink_to(other.path.name)
+        link.replace(self.path)
+        for _, folder in self._generations():
+            if folder.name not in (other.path.name, previous):
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def leftovers(self) -> list[Path]:
+        """Generation folders no reader needs: those failed rebuilds left, and older ones."""
+        generations = self._generations()
+        if not self.path.is_symlink():
+            return [folder for _, folder in generations]
+        current = self.path.resolve()
+        number = next((n for n, folder in generations if folder == current), 0)
+        previous = max((n for n, _ in generations if 0 <= n < number), default=None)
+        return [folder for n, folder in generations if folder != current and n != previous]
+
+    def _generations(self) -> list[tuple[int, Path]]:
+        """The generation folders beside the link, by number (older layouts' .new and .old too)."""
+        found = []
+        for folder in self.path.parent.glob(f"{self.path.name}.*"):
+            suffix = folder.name[len(self.path.name) + 1 :]
+            if folder.is_dir() and not folder.is_symlink():
+                found.append((int(suffix) if suffix.isdigit() else -1, folder))
+        return sorted(found)
+
+    def _open(self, folder: Path | None = None) -> whoosh_index.Index:
         # Not memory-mapped: Whoosh wraps a mapped segment file in a BytesIO, which copies the
         # whole segment into memory at every open (600 MB and half a second at 6,300 documents;
         # read from the file as needed, the same open takes 30 MB and 70 ms).
-        index: whoosh_index.Index = FileStorage(str(self.path), supports_mmap=False).open_index()
+        # The generation in force when opened, whatever the link says later.
+        folder = folder or self.path.resolve()
+        index: whoosh_index.Index = FileStorage(str(folder), supports_mmap=False).open_index()
         return index
 
     @contextmanager
@@ -229,8 +267,9 @@ class SearchIndex:
 
     def open_searcher(self) -> Searcher:
         """A searcher the caller closes."""
-        searcher: Searcher = self._open().searcher(weighting=BM25F())
-        readers.keep_in(searcher.reader(), self.path)
+        folder = self.path.resolve()
+        searcher: Searcher = self._open(folder).searcher(weighting=BM25F())
+        readers.keep_in(searcher.reader(), folder)
         return searcher
 
     def identity(self) -> int:
