@@ -222,6 +222,72 @@ def test_security_headers(client):
     response = client.get("/")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    html = client.get("/api/search?q=rover").get_json()["hits"][0]["id"]
+    for path in ("/", "/nowhere", f"/documents/{REPORT}/file", f"/documents/{html}/file"):
+        with client.get(path) as response:
+            assert response.headers["X-Frame-Options"] == "DENY", path
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], path
+    refused = client.post("/?q=moon")
+    assert refused.status_code == 405
+    assert refused.headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("127.0.0.1:8000", 200),
+        ("localhost", 200),
+        ("LOCALHOST.:8000", 200),
+        ("[::1]:8000", 200),
+        ("archive.lab.example", 200),  # given with --allow-host
+        ("evil.example", 400),  # a page of another site, its name pointed at 127.0.0.1
+        ("localhost.evil.example", 400),
+        ("127.0.0.1.nip.io:8000", 400),
+        ("", 400),
+    ],
+)
+def test_the_viewer_answers_only_to_its_own_host_names(filled: Collection, host, status):
+    app = create_app({"ARCHIVE_DIR": filled.archive.root, "ALLOWED_HOSTS": ["archive.lab.example"]})
+    client = app.test_client()
+    response = client.get("/api/search?q=regolith", headers={"Host": host})
+    assert response.status_code == status
+    if status == 400:
+        assert response.get_json() == {
+            "error": f"This viewer does not answer to the host name {host!r}. Open it at"
+            " http://127.0.0.1, or start it with --allow-host and this name."
+        }
+        page = client.get("/", headers={"Host": host})
+        assert soup(page).select_one("h1").get_text() == "Unknown host name"
+
+
+def test_any_file_name_downloads_under_its_own_name(filled: Collection, tmp_path: Path):
+    inbox = tmp_path / "odd"
+    inbox.mkdir()
+    (inbox / "Bericht\nÜber den Mond.txt").write_text("Mondbericht\n\nRegolith im Krater.\n")
+    ingest(filled, [inbox])
+    client = create_app({"ARCHIVE_DIR": filled.archive.root}).test_client()
+    found = client.get("/api/search?q=Mondbericht").get_json()["hits"][0]["id"]
+    with client.get(f"/documents/{found}/file?download=1") as response:
+        assert response.status_code == 200
+        assert response.data == b"Mondbericht\n\nRegolith im Krater.\n"
+        assert response.headers["Content-Disposition"] == (
+            'attachment; filename="Bericht Uber den Mond.txt";'
+            " filename*=UTF-8''Bericht%20%C3%9Cber%20den%20Mond.txt"
+        )
+
+
+def test_a_damaged_record_gives_a_page_without_its_path(filled: Collection):
+    client = create_app({"ARCHIVE_DIR": filled.archive.root}).test_client()
+    found = client.get("/api/search?q=regolith").get_json()["hits"][0]
+    for record in filled.archive.root.rglob("*.meta.json"):
+        if found["id"] in record.read_text():
+            record.write_text("{ damaged")
+    response = client.get(f"/documents/{found['id']}")
+    assert response.status_code == 500
+    text = response.get_data(as_text=True)
+    assert soup(response).select_one("h1").get_text() == "The archive could not be read"
+    assert str(filled.archive.root) not in text and ".meta.json" not in text
+    assert "`isecg-archive check` on this machine says what to fix." in text
 
 
 def test_syntax_page_is_linked_from_the_search_form(client):

@@ -9,9 +9,24 @@ from flask import Flask
 
 from isecg_archive.collection import Collection
 
+# The names a browser on this machine reaches the viewer by. Any other Host header is refused:
+# a web page that rebinds its own name to 127.0.0.1 (DNS rebinding) must not read the archive.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def host_name(host: str) -> str:
+    """A Host header's name, without its port, in lower case: "[::1]:8000" is "::1"."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".")
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """The app for an archive: config ARCHIVE_DIR, INDEX_DIR (optional), KEEP_SEARCHERS.
+    """The app for an archive: config ARCHIVE_DIR, INDEX_DIR (optional), KEEP_SEARCHERS,
+    ALLOWED_HOSTS (host names besides LOCAL_HOSTS).
 
     KEEP_SEARCHERS reuses one searcher, shared by the server's threads, until the index
     changes (what `serve` does); without it every request opens and closes its own.
@@ -20,6 +35,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # the CLI's key order, documented
     app.config.update(config or {})
     app.config.setdefault("ARCHIVE_DIR", "archive")
+    app.config["ALLOWED_HOSTS"] = {
+        host_name(name) for name in (*LOCAL_HOSTS, *app.config.get("ALLOWED_HOSTS", ()))
+    }
     index_dir = app.config.get("INDEX_DIR")
     collection = Collection(
         Path(app.config["ARCHIVE_DIR"]),

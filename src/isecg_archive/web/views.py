@@ -17,15 +17,17 @@ from flask import (
     request,
     send_file,
 )
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from isecg_archive.collection import Collection
 from isecg_archive.errors import ArchiveError, DocumentNotFound
 from isecg_archive.records import Document, document_json
+from isecg_archive.web import host_name
 from isecg_archive.web.pages import document_page, highlight, request_from, search_page
 
 blueprint = Blueprint("viewer", __name__)
 _ID = re.compile(r"[0-9a-f]{6,64}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Document text is only ever shown escaped; the policy is a second line of defence.
 _POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self';"
@@ -52,10 +54,25 @@ def _highlight(text: str, matches: Any) -> Any:
     return highlight(text, matches)
 
 
+@blueprint.before_app_request
+def _known_host() -> Any:
+    """Only the host names the viewer was started for: not a name a web page rebound to it."""
+    host = request.headers.get("Host", "")
+    if host_name(host) not in current_app.config["ALLOWED_HOSTS"]:
+        return _error_page(
+            400,
+            "Unknown host name",
+            f"This viewer does not answer to the host name {host[:100]!r}. Open it at"
+            " http://127.0.0.1, or start it with --allow-host and this name.",
+        )
+    return None
+
+
 @blueprint.after_app_request
 def _headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", _POLICY)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"  # frame-ancestors, for browsers without CSP 2
     response.headers["Referrer-Policy"] = "same-origin"
     return response
 
@@ -90,13 +107,15 @@ def original(doc_id: str) -> Response:
         path,
         mimetype=mimetype,
         as_attachment=bool(request.args.get("download")),
-        download_name=found.original_name,
+        # Control characters (a newline in a file name) cannot go in a header; werkzeug writes
+        # the rest as RFC 6266 asks, with filename*=UTF-8'' for names beyond ASCII.
+        download_name=_CONTROL.sub(" ", found.original_name),
         conditional=True,
     )
     if mimetype != "application/pdf":
         # An archived web page must not run its scripts on the viewer's origin.
         response.headers["Content-Security-Policy"] = (
-            "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+            "sandbox; default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
         )
     return response
 
@@ -117,13 +136,15 @@ def api_document(doc_id: str) -> Any:
     return jsonify(document_json(found, _collection().extraction(found).pages))
 
 
-def register_errors(app: Flask) -> None:
-    """Errors get their own page (or JSON under /api/); never a traceback."""
+def _error_page(code: int, title: str, message: str) -> Any:
+    if request.path.startswith("/api/"):
+        return jsonify({"error": message}), code
+    return render_template("error.html", code=code, title=title, message=message), code
 
-    def render(code: int, title: str, message: str) -> Any:
-        if request.path.startswith("/api/"):
-            return jsonify({"error": message}), code
-        return render_template("error.html", code=code, title=title, message=message), code
+
+def register_errors(app: Flask) -> None:
+    """Errors get their own page (or JSON under /api/); never a traceback, never a path."""
+    render = _error_page
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
@@ -132,11 +153,22 @@ def register_errors(app: Flask) -> None:
             405: "That request method is not supported here.",
         }
         message = messages.get(error.code or 500, error.description or "")
-        return render(error.code or 500, error.name, message)
+        body, code = render(error.code or 500, error.name, message)
+        response = current_app.make_response((body, code))
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response
 
     @app.errorhandler(ArchiveError)
     def archive_error(error: ArchiveError) -> Any:
-        return render(500, "The archive could not be read", str(error))
+        # The message names files by their place on this machine: logged, not shown.
+        app.logger.error("on %s: %s", request.path, error)
+        return render(
+            500,
+            "The archive could not be read",
+            "Part of the archive could not be read for this page. The error was logged;"
+            " `isecg-archive check` on this machine says what to fix.",
+        )
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> Any:
