@@ -9,7 +9,7 @@ from isecg_archive.check import check
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides
 from isecg_archive.index import SearchIndex, add_document
-from isecg_archive.ingest import ingest
+from isecg_archive.ingest import STATUSES, ingest
 from isecg_archive.records import Document, PartialDate
 from isecg_archive.search import SearchRequest
 
@@ -304,3 +304,65 @@ def test_an_ingest_writes_the_index_whoosh_would_write(filled: Collection, tmp_p
     assert ours["lengths"][filled.search(SearchRequest("regolith")).hits[0].document.id,
                            "content"] > 50  # fmt: skip
     assert ours == theirs
+
+
+def test_folders_as_they_come(collection: Collection, tmp_path: Path, monkeypatch, run):
+    """Links, pipes, sockets and unreadable folders: each gets a line, and the batch goes on."""
+    import os
+    import socket
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "outside.txt").write_text("Outside notes\n\nRegolith from elsewhere.\n")
+    inbox = tmp_path / "inbox"
+    (inbox / "locked").mkdir(parents=True)
+    (inbox / "locked" / "secret.txt").write_text("Secret\n\nNever read.\n")
+    (inbox / "notes.txt").write_text("Notes\n\nRegolith at the south pole.\n")
+    (inbox / "link.txt").symlink_to(elsewhere / "outside.txt")  # outside the folder
+    (inbox / "nowhere.txt").symlink_to(tmp_path / "missing.txt")
+    (inbox / "folder-link").symlink_to(elsewhere)
+    os.mkfifo(inbox / "pipe")  # reading it would wait forever
+    listening = socket.socket(socket.AF_UNIX)
+    listening.bind(str(inbox / "socket"))
+    # Unreadable as any user but root: refuse it as the system would for another user.
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == inbox / "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+    result = run("ingest", str(inbox), "--json")
+    listening.close()
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert {status: report[status] for status in STATUSES} == {
+        "added": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 3,
+        "failed": 2,
+    }
+    outcomes = {Path(o["path"]).name: (o["status"], o["message"]) for o in report["files"]}
+    assert outcomes == {
+        "notes.txt": ("added", None),
+        "link.txt": ("added", None),
+        "nowhere.txt": ("failed", "a link to nothing; fix the link or remove it"),
+        "folder-link": (
+            "skipped",
+            "a link to a folder, not followed; ingest the folder it points to",
+        ),
+        "pipe": ("skipped", "a named pipe (FIFO), not a file; only files are archived"),
+        "socket": ("skipped", "a socket, not a file; only files are archived"),
+        "locked": (
+            "failed",
+            "cannot read the folder (Permission denied); check that you may read it",
+        ),
+    }
+    # The link's target bytes are archived, under the link's own name, inside the archive.
+    linked = collection.archive.root / "inbox" / "link.txt"
+    assert not linked.is_symlink()
+    assert linked.read_text() == "Outside notes\n\nRegolith from elsewhere.\n"
+    assert collection.search(SearchRequest("regolith")).total == 2

@@ -52,10 +52,16 @@ def safe_name(name: str) -> str:
 def archive_path(source: Path, given: Path) -> str:
     """Where a file goes in the archive: its name, under the name of the folder it came in."""
     if given.is_dir():
-        parts = source.resolve().relative_to(given.resolve().parent).parts
+        # The name the file has in the folder, a link's own: not where a link points.
+        parts = _absolute(source).relative_to(_absolute(given).parent).parts
     else:
         parts = (source.name,)
     return "/".join(safe_name(part) for part in parts)
+
+
+def _absolute(path: Path) -> Path:
+    """The path made absolute, with . and .. taken out, links left as they are."""
+    return Path(os.path.normpath(path.absolute()))
 
 
 def visible_files(folder: Path) -> Iterator[Path]:

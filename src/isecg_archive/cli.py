@@ -249,10 +249,12 @@ def ingest(
         for outcome in failures:
             click.secho(f"FAILED {outcome.path}: {outcome.message}", fg="red", err=True)
         rate = report.pages / report.seconds if report.seconds else 0.0
+        skipped = report.count("skipped")
         click.echo(
             f"{report.count('added')} added, {report.count('updated')} updated,"
             f" {report.count('unchanged')} unchanged, {len(failures)} failed"
-            f" ({report.pages} pages in {report.seconds:.1f} s, {rate:.0f} pages/s)"
+            + (f", {skipped} skipped" if skipped else "")
+            + f" ({report.pages} pages in {report.seconds:.1f} s, {rate:.0f} pages/s)"
         )
     if failures:
         ctx.exit(1)

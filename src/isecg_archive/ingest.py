@@ -11,6 +11,8 @@ the same ingest again finishes the job.
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -21,7 +23,7 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
-from isecg_archive.archive import RECORD_SUFFIX, archive_path, file_hash, visible_files
+from isecg_archive.archive import RECORD_SUFFIX, archive_path, file_hash
 from isecg_archive.collection import Collection
 from isecg_archive.corrections import settle_boilerplate
 from isecg_archive.enrich import Metadata, Overrides, Vocabulary, describe
@@ -41,7 +43,7 @@ from isecg_archive.workers import DEFAULT_TIMEOUT, Task, extract_in_workers
 
 COMMIT_EVERY_SECONDS = 10.0  # fewer, larger segments: Whoosh merges small ones at each commit
 COMMIT_EVERY_DOCUMENTS = 200
-STATUSES = ("added", "updated", "unchanged", "failed")
+STATUSES = ("added", "updated", "unchanged", "skipped", "failed")
 
 
 @dataclass(frozen=True)
@@ -96,17 +98,75 @@ class IngestOptions:
 
 
 def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | Outcome]:
-    """Each file under the given paths, with the path it was found under; hidden files skipped."""
+    """Each file under the given paths, with the path it was found under; hidden files skipped.
+
+    Folders as they come: a link to a file is followed (the file it points to is archived), a
+    link to a folder is not; named pipes, sockets and devices are skipped (reading a pipe
+    would wait forever); a folder that cannot be read is a failure.
+    """
     for given in paths:
-        if given.is_file():
-            yield given, given
-        elif given.is_dir():
-            for path in visible_files(given):
-                # Records are the archive's own files: ingesting an archive folder skips them.
-                if not path.name.endswith(RECORD_SUFFIX):
-                    yield path, given
+        if given.is_dir() and not given.is_symlink():
+            yield from _folder(given)
+        elif given.exists() or given.is_symlink():
+            yield _file(given, given)
         else:
             yield Outcome(str(given), "failed", message="no such file or folder; check the path")
+
+
+def _folder(folder: Path) -> Iterator[tuple[Path, Path] | Outcome]:
+    unreadable: list[OSError] = []
+    for directory, subdirs, names in os.walk(folder, onerror=unreadable.append):
+        yield from map(_unreadable_folder, unreadable)
+        unreadable.clear()
+        here = Path(directory)
+        for name in sorted(subdirs):
+            if not name.startswith(".") and (here / name).is_symlink():
+                yield Outcome(
+                    str(here / name),
+                    "skipped",
+                    message="a link to a folder, not followed; ingest the folder it points to",
+                )
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        for name in sorted(names):
+            # Records are the archive's own files: ingesting an archive folder skips them.
+            if not name.startswith(".") and not name.endswith(RECORD_SUFFIX):
+                yield _file(here / name, folder)
+    yield from map(_unreadable_folder, unreadable)
+
+
+def _unreadable_folder(error: OSError) -> Outcome:
+    return Outcome(
+        str(error.filename),
+        "failed",
+        message=f"cannot read the folder ({error.strerror}); check that you may read it",
+    )
+
+
+_SPECIAL = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def _file(path: Path, given: Path) -> tuple[Path, Path] | Outcome:
+    try:
+        mode = path.stat().st_mode  # through a link, the file it points to
+    except OSError as exc:
+        if path.is_symlink():
+            return Outcome(
+                str(path), "failed", message="a link to nothing; fix the link or remove it"
+            )
+        return Outcome(
+            str(path),
+            "failed",
+            message=f"cannot read the file ({exc.strerror}); check that you may read it",
+        )
+    if stat.S_ISREG(mode):
+        return path, given
+    kind = _SPECIAL.get(stat.S_IFMT(mode), "not a regular file")
+    return Outcome(str(path), "skipped", message=f"{kind}, not a file; only files are archived")
 
 
 @dataclass(frozen=True)
