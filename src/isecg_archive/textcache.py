@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
+import zlib
+from contextlib import suppress
 from pathlib import Path
 
 from isecg_archive.extract import Extraction
 from isecg_archive.records import PartialDate
+
+_log = logging.getLogger(__name__)
 
 
 class TextCache:
@@ -20,10 +25,20 @@ class TextCache:
 
     def get(self, sha256: str, extractor: str) -> Extraction | None:
         """The cached extraction, or None when absent, unreadable or from another extractor."""
+        path = self._path(sha256)
         try:
-            with gzip.open(self._path(sha256), "rt", encoding="utf-8") as handle:
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
                 data = json.load(handle)
-        except (OSError, ValueError):
+        except (gzip.BadGzipFile, ValueError, EOFError, zlib.error) as exc:  # garbled, cut short
+            _log.warning(
+                "the cached text %s is damaged (%s); it is dropped and the original read again",
+                path,
+                exc,
+            )
+            with suppress(OSError):
+                path.unlink()
+            return None
+        except OSError:  # not cached (or not readable): parsed again
             return None
         if data.get("extractor") != extractor:
             return None
@@ -47,7 +62,6 @@ class TextCache:
 
     def put(self, sha256: str, extractor: str, extraction: Extraction) -> None:
         path = self._path(sha256)
-        path.parent.mkdir(parents=True, exist_ok=True)
         data = {
             "extractor": extractor,
             "format": extraction.format,
@@ -63,10 +77,14 @@ class TextCache:
             "heading": extraction.heading,
             "published": str(extraction.published) if extraction.published else None,
         }
+        # The cache only saves work: on a read-only or full disk the text is not kept, and
+        # a failed write leaves nothing half-written.
         partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             with gzip.open(partial, "wt", encoding="utf-8") as handle:
                 json.dump(data, handle, ensure_ascii=False)
             partial.replace(path)
-        finally:
-            partial.unlink(missing_ok=True)  # a failed write leaves nothing half-written
+        except OSError:
+            with suppress(OSError):
+                partial.unlink()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -68,8 +69,9 @@ def _keep(reader: IndexReader, cached: dict[Any, Any]) -> None:
         for older in path.parent.glob(f"{_FILE_PREFIX}*.pickle"):
             if older != path:
                 older.unlink(missing_ok=True)
-    except OSError:  # a read-only index folder: search reads as usual
-        partial.unlink(missing_ok=True)
+    except OSError:  # a read-only index folder: search reads as usual, and writes nothing
+        with suppress(OSError):  # on a read-only mount even removing a missing file fails
+            partial.unlink()
 
 
 def _once(reader: IndexReader, key: object, read: Callable[[], Any]) -> Any:

@@ -1,0 +1,97 @@
+"""Faults from outside: a read-only archive, a full disk, damaged files in the index folder."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from isecg_archive.collection import Collection
+from isecg_archive.search import SearchRequest
+
+from conftest import ROOT
+
+
+@pytest.fixture
+def small_filesystem(tmp_path: Path) -> Iterator[Path]:
+    """A tmpfs of its own, which a test can fill or make read-only (needs the right to mount)."""
+    mount = tmp_path / "mount"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a file system here: {made.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def command(archive: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "isecg_archive", "--archive", str(archive), *args]
+
+
+def test_a_read_only_archive_is_searched_with_nothing_written(small_filesystem: Path):
+    from isecg_archive.web import create_app
+
+    archive = small_filesystem / "archive"
+    shutil.copytree(ROOT / "archive", archive)
+    Collection(archive).search(SearchRequest("lunar"))  # builds the index
+    for kept in (small_filesystem / "index").rglob("readonce-*.pickle"):
+        kept.unlink()  # so that a search wants to write it again
+    subprocess.run(["mount", "-o", "remount,ro", str(small_filesystem)], check=True)
+
+    found = subprocess.run(
+        command(archive, "search", "gateway", "--json"), capture_output=True, text=True
+    )
+    assert found.returncode == 0, found.stderr
+    assert found.stderr == ""
+    assert json.loads(found.stdout)["total"] == 6
+    facets = subprocess.run(command(archive, "facets", "--json"), capture_output=True, text=True)
+    assert facets.returncode == 0, facets.stderr
+    client = create_app({"ARCHIVE_DIR": archive}).test_client()
+    assert client.get("/?q=gateway").status_code == 200
+    assert client.get("/api/search?q=gateway").get_json()["total"] == 6
+    document = client.get("/api/search?q=gateway").get_json()["hits"][0]["id"]
+    assert client.get(f"/documents/{document}").status_code == 200
+
+    # A write there fails in one line that names the folder and the cause.
+    inbox = small_filesystem.parent / "inbox"
+    inbox.mkdir()
+    (inbox / "notes.txt").write_text("Notes\n\nRegolith.\n")
+    refused = subprocess.run(command(archive, "ingest", str(inbox)), capture_output=True, text=True)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().count("\n") == 0, refused.stderr
+    assert "Read-only file system" in refused.stderr
+    assert str(small_filesystem / "index") in refused.stderr
+
+
+def test_a_damaged_cache_entry_is_dropped_and_the_file_read_again(tmp_path: Path):
+    archive = tmp_path / "archive"
+    shutil.copytree(ROOT / "archive", archive)
+    collection = Collection(archive)
+    hit = collection.search(SearchRequest('"polar volatiles"')).hits[0]
+    entry = tmp_path / "index" / "text" / hit.document.sha256[:2]
+    entry = entry / f"{hit.document.sha256}.json.gz"
+    entry.write_bytes(entry.read_bytes()[:40])  # cut short, as by a full disk or a crash
+
+    shown = subprocess.run(
+        command(archive, "show", hit.document.id, "--json"), capture_output=True, text=True
+    )
+    assert shown.returncode == 0
+    assert shown.stderr == (
+        f"the cached text {entry} is damaged (Compressed file ended before the end-of-stream"
+        " marker was reached); it is dropped and the original read again\n"
+    )
+    assert "polar volatiles" in json.dumps(json.loads(shown.stdout)["pages"]).lower()
+    with gzip.open(entry, "rt") as cached:  # kept again, whole
+        assert json.load(cached)["pages"]
+    reindexed = subprocess.run(command(archive, "reindex"), capture_output=True, text=True)
+    assert reindexed.returncode == 0 and reindexed.stderr == ""
