@@ -325,3 +325,19 @@ def test_a_page_no_reader_could_read_says_so_on_the_document_page(filled: Collec
     notes = {section["id"]: section.find("p", class_="unread") for section in page.select(".page")}
     assert notes["page-3"].get_text() == "This page could not be read: the file is damaged here."
     assert [key for key, note in notes.items() if note] == ["page-3"]
+
+
+def test_over_long_addresses_and_too_many_parameters_are_refused(client):
+    long = client.get("/?q=" + "lunar+" * 14_000)  # 84,002 characters
+    assert long.status_code == 414
+    assert soup(long).select_one("h1").get_text() == "Address too long"
+    assert client.get("/api/search?q=" + "a" * 80_001).get_json() == {
+        "error": "This address is 80,003 characters long; the viewer takes at most 80,000."
+        " Shorten the search."
+    }
+    assert client.get("/?" + "&".join(f"p{n}=x" for n in range(20_000))).status_code == 414
+    many = client.get("/?q=regolith&" + "&".join(f"p{n}=x" for n in range(150)))
+    assert many.status_code == 400
+    assert soup(many).select_one("h1").get_text() == "Too many parameters"
+    filters = "&".join("agency=NASA" for _ in range(30))
+    assert client.get(f"/?q=regolith&{filters}").status_code == 200

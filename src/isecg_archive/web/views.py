@@ -27,6 +27,9 @@ from isecg_archive.web.pages import document_page, highlight, request_from, sear
 
 blueprint = Blueprint("viewer", __name__)
 _ID = re.compile(r"[0-9a-f]{6,64}")
+# A search's parameters fit in far less: a query of 20,000 characters, filters, sort and page.
+MAX_QUERY_STRING = 80_000
+MAX_PARAMETERS = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Document text is only ever shown escaped; the policy is a second line of defence.
 _POLICY = (
@@ -52,6 +55,27 @@ def _document(doc_id: str) -> Document:
 @blueprint.app_template_filter("highlight")
 def _highlight(text: str, matches: Any) -> Any:
     return highlight(text, matches)
+
+
+@blueprint.before_app_request
+def _bounded_request() -> Any:
+    """A URL no page of the viewer makes: refused before its parameters are read."""
+    query = request.query_string
+    if len(query) > MAX_QUERY_STRING:
+        return _error_page(
+            414,
+            "Address too long",
+            f"This address is {len(query):,} characters long; the viewer takes at most"
+            f" {MAX_QUERY_STRING:,}. Shorten the search.",
+        )
+    if query.count(b"&") + query.count(b";") >= MAX_PARAMETERS:
+        return _error_page(
+            400,
+            "Too many parameters",
+            f"This address has more than {MAX_PARAMETERS} parameters; no page of the viewer"
+            " needs so many. Start a new search.",
+        )
+    return None
 
 
 @blueprint.before_app_request
