@@ -356,6 +356,19 @@ def test_did_you_mean_knows_every_word_after_a_batch(filled: Collection, demo: C
         assert word in spelling and "the" not in spelling
 
 
+def test_did_you_mean_mends_a_letter_swapped_dropped_or_doubled(demo: Collection):
+    def suggested(query: str) -> str | None:
+        return demo.search(SearchRequest(query)).suggestion
+
+    assert suggested("gatewya") == "gateway"  # two letters swapped
+    assert suggested("lunr") == "lunar"  # one dropped
+    assert suggested("cislunra habitat") == "cislunar habitat"
+    assert suggested("regollith") == "regolith"  # one doubled
+    assert suggested("xqzzy") is None  # nothing near it
+    # The words, grouped, are kept beside the index for the next process.
+    assert len(list(demo.index.path.glob("spelling-read-once-*.pickle"))) == 1
+
+
 def test_what_is_read_once_is_kept_for_the_next_process(
     filled: Collection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -18,6 +18,7 @@ from whoosh.searching import Searcher
 
 from isecg_archive.archive import Archive
 from isecg_archive.engine.readers import live_docnums
+from isecg_archive.engine.spelling import prepare
 from isecg_archive.enrich import Vocabulary, load_vocabulary
 from isecg_archive.enrich.glossary import Glossary, load_glossary
 from isecg_archive.errors import ArchiveError, DocumentNotFound, ExtractionError
@@ -186,6 +187,10 @@ class Collection:
                 if self._kept is not None:
                     self._kept[0].close()
                 self._kept = (self.index.open_searcher(), identity)
+                # Did-you-mean's words, grouped before the first misspelling needs them.
+                warm = threading.Thread(target=prepare, args=(self._kept[0].reader(),))
+                warm.daemon = True
+                warm.start()
             yield self._kept[0]
 
     def close(self) -> None:

@@ -23,6 +23,7 @@ from isecg_archive.engine.ranking import Scores, graded_matches, matches
 from isecg_archive.engine.readers import bitset, column_values, shared_families, value_bits
 from isecg_archive.engine.scoring import idf
 from isecg_archive.engine.snippets import Snippet, make_snippets, spans
+from isecg_archive.engine.spelling import close_words
 from isecg_archive.enrich import Vocabulary
 from isecg_archive.enrich.glossary import Glossary
 from isecg_archive.errors import QueryError
@@ -192,23 +193,14 @@ def _snippet_terms(parsed: q.Query, searcher: Searcher) -> frozenset[str]:
 
 
 class _Corrector(Corrector):
-    """Words as written from the spelling field, those in most documents first.
-
-    Looked for in each segment, through its lexicon's Levenshtein automaton: across segments
-    Whoosh walks every word of the lexicon and measures its distance (9 s at 300 documents
-    with many words), and words that begin with the same letter (most misspellings do).
-    """
+    """Words as written from the spelling field, those in most documents first."""
 
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
 
     def _suggestions(self, text: str, maxdist: int, prefix: int) -> Iterator[tuple[int, str]]:
-        seen = set()
-        for segment, _ in self.reader.leaf_readers():
-            for word in segment.terms_within("spelling", text, maxdist, prefix=max(prefix, 1)):
-                if word not in seen:
-                    seen.add(word)
-                    yield self.reader.doc_frequency("content", stem(word)), word
+        for word in close_words(self.reader, text, maxdist):
+            yield self.reader.doc_frequency("content", stem(word)), word
 
 
 def _typed_terms(parsed: q.Query) -> Iterator[tuple[str, str]]:

@@ -6,7 +6,8 @@
 - `postings`: postings read a block at a time; `scoring`: BM25F with field lengths read once;
   `ranking`: every match and its score, combined over the query's parts.
 - `readers`: what search reads once per index reader (facet bitsets, families, lengths).
-- `facets`: counts by agency, topic, type and year; `snippets`: passages with their hits.
+- `facets`: counts by agency, topic, type and year; `snippets`: passages with their hits;
+  `spelling`: did-you-mean's close words, within a bounded cost.
 
 search.py and index.py are built from these; the CLI and the viewer take only the records a
 result page holds (`facets.Facet`, `snippets.Snippet`) and `snippets.split_at`, to show hits.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
@@ -26,6 +27,7 @@ _FILES: WeakKeyDictionary[IndexReader, Path] = WeakKeyDictionary()
 # Bump when what is read once changes: files of another version are not read.
 _FILE_VERSION = 1
 _FILE_PREFIX = "read-once-"
+_APART = threading.Lock()
 
 
 def bitset(docnums: Iterable[int], size: int) -> int:
@@ -59,19 +61,51 @@ def keep_in(reader: IndexReader, folder: Path) -> None:
 
 def _keep(reader: IndexReader, cached: dict[Any, Any]) -> None:
     path = _FILES.get(reader)
-    if path is None:
-        return
+    if path is not None:
+        kept = {key: value for key, value in cached.items() if key[:1] != ("apart",)}
+        _write(path, kept, f"{_FILE_PREFIX}*.pickle")
+
+
+def _write(path: Path, value: Any, older: str) -> None:
+    """Write the file whole or not at all, then remove those of older generations."""
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         with partial.open("wb") as handle:
-            pickle.dump(cached, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(path)
-        for older in path.parent.glob(f"{_FILE_PREFIX}*.pickle"):
-            if older != path:
-                older.unlink(missing_ok=True)
+        for other in path.parent.glob(older):
+            if other != path:
+                other.unlink(missing_ok=True)
     except OSError:  # a read-only index folder: search reads as usual, and writes nothing
         with suppress(OSError):  # on a read-only mount even removing a missing file fails
             partial.unlink()
+
+
+def kept_apart(reader: IndexReader, name: str, read: Callable[[], Any]) -> Any:
+    """What read() returns for this reader, kept in a file of its own beside the read-once
+    file: for what only some searches need (did-you-mean's words), which the others should not
+    load. Read on the first call of the first process for each generation of the index."""
+    cached = _CACHE.setdefault(reader, {})
+    key = ("apart", name)
+    with _APART:  # one thread reads it; the others wait for what it read
+        if key not in cached:
+            cached[key] = _read_apart(reader, name, read)
+        return cached[key]
+
+
+def _read_apart(reader: IndexReader, name: str, read: Callable[[], Any]) -> Any:
+    kept = _FILES.get(reader)
+    path = kept.with_name(f"{name}-{kept.name}") if kept else None
+    try:
+        if path is None:
+            raise FileNotFoundError
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        value = read()
+        if path is not None:
+            _write(path, value, f"{name}-{_FILE_PREFIX}*.pickle")
+        return value
 
 
 def _once(reader: IndexReader, key: object, read: Callable[[], Any]) -> Any:
