@@ -95,3 +95,31 @@ def test_a_damaged_cache_entry_is_dropped_and_the_file_read_again(tmp_path: Path
         assert json.load(cached)["pages"]
     reindexed = subprocess.run(command(archive, "reindex"), capture_output=True, text=True)
     assert reindexed.returncode == 0 and reindexed.stderr == ""
+
+
+@pytest.mark.parametrize("damage", ["cut short", "deleted"])
+def test_a_damaged_index_segment_is_reported_in_one_line_and_repaired(tmp_path: Path, damage: str):
+    archive = tmp_path / "archive"
+    shutil.copytree(ROOT / "archive", archive)
+    Collection(archive).search(SearchRequest("lunar"))
+    (segment,) = (tmp_path / "index" / "whoosh").glob("*.seg")
+    if damage == "cut short":
+        segment.write_bytes(segment.read_bytes()[:1000])
+    else:
+        segment.unlink()
+    generation = (tmp_path / "index" / "whoosh").resolve()
+
+    found = subprocess.run(command(archive, "search", "lunar"), capture_output=True, text=True)
+    assert found.returncode == 1
+    assert found.stderr.startswith(f"Error: the index in {generation} is damaged (")
+    assert found.stderr.endswith("); rebuild it from the archive with `isecg-archive reindex`\n")
+    assert found.stderr.count("\n") == 1
+    checked = subprocess.run(command(archive, "check"), capture_output=True, text=True)
+    assert checked.returncode == 1
+    assert checked.stdout.startswith(f"index: the index in {generation} is damaged (")
+    repaired = subprocess.run(command(archive, "check", "--repair"), capture_output=True, text=True)
+    assert repaired.returncode == 0
+    assert repaired.stderr == (
+        "repaired: reindexed 27 documents, which mended 1 problem with the index\n"
+    )
+    assert repaired.stdout == "OK: 27 documents, every original present and indexed\n"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from isecg_archive.collection import Collection
 from isecg_archive.locking import writer_lock
@@ -133,3 +137,59 @@ def test_the_viewer_serves_the_old_index_while_a_reindex_runs(tmp_path: Path):
     app.extensions["isecg_collection"].close()
     generations = sorted(p.name for p in (tmp_path / "index").glob("whoosh.*"))
     assert generations == ["whoosh.3", "whoosh.4"]  # the one in force and the one before it
+
+
+def _wait_for(condition, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the moment to kill never came"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("moment", ["reading", "committing", "rebuilding"])
+def test_the_next_command_repairs_what_a_kill_9_left(tmp_path: Path, moment: str):
+    archive, index = tmp_path / "archive", tmp_path / "index"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n in range(400):
+        (inbox / f"note-{n:03d}.txt").write_text(f"Note {n}\n\nRegolith sample {n}.\n")
+    records = lambda: len(list(archive.rglob("*.meta.json")))  # noqa: E731
+    if moment == "rebuilding":
+        subprocess.run(command(archive, "ingest", str(inbox)), check=True, capture_output=True)
+        writer = subprocess.Popen(command(archive, "reindex"), stdout=subprocess.DEVNULL)
+        _wait_for(lambda: (index / "whoosh.2").exists())
+    else:
+        writer = subprocess.Popen(command(archive, "ingest", str(inbox)), stdout=subprocess.DEVNULL)
+        lock = index / "writer.lock"
+        if moment == "reading":  # the lock taken, the files being read, nothing archived yet
+            _wait_for(lambda: lock.exists() and lock.read_text().strip() != "")
+        else:  # originals and records written, the index not yet committed
+            _wait_for(lambda: records() > 20)
+    writer.kill()  # as kill -9: nothing of the writer's own cleanup runs
+    writer.wait()
+    assert (index / "writer.lock").read_text().startswith(f"pid {writer.pid}: isecg-archive")
+
+    found = subprocess.run(
+        command(archive, "search", "regolith", "--json"), capture_output=True, text=True
+    )
+    assert found.returncode == 0
+    said = found.stderr.splitlines()
+    assert said[0] == (
+        f"the last writer (pid {writer.pid}: isecg-archive"
+        f" {'reindex' if moment == 'rebuilding' else 'ingest'}) stopped without finishing;"
+        " repairing"
+    )
+    kept = records()
+    if moment == "committing":
+        assert said[1].startswith(f"repaired: reindexed {kept} documents, which mended ")
+    if moment == "rebuilding":
+        assert said[1] == f"repaired: removed {index / 'whoosh.2'}, an index no search reads"
+        assert kept == 400
+    assert json.loads(found.stdout)["total"] == kept
+    check = subprocess.run(command(archive, "check"), capture_output=True, text=True)
+    assert check.stdout == f"OK: {kept} documents, every original present and indexed\n"
+    assert (index / "writer.lock").read_text() == ""
+    # And the interrupted batch finishes when it is given again.
+    again = subprocess.run(command(archive, "ingest", str(inbox)), capture_output=True)
+    assert again.returncode == 0
+    assert records() == 400

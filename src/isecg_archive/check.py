@@ -1,19 +1,24 @@
-"""Consistency: every original present with its recorded hash, every record indexed, no orphans."""
+"""Consistency: every original present with its recorded hash, every record indexed, no orphans;
+and the repair of what an interrupted command left."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from isecg_archive.archive import file_hash
 from isecg_archive.collection import Collection
-from isecg_archive.errors import ArchiveError
+from isecg_archive.errors import ArchiveError, IndexDamaged
 
 
 @dataclass(frozen=True)
 class Problem:
     subject: str  # an archive path, an id, or "index"
     message: str  # what is wrong and what to do
+    reindex: bool = False  # rebuilding the index mends it (what `check --repair` does)
 
     def to_dict(self) -> dict[str, str]:
         return {"subject": self.subject, "message": self.message}
@@ -77,17 +82,70 @@ def check(collection: Collection, verify_hashes: bool = True) -> Iterator[Proble
         if file not in records:
             yield Problem(file, "an original with no record; ingest it, or move it out")
     if not collection.index.is_current():
-        yield Problem("index", "the index is missing or outdated; run `isecg-archive reindex`")
+        yield Problem(
+            "index", "the index is missing or outdated; run `isecg-archive reindex`", True
+        )
         return
-    indexed = {document.id: document for document in collection.indexed()}
+    try:
+        indexed = {document.id: document for document in collection.indexed()}
+    except IndexDamaged as exc:
+        yield Problem("index", str(exc), True)
+        return
     for file, document in records.items():
         seen = indexed.get(document.id)
         if seen is None:
-            yield Problem(file, "not in the index; run `isecg-archive reindex`")
+            yield Problem(file, "not in the index; run `isecg-archive reindex`", True)
         elif seen != document:
-            yield Problem(file, "the index holds an older record; run `isecg-archive reindex`")
+            yield Problem(
+                file, "the index holds an older record; run `isecg-archive reindex`", True
+            )
     for document_id, document in indexed.items():
         if document_id not in by_id:
             yield Problem(
-                document.file, "in the index but not in the archive; run `isecg-archive reindex`"
+                document.file,
+                "in the index but not in the archive; run `isecg-archive reindex`",
+                True,
             )
+
+
+def stray_files(collection: Collection) -> Iterator[Path]:
+    """Files a write that never finished left: `.NAME.PID.partial` in the archive and in the
+    index folder (the text cache, the read-once files)."""
+    for root in (collection.archive.root, collection.index.path.parent):
+        for directory, _, names in os.walk(root):
+            for name in names:
+                if name.startswith(".") and name.endswith(".partial"):
+                    yield Path(directory) / name
+
+
+def leftovers(collection: Collection) -> Iterator[Problem]:
+    """What interrupted commands left: stray files, index generations no search reads."""
+    for path in stray_files(collection):
+        yield Problem(str(path), "left by a write that never finished; `check --repair` removes it")
+    for folder in collection.index.leftovers():
+        yield Problem(
+            str(folder),
+            "an index no search reads (a rebuild was stopped); `check --repair` removes it",
+        )
+
+
+def repair(collection: Collection) -> list[str]:
+    """Finish or undo what an interrupted command left, and say what was done: remove stray
+    files and index generations no search reads, and rebuild the index when it is missing,
+    outdated, or does not hold the archive's records as they are."""
+    done = []
+    with collection.writing():
+        for path in stray_files(collection):
+            path.unlink(missing_ok=True)
+            done.append(f"removed {path}, left by a write that never finished")
+        for folder in collection.index.leftovers():
+            shutil.rmtree(folder, ignore_errors=True)
+            done.append(f"removed {folder}, an index no search reads")
+        unindexed = [p for p in check(collection, verify_hashes=False) if p.reindex]
+        if unindexed:
+            report = collection.reindex()
+            mended = f"{len(unindexed)} problem" + ("s" if len(unindexed) > 1 else "")
+            done.append(
+                f"reindexed {report.documents} documents, which mended {mended} with the index"
+            )
+    return done

@@ -6,6 +6,7 @@ import csv
 import functools
 import json
 import logging
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -90,6 +91,19 @@ def cli(
     ctx.obj.wait = wait
     ctx.obj.on_wait = functools.partial(click.echo, err=True)
     ctx.obj.writer = f"isecg-archive {ctx.invoked_subcommand}"
+    _recover(ctx.obj)
+
+
+def _recover(collection: Collection) -> None:
+    """After a command that was killed while writing, repair first, and say what was done."""
+    holder = collection.lock.interrupted()
+    if holder is None or not collection.archive.root.is_dir():
+        return
+    from isecg_archive.check import repair
+
+    click.echo(f"the last writer ({holder}) stopped without finishing; repairing", err=True)
+    for line in repair(collection) or ["nothing was left to repair"]:
+        click.echo(f"repaired: {line}", err=True)
 
 
 def _collection(ctx: click.Context) -> Collection:
@@ -482,21 +496,32 @@ def reindex(ctx: click.Context, no_cache: bool) -> None:
 
 @cli.command()
 @click.option("--quick", is_flag=True, help="Do not read the originals to verify their hashes.")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="First remove what interrupted commands left and rebuild the index if it needs it.",
+)
 @output_options
 @click.pass_context
-def check(ctx: click.Context, quick: bool, output: str) -> None:
+def check(ctx: click.Context, quick: bool, repair: bool, output: str) -> None:
     """Verify the archive and index agree; exit status 1 when they do not.
 
     \b
     Example:
         isecg-archive check
+        isecg-archive check --repair
     """
     from isecg_archive.check import check as run_check
-    from isecg_archive.check import needing_attention
+    from isecg_archive.check import leftovers, needing_attention
+    from isecg_archive.check import repair as run_repair
 
     collection = _collection(ctx)
     _require_archive(collection)
+    if repair:
+        for line in run_repair(collection):
+            click.echo(f"repaired: {line}", err=True)
     problems = list(run_check(collection, verify_hashes=not quick))
+    problems += leftovers(collection)
     attention = list(needing_attention(collection))
     documents = sum(1 for _ in collection.archive.record_files())
     if output == "json":
@@ -517,7 +542,7 @@ def check(ctx: click.Context, quick: bool, output: str) -> None:
         for problem in problems:
             click.echo(f"{problem.subject}: {problem.message}")
         if problems:
-            click.echo(f"{len(problems)} problems in {documents} documents")
+            click.echo(f"{_count(len(problems), 'problem')} in {_count(documents, 'document')}")
         else:
             click.echo(f"OK: {documents} documents, every original present and indexed")
         for note in attention:
@@ -755,5 +780,12 @@ def vocab(ctx: click.Context, output: str) -> None:
         click.echo(f"  {'':<28} signals: {', '.join(topic.signals)}")
 
 
+def _interrupted(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    # SIGTERM (kill, a service manager, a closed session) stops a command as Ctrl-C does: what
+    # it was writing is undone or committed whole, the lock freed, no traceback.
+    signal.signal(signal.SIGTERM, _interrupted)
     cli(prog_name="isecg-archive")

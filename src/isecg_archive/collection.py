@@ -6,8 +6,11 @@ This is the core API that the CLI and the web viewer call.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
+import struct
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -21,7 +24,7 @@ from isecg_archive.engine.readers import live_docnums
 from isecg_archive.engine.spelling import prepare
 from isecg_archive.enrich import Vocabulary, load_vocabulary
 from isecg_archive.enrich.glossary import Glossary, load_glossary
-from isecg_archive.errors import ArchiveError, DocumentNotFound, ExtractionError
+from isecg_archive.errors import ArchiveError, DocumentNotFound, ExtractionError, IndexDamaged
 from isecg_archive.extract import Extraction, extract, extractor_id
 from isecg_archive.index import SearchIndex, add_document, remove_document
 from isecg_archive.locking import writer_lock
@@ -36,6 +39,8 @@ from isecg_archive.versions import (
     sketch_values,
 )
 
+# What reading a damaged index raises: a file missing, or cut short where a record was expected.
+DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)
 ARCHIVE_ENV = "ISECG_ARCHIVE"
 INDEX_ENV = "ISECG_INDEX"
 # From this many documents on, a reindex feeds Whoosh's writer in several processes: below it,
@@ -162,7 +167,7 @@ class Collection:
 
     def indexed(self) -> Iterator[Document]:
         """Every document the index holds, as recorded when it was indexed."""
-        with self.index.searcher() as searcher:
+        with self._reading() as searcher:
             for fields in searcher.all_stored_fields():
                 yield Document.from_dict(fields["record"])
 
@@ -177,21 +182,29 @@ class Collection:
         read the facet bitsets and families once per thread (engine/readers.py), for no gain under
         Python's global interpreter lock.
         """
-        if not self._keep:
-            with self.index.searcher() as searcher:
-                yield searcher
-            return
-        with self._kept_lock:
-            identity = self.index.identity()
-            if self._kept is None or self._kept[1] != identity or not self._kept[0].up_to_date():
-                if self._kept is not None:
-                    self._kept[0].close()
-                self._kept = (self.index.open_searcher(), identity)
-                # Did-you-mean's words, grouped before the first misspelling needs them.
-                warm = threading.Thread(target=prepare, args=(self._kept[0].reader(),))
-                warm.daemon = True
-                warm.start()
-            yield self._kept[0]
+        try:
+            if not self._keep:
+                with self.index.searcher() as searcher:
+                    yield searcher
+                return
+            with self._kept_lock:
+                identity = self.index.identity()
+                kept = self._kept
+                if kept is None or kept[1] != identity or not kept[0].up_to_date():
+                    if kept is not None:
+                        kept[0].close()
+                    kept = self._kept = (self.index.open_searcher(), identity)
+                    # Did-you-mean's words, grouped before the first misspelling needs them.
+                    warm = threading.Thread(target=prepare, args=(kept[0].reader(),))
+                    warm.daemon = True
+                    warm.start()
+                yield kept[0]
+        except DAMAGE as exc:  # a segment file deleted, or cut short by a full disk or a crash
+            raise IndexDamaged(
+                f"the index in {self.index.path.resolve()} is damaged"
+                f" ({type(exc).__name__}: {exc}); rebuild it from the archive with"
+                " `isecg-archive reindex`"
+            ) from None
 
     def close(self) -> None:
         """Close the searcher kept for reuse, if any."""

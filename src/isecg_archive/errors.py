@@ -39,3 +39,7 @@ class IndexBusy(ArchiveError):
 
 class StorageError(ArchiveError):
     """A folder cannot be written: its permissions, a full disk, a read-only mount."""
+
+
+class IndexDamaged(ArchiveError):
+    """A file of the index is missing or cut short: rebuild it from the archive."""

@@ -7,7 +7,10 @@ lists the records at its start and swaps its index in at its end, so an ingest i
 be lost from the index. The system frees the lock when its process ends, however it ends (a
 kill -9 leaves no stale lock). The file says who holds it, its pid and command (never its
 arguments: they may hold a password), for the message the others get. Within a process the
-lock is re-entrant: an ingest that rebuilds a missing index takes it once.
+lock is re-entrant: an ingest that rebuilds a missing index takes it once. A writer that
+finishes, or stops on Ctrl-C or SIGTERM after undoing what it had not committed, empties the
+file; one killed outright leaves its name there, which tells the next command to repair
+(`check.repair`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
@@ -54,8 +57,25 @@ class WriterLock:
             finally:
                 self._depth -= 1
                 if self._depth == 0 and self._handle is not None:
+                    # An empty lock file says the last writer finished; one killed before
+                    # this point leaves its name, for the next command to repair after it.
+                    with suppress(OSError):
+                        self._handle.truncate(0)
                     self._handle.close()  # closing the file frees the lock
                     self._handle = None
+
+    def interrupted(self) -> str | None:
+        """Who held the lock last if it stopped without finishing (killed, or the machine
+        stopped), and nobody holds it now; else None."""
+        try:
+            with self.path.open("r", encoding="utf-8") as handle:
+                holder = handle.read().strip()
+                if not holder:
+                    return None
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except (OSError, BlockingIOError):  # no lock file, or a writer at work
+            return None
+        return holder
 
     def _acquire(
         self, wait: float | None, waiting: Callable[[str], None] | None, holder: str

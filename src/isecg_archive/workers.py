@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import pkgutil
 import resource
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -57,6 +58,10 @@ class Task:
 
 def _serve(connection: Connection, function: Callable[..., Extraction]) -> None:
     """A worker: answer each task sent on the connection, until it closes or memory ran out."""
+    # Ctrl-C reaches the whole process group: the main process stops the workers itself, and
+    # a worker told to stop ends quietly, without a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     except (ValueError, OSError):
