@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint demo samples bench bench-extraction bench-scale clean
+.PHONY: install run test lint demo samples bench bench-extraction bench-scale bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ samples: install
 bench: install
 	$(BIN)/python bench/ingest_search.py
 	$(BIN)/python bench/viewer.py
+
+# The viewer under hostile requests and 32 clients, on 10,000 documents (cached in bench/.cache).
+bench-load: install
+	$(BIN)/python bench/load.py
 
 # Extraction on real third-party files and web pages (needs ../shared/benchmarks beside the repo).
 bench-extraction: install
