@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -123,3 +124,28 @@ def test_a_damaged_index_segment_is_reported_in_one_line_and_repaired(tmp_path: 
         "repaired: reindexed 27 documents, which mended 1 problem with the index\n"
     )
     assert repaired.stdout == "OK: 27 documents, every original present and indexed\n"
+
+
+def test_a_full_disk_stops_the_batch_in_one_line_and_leaves_nothing(
+    small_filesystem: Path, tmp_path: Path
+):
+    subprocess.run(["mount", "-o", "remount,size=3m", str(small_filesystem)], check=True)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    rng = random.Random(7)
+    for n in range(40):  # 6 MB of text that does not compress: more than the disk holds
+        words = " ".join("".join(rng.choices("abcdefghij", k=8)) for _ in range(17_000))
+        (inbox / f"report-{n:02d}.txt").write_text(f"Report {n}\n\n{words}\n")
+    archive = small_filesystem / "archive"
+
+    full = subprocess.run(command(archive, "ingest", str(inbox)), capture_output=True, text=True)
+    assert full.returncode == 1
+    assert full.stderr == (
+        f"Error: cannot write in {archive / 'inbox'}: No space left on device; free some space"
+        " or check the folder's permissions, then run the command again (what was not"
+        " finished was undone)\n"
+    )
+    left = [p for p in small_filesystem.rglob("*") if p.name.endswith((".partial", ".tmp"))]
+    assert left == []
+    check = subprocess.run(command(archive, "check"), capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout

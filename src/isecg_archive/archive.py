@@ -14,7 +14,7 @@ import re
 import shutil
 import unicodedata
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -76,8 +76,13 @@ def visible_files(folder: Path) -> Iterator[Path]:
 def _write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    staging.write_bytes(data)
-    staging.replace(path)
+    try:
+        staging.write_bytes(data)
+        staging.replace(path)
+    except BaseException:
+        with suppress(OSError):
+            staging.unlink()
+        raise
 
 
 class Archive:
@@ -148,7 +153,12 @@ class Transaction:
         target = self.archive.original(document.file)
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = target.with_name(f".{target.name}.{os.getpid()}.partial")
-        shutil.copyfile(source, staging)
+        try:
+            shutil.copyfile(source, staging)
+        except BaseException:  # a full disk: nothing half-copied is left
+            with suppress(OSError):
+                staging.unlink()
+            raise
         if file_hash(staging) != document.sha256:
             staging.unlink()
             raise ArchiveError(
@@ -181,4 +191,5 @@ class Transaction:
 
     def undo(self) -> None:
         while self._undo:
-            self._undo.pop()()
+            with suppress(OSError):  # undo all that can be undone, whatever failed before
+                self._undo.pop()()

@@ -110,12 +110,16 @@ def check(collection: Collection, verify_hashes: bool = True) -> Iterator[Proble
 
 def stray_files(collection: Collection) -> Iterator[Path]:
     """Files a write that never finished left: `.NAME.PID.partial` in the archive and in the
-    index folder (the text cache, the read-once files)."""
+    index folder (the text cache, the read-once files), and the index's own `*.tmp`."""
     for root in (collection.archive.root, collection.index.path.parent):
-        for directory, _, names in os.walk(root):
+        for directory, folders, names in os.walk(root):
             for name in names:
                 if name.startswith(".") and name.endswith(".partial"):
                     yield Path(directory) / name
+            if root != collection.archive.root:
+                yield from (Path(directory) / name for name in names if name.endswith(".tmp"))
+                yield from (Path(directory) / name for name in folders if name.endswith(".tmp"))
+                folders[:] = [name for name in folders if not name.endswith(".tmp")]
 
 
 def leftovers(collection: Collection) -> Iterator[Problem]:
@@ -135,8 +139,11 @@ def repair(collection: Collection) -> list[str]:
     outdated, or does not hold the archive's records as they are."""
     done = []
     with collection.writing():
-        for path in stray_files(collection):
-            path.unlink(missing_ok=True)
+        for path in list(stray_files(collection)):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
             done.append(f"removed {path}, left by a write that never finished")
         for folder in collection.index.leftovers():
             shutil.rmtree(folder, ignore_errors=True)

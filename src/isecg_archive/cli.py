@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import functools
 import json
 import logging
@@ -22,6 +23,8 @@ from isecg_archive.records import DOCUMENT_TYPES, PartialDate, document_json
 from isecg_archive.search import SORTS, ResultPage, SearchRequest
 
 USAGE_ERRORS = (QueryError, MetadataError)  # what a person typed: exit status 2
+# A folder that cannot be written: a full disk or quota, a read-only mount, its permissions.
+WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 class _Group(click.Group):
@@ -37,6 +40,18 @@ class _Group(click.Group):
             except ArchiveError as exc:
                 problem = _UsageProblem if isinstance(exc, USAGE_ERRORS) else click.ClickException
                 raise problem(str(exc)) from exc
+            except OSError as exc:
+                if exc.errno not in WRITE_ERRORS:
+                    raise
+                collection = ctx.obj if isinstance(ctx.obj, Collection) else None
+                named = exc.filename2 or exc.filename  # a copy names its source, then its target
+                where = Path(named).parent if named else None
+                where = where or (collection.index.path.parent if collection else Path.cwd())
+                raise click.ClickException(
+                    f"cannot write in {where}: {exc.strerror}; free some space or check the"
+                    " folder's permissions, then run the command again (what was not"
+                    " finished was undone)"
+                ) from exc
         except click.ClickException as exc:
             if not wants_json:
                 raise

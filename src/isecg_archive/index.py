@@ -250,15 +250,26 @@ class SearchIndex:
         try:
             yield writer
         except BaseException:
-            writer.cancel()
+            self._cancel(writer)
             raise
         try:
             writer.commit(mergetype=merge_tiers)
         except BaseException:
             # A failed commit leaves the previous index generation in force; free the lock.
-            with suppress(Exception):
-                writer.cancel()
+            self._cancel(writer)
             raise
+
+    def _cancel(self, writer: IndexWriter) -> None:
+        """Drop what the writer had not committed. On a full disk the cancel can fail too:
+        the error that stopped the writer is the one to report, and no temporary file of
+        the segment it was writing is left."""
+        with suppress(Exception):
+            writer.cancel()
+        for temporary in self.path.resolve().glob("*.tmp"):  # files, and folders of files
+            if temporary.is_dir():
+                shutil.rmtree(temporary, ignore_errors=True)
+            else:
+                temporary.unlink(missing_ok=True)
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
