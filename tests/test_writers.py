@@ -181,9 +181,10 @@ def test_the_next_command_repairs_what_a_kill_9_left(tmp_path: Path, moment: str
     )
     kept = records()
     if moment == "committing":
-        assert said[1].startswith(f"repaired: reindexed {kept} documents, which mended ")
+        reindexed = f"repaired: reindexed {kept} documents, which mended "
+        assert [line for line in said if line.startswith(reindexed)] != []
     if moment == "rebuilding":
-        assert said[1] == f"repaired: removed {index / 'whoosh.2'}, an index no search reads"
+        assert f"repaired: removed {index / 'whoosh.2'}, an index no search reads" in said
         assert kept == 400
     assert json.loads(found.stdout)["total"] == kept
     check = subprocess.run(command(archive, "check"), capture_output=True, text=True)
