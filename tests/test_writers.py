@@ -194,3 +194,27 @@ def test_the_next_command_repairs_what_a_kill_9_left(tmp_path: Path, moment: str
     again = subprocess.run(command(archive, "ingest", str(inbox)), capture_output=True)
     assert again.returncode == 0
     assert records() == 400
+
+
+def test_sigterm_stops_an_ingest_as_ctrl_c_does(tmp_path: Path):
+    archive, index = tmp_path / "archive", tmp_path / "index"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n in range(400):
+        (inbox / f"note-{n:03d}.txt").write_text(f"Note {n}\n\nRegolith sample {n}.\n")
+    writer = subprocess.Popen(
+        command(archive, "ingest", str(inbox)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _wait_for(lambda: len(list(archive.rglob("*.meta.json"))) > 20)
+    writer.terminate()  # SIGTERM, as a service manager or `kill` sends it
+    out, err = writer.communicate(timeout=60)
+    assert writer.returncode == 1
+    assert err == "\nAborted!\n"  # as after Ctrl-C; no traceback, from the workers either
+    assert (index / "writer.lock").read_text() == ""  # stopped cleanly: nothing to repair
+    kept = len(list(archive.rglob("*.meta.json")))  # what was committed stays, the rest undone
+    check = subprocess.run(command(archive, "check"), capture_output=True, text=True)
+    assert check.stdout == f"OK: {kept} documents, every original present and indexed\n"
+    assert check.stderr == ""
