@@ -202,6 +202,32 @@ def test_check_finds_what_is_wrong(filled: Collection):
     }
 
 
+def test_check_repair_undoes_what_an_interrupted_ingest_left(filled: Collection, run):
+    archive, index = filled.archive.root, filled.index.path.parent
+    # As a kill -9 leaves them: an original copied without its record, a half-copied one,
+    # a record whose index entry was never committed, a folder of a segment being written.
+    (archive / "inbox" / "late.txt").write_text("Late\n\nCopied, never recorded.\n")
+    (archive / "inbox" / ".cut.txt.4242.partial").write_text("Cut sh")
+    notes = filled.archive.read("inbox/notes.txt")
+    with filled.index.writer() as writer:
+        writer.delete_by_term("id", notes.id)
+    segment_writing = (index / "whoosh").resolve() / "MAIN.tmp"
+    segment_writing.mkdir()
+    result = run("check", "--repair")
+    assert result.exit_code == 0
+    (kept,) = (archive / ".trash").glob("*-unrecorded/inbox/late.txt")
+    assert kept.read_text() == "Late\n\nCopied, never recorded.\n"  # set aside, not lost
+    assert result.stderr.splitlines() == [
+        f"repaired: removed {archive / 'inbox' / '.cut.txt.4242.partial'}, left by a write"
+        " that never finished",
+        f"repaired: removed {segment_writing}, left by a write that never finished",
+        f"repaired: moved inbox/late.txt, an original with no record, to"
+        f" {kept.relative_to(archive)}; ingest its source again",
+        "repaired: reindexed 5 documents, which mended 1 problem with the index",
+    ]
+    assert result.stdout == "OK: 5 documents, every original present and indexed\n"
+
+
 def test_reindex_uses_the_text_cache(filled: Collection):
     report = filled.reindex()
     assert (report.documents, report.pages, report.extracted) == (5, 10, 0)

@@ -121,6 +121,14 @@ class Archive:
             if relative.endswith(RECORD_SUFFIX):
                 yield relative[: -len(RECORD_SUFFIX)]
 
+    def set_aside(self, file: str) -> Path:
+        """Move an original that has no record to the trash (where it can be taken back)."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        kept = self.root / TRASH / f"{stamp}-unrecorded" / file
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        self.original(file).replace(kept)
+        return kept
+
     def original_files(self) -> Iterator[str]:
         for relative in self._files():
             if not relative.endswith(RECORD_SUFFIX):

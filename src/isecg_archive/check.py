@@ -148,6 +148,15 @@ def repair(collection: Collection) -> list[str]:
         for folder in collection.index.leftovers():
             shutil.rmtree(folder, ignore_errors=True)
             done.append(f"removed {folder}, an index no search reads")
+        # An ingest killed between copying an original and writing its record: undone.
+        archive = collection.archive
+        recorded = set(archive.record_files())
+        for file in [file for file in archive.original_files() if file not in recorded]:
+            kept = archive.set_aside(file)
+            done.append(
+                f"moved {file}, an original with no record, to {kept.relative_to(archive.root)};"
+                " ingest its source again"
+            )
         unindexed = [p for p in check(collection, verify_hashes=False) if p.reindex]
         if unindexed:
             report = collection.reindex()
