@@ -1,0 +1,181 @@
+"""The command line's root: the `cli` group, its options and error handling, and the helpers
+every command group shares (the collection, JSON and CSV output, dates)."""
+
+from __future__ import annotations
+
+import csv
+import errno
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from isecg_archive.collection import ARCHIVE_ENV, INDEX_ENV, Collection
+from isecg_archive.engine.snippets import Snippet, split_at
+from isecg_archive.errors import ArchiveError, MetadataError, QueryError
+from isecg_archive.records import PartialDate
+
+USAGE_ERRORS = (QueryError, MetadataError)  # what a person typed: exit status 2
+# A folder that cannot be written: a full disk or quota, a read-only mount, its permissions.
+WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+class _Group(click.Group):
+    """Turns our errors into one-line messages, never a traceback: exit status 2 for a usage
+    error (a bad option value, date or query), 1 for a failure of the work. With --json, the
+    message is a JSON object on standard output: {"error": ..., "status": ...}."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        wants_json = "--json" in [*getattr(ctx, "_protected_args", ()), *ctx.args]
+        try:
+            try:
+                return super().invoke(ctx)
+            except ArchiveError as exc:
+                problem = _UsageProblem if isinstance(exc, USAGE_ERRORS) else click.ClickException
+                raise problem(str(exc)) from exc
+            except OSError as exc:
+                if exc.errno not in WRITE_ERRORS:
+                    raise
+                collection = ctx.obj if isinstance(ctx.obj, Collection) else None
+                named = exc.filename2 or exc.filename  # a copy names its source, then its target
+                where = Path(named).parent if named else None
+                where = where or (collection.index.path.parent if collection else Path.cwd())
+                raise click.ClickException(
+                    f"cannot write in {where}: {exc.strerror}; free some space or check the"
+                    " folder's permissions, then run the command again (what was not"
+                    " finished was undone)"
+                ) from exc
+        except click.ClickException as exc:
+            if not wants_json:
+                raise
+            echo_json({"error": exc.format_message(), "status": exc.exit_code})
+            ctx.exit(exc.exit_code)
+
+
+class _UsageProblem(click.ClickException):
+    """A usage error in one line (click's UsageError adds the usage and a hint): status 2."""
+
+    exit_code = 2
+
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="isecg-archive")
+@click.option(
+    "--archive",
+    "archive_dir",
+    envvar=ARCHIVE_ENV,
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Archive folder (default: ./archive, or ${ARCHIVE_ENV}).",
+)
+@click.option(
+    "--index",
+    "index_dir",
+    envvar=INDEX_ENV,
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Index folder (default: beside the archive, or ${INDEX_ENV}).",
+)
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="When another process is changing the archive, wait at most this long"
+    " (default: until it has finished).",
+)
+@click.pass_context
+def cli(
+    ctx: click.Context, archive_dir: Path | None, index_dir: Path | None, wait: float | None
+) -> None:
+    """Ingest ISECG publications, index them, and search them by agency, topic and date.
+
+    \b
+    Example:
+        isecg-archive ingest ~/inbox/workshop-2016 --agency NASA --event "LPV Workshop"
+        isecg-archive search '"polar volatiles"' --agency JAXA --since 2019
+    """
+    ctx.obj = Collection(archive_dir or Path("archive"), index_dir)
+    ctx.obj.wait = wait
+    ctx.obj.on_wait = functools.partial(click.echo, err=True)
+    ctx.obj.writer = f"isecg-archive {ctx.invoked_subcommand}"
+    _recover(ctx.obj)
+
+
+def _recover(collection: Collection) -> None:
+    """After a command that was killed while writing, repair first, and say what was done."""
+    holder = collection.lock.interrupted()
+    if holder is None or not collection.archive.root.is_dir():
+        return
+    from isecg_archive.check import repair
+
+    click.echo(f"the last writer ({holder}) stopped without finishing; repairing", err=True)
+    for line in repair(collection) or ["nothing was left to repair"]:
+        click.echo(f"repaired: {line}", err=True)
+
+
+def collection_of(ctx: click.Context) -> Collection:
+    collection: Collection = ctx.find_root().obj
+    return collection
+
+
+def require_archive(collection: Collection) -> None:
+    if not collection.archive.root.is_dir():
+        raise click.ClickException(
+            f"no archive at {collection.archive.root}; pass --archive DIR, set ${ARCHIVE_ENV},"
+            " or ingest some files first"
+        )
+
+
+def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--json and --csv for scripts; a readable table otherwise."""
+
+    @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+    @click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
+    @functools.wraps(command)
+    def wrapper(*args: Any, as_json: bool, as_csv: bool, **kwargs: Any) -> Any:
+        if as_json and as_csv:
+            raise click.UsageError("choose one of --json and --csv")
+        output = "json" if as_json else "csv" if as_csv else "table"
+        return command(*args, output=output, **kwargs)
+
+    return wrapper
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def echo_csv(header: list[str], rows: list[list[Any]]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+
+
+def partial_date(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> PartialDate | None:
+    try:
+        return PartialDate.parse(value) if value else None
+    except MetadataError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def styled(snippet: Snippet) -> str:
+    return "".join(
+        click.style(piece, bold=True, fg="yellow") if hit else piece
+        for piece, hit in split_at(snippet.text, snippet.matches)
+    )
+
+
+def counted(number: int, noun: str) -> str:
+    """ "1 document", "2 documents"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def agree(number: int) -> str:
+    return "matches" if number == 1 else "match"
