@@ -13,7 +13,7 @@ import threading
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -195,8 +195,7 @@ class Collection:
                         kept[0].close()
                     kept = self._kept = (self.index.open_searcher(), identity)
                     # Did-you-mean's words, grouped before the first misspelling needs them.
-                    warm = threading.Thread(target=prepare, args=(kept[0].reader(),))
-                    warm.daemon = True
+                    warm = threading.Thread(target=self._prepare_spelling, daemon=True)
                     warm.start()
                 yield kept[0]
         except DAMAGE as exc:  # a segment file deleted, or cut short by a full disk or a crash
@@ -205,6 +204,13 @@ class Collection:
                 f" ({type(exc).__name__}: {exc}); rebuild it from the archive with"
                 " `isecg-archive reindex`"
             ) from None
+
+    def _prepare_spelling(self) -> None:
+        """Group did-you-mean's words into their file beside the index, through a searcher of
+        this thread's own: the kept one reads its files through shared handles, which two
+        threads at once would garble. The kept searcher then loads the file when it needs it."""
+        with suppress(Exception), self.index.searcher() as searcher:
+            prepare(searcher.reader())
 
     def close(self) -> None:
         """Close the searcher kept for reuse, if any."""
