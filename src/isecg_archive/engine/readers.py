@@ -27,7 +27,9 @@ _FILES: WeakKeyDictionary[IndexReader, Path] = WeakKeyDictionary()
 # Bump when what is read once changes: files of another version are not read.
 _FILE_VERSION = 1
 _FILE_PREFIX = "read-once-"
-_APART = threading.Lock()
+# What only some searches need, each in a file of its own (kept_apart), by reader and name.
+_APART: WeakKeyDictionary[IndexReader, dict[str, Any]] = WeakKeyDictionary()
+_APART_LOCK = threading.Lock()
 
 
 def bitset(docnums: Iterable[int], size: int) -> int:
@@ -62,8 +64,7 @@ def keep_in(reader: IndexReader, folder: Path) -> None:
 def _keep(reader: IndexReader, cached: dict[Any, Any]) -> None:
     path = _FILES.get(reader)
     if path is not None:
-        kept = {key: value for key, value in cached.items() if key[:1] != ("apart",)}
-        _write(path, kept, f"{_FILE_PREFIX}*.pickle")
+        _write(path, cached, f"{_FILE_PREFIX}*.pickle")
 
 
 def _write(path: Path, value: Any, older: str) -> None:
@@ -85,12 +86,11 @@ def kept_apart(reader: IndexReader, name: str, read: Callable[[], Any]) -> Any:
     """What read() returns for this reader, kept in a file of its own beside the read-once
     file: for what only some searches need (did-you-mean's words), which the others should not
     load. Read on the first call of the first process for each generation of the index."""
-    cached = _CACHE.setdefault(reader, {})
-    key = ("apart", name)
-    with _APART:  # one thread reads it; the others wait for what it read
-        if key not in cached:
-            cached[key] = _read_apart(reader, name, read)
-        return cached[key]
+    with _APART_LOCK:  # one thread reads it; the others wait for what it read
+        cached = _APART.setdefault(reader, {})
+        if name not in cached:
+            cached[name] = _read_apart(reader, name, read)
+        return cached[name]
 
 
 def _read_apart(reader: IndexReader, name: str, read: Callable[[], Any]) -> Any:
