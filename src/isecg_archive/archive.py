@@ -22,6 +22,7 @@ from pathlib import Path
 from isecg_archive.enrich.vocab import ARCHIVE_VOCABULARY
 from isecg_archive.errors import ArchiveError
 from isecg_archive.records import Document
+from isecg_archive.staging import staged
 
 RECORD_SUFFIX = ".meta.json"
 TRASH = ".trash"
@@ -75,14 +76,8 @@ def visible_files(folder: Path) -> Iterator[Path]:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
+    with staged(path) as staging:
         staging.write_bytes(data)
-        staging.replace(path)
-    except BaseException:
-        with suppress(OSError):
-            staging.unlink()
-        raise
 
 
 class Archive:
@@ -160,22 +155,15 @@ class Transaction:
         """Copy the original's bytes unchanged and write its record, moving any old one aside."""
         target = self.archive.original(document.file)
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = target.with_name(f".{target.name}.{os.getpid()}.partial")
-        try:
+        with staged(target) as staging:  # nothing half-copied is left, on a full disk too
             shutil.copyfile(source, staging)
-        except BaseException:  # a full disk: nothing half-copied is left
-            with suppress(OSError):
-                staging.unlink()
-            raise
-        if file_hash(staging) != document.sha256:
-            staging.unlink()
-            raise ArchiveError(
-                f"{source} changed while it was being copied; ingest it again when it is stable"
-            )
-        if self.archive.record_path(document.file).exists():
-            self._to_trash(self.archive.read(document.file))
-        self._undo.append(lambda: target.unlink(missing_ok=True))
-        staging.replace(target)
+            if file_hash(staging) != document.sha256:
+                raise ArchiveError(
+                    f"{source} changed while it was being copied; ingest it again when it is stable"
+                )
+            if self.archive.record_path(document.file).exists():
+                self._to_trash(self.archive.read(document.file))
+            self._undo.append(lambda: target.unlink(missing_ok=True))
         self._undo.append(lambda: self.archive.record_path(document.file).unlink(missing_ok=True))
         self.archive.write_record(document)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from isecg_archive.archive import file_hash
 from isecg_archive.collection import Collection
 from isecg_archive.errors import ArchiveError, IndexDamaged
+from isecg_archive.staging import is_partial
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def stray_files(collection: Collection) -> Iterator[Path]:
     for root in (collection.archive.root, collection.index.path.parent):
         for directory, folders, names in os.walk(root):
             for name in names:
-                if name.startswith(".") and name.endswith(".partial"):
+                if is_partial(name):
                     yield Path(directory) / name
             if root != collection.archive.root:
                 yield from (Path(directory) / name for name in names if name.endswith(".tmp"))

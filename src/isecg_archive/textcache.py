@@ -5,13 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import os
 import zlib
 from contextlib import suppress
 from pathlib import Path
 
 from isecg_archive.extract import Extraction
 from isecg_archive.records import PartialDate
+from isecg_archive.staging import staged
 
 _log = logging.getLogger(__name__)
 
@@ -79,12 +79,7 @@ class TextCache:
         }
         # The cache only saves work: on a read-only or full disk the text is not kept, and
         # a failed write leaves nothing half-written.
-        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        try:
+        with suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
-            with gzip.open(partial, "wt", encoding="utf-8") as handle:
+            with staged(path) as partial, gzip.open(partial, "wt", encoding="utf-8") as handle:
                 json.dump(data, handle, ensure_ascii=False)
-            partial.replace(path)
-        except OSError:
-            with suppress(OSError):
-                partial.unlink()

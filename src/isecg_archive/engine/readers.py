@@ -8,11 +8,9 @@ so a facet count is one `&` and one `bit_count()`, whatever the number of matche
 
 from __future__ import annotations
 
-import os
 import pickle
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -21,6 +19,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
 
 from isecg_archive.engine.postings import postings
+from isecg_archive.staging import staged
 
 _CACHE: WeakKeyDictionary[IndexReader, dict[Any, Any]] = WeakKeyDictionary()
 _FILES: WeakKeyDictionary[IndexReader, Path] = WeakKeyDictionary()
@@ -69,17 +68,14 @@ def _keep(reader: IndexReader, cached: dict[Any, Any]) -> None:
 
 def _write(path: Path, value: Any, older: str) -> None:
     """Write the file whole or not at all, then remove those of older generations."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
-        with partial.open("wb") as handle:
+        with staged(path) as partial, partial.open("wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(path)
         for other in path.parent.glob(older):
             if other != path:
                 other.unlink(missing_ok=True)
     except OSError:  # a read-only index folder: search reads as usual, and writes nothing
-        with suppress(OSError):  # on a read-only mount even removing a missing file fails
-            partial.unlink()
+        pass
 
 
 def kept_apart(reader: IndexReader, name: str, read: Callable[[], Any]) -> Any:
