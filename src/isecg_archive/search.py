@@ -32,7 +32,7 @@ from isecg_archive.records import DOCUMENT_TYPES, Document, PartialDate
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 SUGGEST_BELOW = 3  # "did you mean" is offered when fewer documents than this match all words
-SUGGEST_UP_TO = 3  # unknown words respelled at most: each looks through the whole lexicon
+SUGGEST_UP_TO = 3  # unknown words respelled at most (each compared with its near words)
 SOME_BELOW = 20  # documents that match some of the words follow when fewer than this match all
 
 
