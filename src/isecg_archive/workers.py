@@ -69,10 +69,13 @@ def _serve(connection: Connection, function: Callable[..., Extraction]) -> None:
     while True:
         try:
             task = connection.recv()
-        except EOFError:
+        except (EOFError, ConnectionResetError):  # the main process closed it, or stopped
             return
         answer = _answer(task, function)
-        connection.send(answer)
+        try:
+            connection.send(answer)
+        except (BrokenPipeError, ConnectionResetError):
+            return
         if answer[1] == "MemoryError":  # what is left of this worker's memory is not trusted
             return
 
