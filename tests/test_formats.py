@@ -15,6 +15,7 @@ from isecg_archive.archive import file_hash
 from isecg_archive.check import check, needing_attention
 from isecg_archive.collection import Collection
 from isecg_archive.errors import ExtractionError, UnsupportedFormat
+from isecg_archive.events import slug
 from isecg_archive.extract import ExtractOptions, extract
 from isecg_archive.ingest import IngestOptions, ingest
 from isecg_archive.records import PartialDate
@@ -407,15 +408,20 @@ def straightforward(collection: Collection, request: SearchRequest) -> dict[str,
             return list(found.values())
 
         matched = first_of_family(restrict)
-        counts: dict[str, dict[str, int]] = {"agency": {}, "topic": {}, "type": {}, "year": {}}
+        names = ("agency", "topic", "type", "year", "event", "organisation", "author")
+        counts: dict[str, dict[str, int]] = {name: {} for name in names}
         for facet in counts:
             records = matched
             if facet in ("type", "year"):
                 records = first_of_family(whoosh_filter(request, leave_out=facet))
             for record in records:
                 year = [record["date"][:4]] if record["date"] else []
+                when = record["event_date"] and PartialDate.parse(record["event_date"])
+                event = [slug(record["event"], when or None)] if record["event"] else []
                 values = {"agency": record["agencies"], "topic": record["topics"],
-                          "type": [record["type"]], "year": year}[facet]  # fmt: skip
+                          "type": [record["type"]], "year": year, "event": event,
+                          "organisation": record["organisations"],
+                          "author": record["authors"]}[facet]  # fmt: skip
                 for value in values:
                     counts[facet][value] = counts[facet].get(value, 0) + 1
     if request.effective_sort != "relevance":

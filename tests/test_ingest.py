@@ -323,7 +323,9 @@ def test_an_ingest_writes_the_index_whoosh_would_write(filled: Collection, tmp_p
         documents = list(searcher.all_stored_fields())  # in the ingest's order
     for fields in documents:
         document = Document.from_dict(fields["record"])
-        add_document(writer, document, tuple(fields["pages"]), new=True, spelled=spelled)
+        changed = filled.archive.changed(document.file)
+        pages = tuple(fields["pages"])
+        add_document(writer, document, pages, new=True, spelled=spelled, changed=changed)
     writer.commit()
     ours, theirs = index_contents(filled.index), index_contents(reference)
     assert len(ours["postings"]) > 400 and len(ours["stored"]) == len(GOOD_FILES)

@@ -10,6 +10,7 @@ from whoosh import query as q
 
 from isecg_archive.collection import Collection
 from isecg_archive.errors import QueryError
+from isecg_archive.events import event_slug
 from isecg_archive.ingest import ingest
 from isecg_archive.records import Document, PartialDate
 from isecg_archive.search import SearchRequest
@@ -154,6 +155,9 @@ def brute_force_facets(records: list[Document]) -> dict[str, Counter[str]]:
         "topic": Counter(t for r in records for t in r.topics),
         "type": Counter(r.type for r in records),
         "year": Counter(str(r.date.year) for r in records if r.date),
+        "event": Counter(event_slug(r) for r in records if r.event),
+        "organisation": Counter(o for r in records for o in r.organisations),
+        "author": Counter(a for r in records for a in r.authors),
     }
 
 
@@ -206,12 +210,14 @@ def test_json_shape_is_stable(filled: Collection):
         "facets", "suggestion",
     ]  # fmt: skip
     assert data["filters"] == {
-        "agency": ["ESA"], "topic": [], "type": [], "since": None, "until": None,
+        "agency": ["ESA"], "topic": [], "type": [], "event": [], "organisation": [],
+        "author": [], "since": None, "until": None,
     }  # fmt: skip
     (hit,) = data["hits"]
     assert list(hit) == [
-        "rank", "id", "title", "date", "agencies", "topics", "type", "format", "file", "pages",
-        "score", "matched", "snippets", "versions",
+        "rank", "id", "title", "date", "agencies", "topics", "organisations", "authors", "event",
+        "event_slug", "type", "format", "file", "pages", "score", "matched", "snippets",
+        "versions",
     ]  # fmt: skip
     assert hit["snippets"][0]["page"] == 3
     assert data["facets"]["agency"] == [

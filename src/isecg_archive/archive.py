@@ -103,6 +103,27 @@ class Archive:
         text = json.dumps(document.to_dict(), indent=2, ensure_ascii=False) + "\n"
         _write_atomically(self.record_path(document.file), text.encode("utf-8"))
 
+    def changed(self, file: str) -> int:
+        """When a document's record last changed: its file's time, in whole seconds (0: none)."""
+        try:
+            return int(self.record_path(file).stat().st_mtime)
+        except OSError:
+            return 0
+
+    def removed(self) -> Iterator[tuple[Document, datetime]]:
+        """The records in the trash, each with when it went there (removed, or replaced)."""
+        for folder in sorted((self.root / TRASH).glob("*-*")):
+            stamp, _, rest = folder.name.partition("-")
+            try:
+                when = datetime.strptime(stamp, "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+            except ValueError:
+                continue
+            if rest == "unrecorded":
+                continue
+            for record in folder.glob(f"*{RECORD_SUFFIX}"):
+                with suppress(OSError, ValueError, TypeError, ArchiveError):
+                    yield Document.from_dict(json.loads(record.read_text("utf-8"))), when
+
     def _files(self) -> Iterator[str]:
         """Archive paths of every file but hidden ones and the archive's own vocabulary."""
         for path in visible_files(self.root):

@@ -20,16 +20,25 @@ from pathlib import Path
 from whoosh.searching import Searcher
 
 from isecg_archive.archive import Archive
-from isecg_archive.engine.readers import live_docnums
+from isecg_archive.engine.readers import column_values, live_docnums, members, value_bits
 from isecg_archive.engine.spelling import prepare
 from isecg_archive.enrich import Vocabulary, load_vocabulary
 from isecg_archive.enrich.glossary import Glossary, load_glossary
 from isecg_archive.errors import ArchiveError, DocumentNotFound, ExtractionError, IndexDamaged
+from isecg_archive.events import Event, gather, split_term
 from isecg_archive.extract import Extraction, extract, extractor_id
 from isecg_archive.index import SearchIndex, add_document, remove_document
 from isecg_archive.locking import writer_lock
 from isecg_archive.records import Document
-from isecg_archive.search import ResultPage, SearchRequest, more_like, page_matches, search
+from isecg_archive.search import (
+    ResultPage,
+    SearchRequest,
+    changed_documents,
+    matching_files,
+    more_like,
+    page_matches,
+    search,
+)
 from isecg_archive.textcache import TextCache
 from isecg_archive.versions import (
     CANDIDATE_HASHES,
@@ -153,7 +162,14 @@ class Collection:
                     except ArchiveError as exc:
                         failures.append(f"{file}: {exc}")
                         continue
-                    add_document(writer, document, text.pages, new=True, spelled=spelled)
+                    add_document(
+                        writer,
+                        document,
+                        text.pages,
+                        new=True,
+                        spelled=spelled,
+                        changed=self.archive.changed(file),
+                    )
                     documents += 1
                     pages += len(text.pages)
                     extracted += parsed
@@ -235,6 +251,58 @@ class Collection:
         with self._reading() as searcher:
             return more_like(searcher, document.id, self.vocabulary, limit)
 
+    def matching_files(self, request: SearchRequest) -> list[str]:
+        """Every match of a search in its order (every document, with no query or filter)."""
+        self.ensure_index()
+        with self._reading() as searcher:
+            return matching_files(searcher, request, self.glossary)
+
+    def matching(self, request: SearchRequest) -> Iterator[Document]:
+        """The records of every match, read from the archive one at a time as they are wanted.
+
+        The searcher is released before the first is read, so that a long export holds up no
+        search; a record removed meanwhile is left out.
+        """
+        for file in self.matching_files(request):
+            try:
+                yield self.archive.read(file)
+            except ArchiveError:
+                if self.archive.record_path(file).exists():
+                    raise
+
+    def changes(
+        self, request: SearchRequest, any_of: str | None = None
+    ) -> list[tuple[int, str, str]]:
+        """(changed, id, file) of every document the filters let through, oldest change first."""
+        self.ensure_index()
+        with self._reading() as searcher:
+            return changed_documents(searcher, request, any_of)
+
+    def events(self) -> list[tuple[Event, list[Document]]]:
+        """Every event the records name, with its documents; the latest events first."""
+        self.ensure_index()
+        with self._reading() as searcher:
+            reader = searcher.reader()
+            files = column_values(reader, "file")
+            named = [
+                (*split_term(term), [files[n] for n in members(bits)])
+                for term, bits in value_bits(reader, "event_key").items()
+            ]
+        found = []
+        for slug, name, their_files in named:
+            documents = [self.archive.read(file) for file in their_files]
+            found.append((gather(slug, name, documents), documents))
+        found.sort(key=lambda pair: pair[0].last.key if pair[0].last else 0, reverse=True)
+        return found
+
+    def event(self, slug: str) -> tuple[Event, list[Document]]:
+        """One event and its documents, by slug."""
+        wanted = slug.strip().lower()
+        for event, documents in self.events():
+            if event.slug == wanted:
+                return event, documents
+        raise DocumentNotFound(f"no event {slug!r}; list them with `isecg-archive events`")
+
     def find(self, document_id: str) -> Document:
         """The archive's record for an id (a unique prefix of at least 6 characters will do)."""
         self.ensure_index()
@@ -259,7 +327,10 @@ class Collection:
             with self.archive.transaction() as transaction, self.index.writer() as writer:
                 for document in documents:
                     transaction.rewrite(document)
-                    add_document(writer, document, self.extraction(document).pages)
+                    pages = self.extraction(document).pages
+                    add_document(
+                        writer, document, pages, changed=self.archive.changed(document.file)
+                    )
 
     def remove(self, document_id: str) -> Document:
         """Take a document out of the index and move its original and record to the trash."""

@@ -17,6 +17,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
+from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import IndexWriter, SegmentWriter
 
@@ -24,11 +25,12 @@ from isecg_archive.boilerplate import CAPTURE_FORMATS, line_terms
 from isecg_archive.engine import analysis, readers
 from isecg_archive.engine.scoring import BM25F
 from isecg_archive.errors import IndexBusy
+from isecg_archive.events import event_term
 from isecg_archive.records import Document
 from isecg_archive.versions import family, sketch, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 _VERSION_FILE = "SCHEMA_VERSION"
 UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
 MERGE_FACTOR = 8  # segments of one size tier that are merged into one
@@ -65,6 +67,19 @@ class ContentField(TEXT):
 _CONTENT = ContentField()
 
 
+class ListField(KEYWORD):
+    """Whole values, each one term as written (names with commas and spaces): given as a tuple."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def index(self, value: object, **kwargs: object) -> Iterable[Posting]:
+        if not isinstance(value, tuple):
+            return super().index(value, **kwargs)
+        once = pack_uint(1)  # the posting's value in the Frequency format: a frequency of 1
+        return tuple((term.encode("utf-8"), 1, 1.0, once) for term in sorted(set(value)))
+
+
 @dataclass(frozen=True)
 class IndexedText:
     """What the index makes of a document's text, worked out apart from the index writer.
@@ -96,15 +111,19 @@ def _joined(pages: Sequence[str]) -> str:
 def build_schema() -> Schema:
     stemming = StemmingAnalyzer(stemfn=analysis.stem)
     return Schema(
-        id=ID(stored=True, unique=True),
+        id=ID(stored=True, unique=True, sortable=True),
         sha256=ID(stored=True),
-        file=ID(stored=True),
+        file=ID(stored=True, sortable=True),
         title=TEXT(analyzer=stemming, field_boost=3.0),
         content=ContentField(),
         # The words of the text as written, for "did you mean": each posted once per batch.
         spelling=KEYWORD(),
         event=TEXT(analyzer=stemming),
         author=TEXT(),
+        # Facets: the event ("slug|name", events.py), related bodies and authors as written.
+        event_key=ListField(),
+        organisation=ListField(),
+        author_name=ListField(),
         agency=KEYWORD(commas=True, lowercase=True),
         topic=KEYWORD(commas=True, lowercase=True),
         type=KEYWORD(lowercase=True),
@@ -118,6 +137,8 @@ def build_schema() -> Schema:
         lines=KEYWORD(),
         date_key=NUMERIC(int, bits=32, signed=False, sortable=True),
         oldest_key=NUMERIC(int, bits=32, signed=False, sortable=True),
+        # When the record last changed (its file's time, in seconds): feeds and OAI-PMH.
+        changed=NUMERIC(int, bits=64, signed=False, sortable=True),
         record=STORED(),
         pages=STORED(),
     )
@@ -333,6 +354,7 @@ def add_document(
     new: bool = False,
     spelled: set[str] | None = None,
     indexed: IndexedText | None = None,
+    changed: int = 0,
 ) -> None:
     """Index one document, replacing any with the same id unless it is known to be new.
 
@@ -341,6 +363,7 @@ def add_document(
     of a large batch). Without it, all the document's words are added.
     indexed: the text's postings and words, if already worked out; without it the writer works
     out the postings (in its own processes, if it has several).
+    changed: when the record last changed (Archive.changed).
     """
     content: str | tuple[Posting, ...]
     if indexed is None:
@@ -365,6 +388,7 @@ def add_document(
         "date_key": document.date.key if document.date else 0,
         "oldest_key": document.date.key if document.date else UNDATED_LAST,
         "family": family(document.id, document.versions),
+        "changed": changed,
         "record": document.to_dict(),
         "pages": list(pages),
     }
@@ -373,6 +397,9 @@ def add_document(
         "author": " ".join(document.authors),
         "agency": ",".join(document.agencies),
         "topic": ",".join(document.topics),
+        "event_key": (event_term(document),) if document.event else None,
+        "organisation": document.organisations,
+        "author_name": document.authors,
         "year": str(document.date.year) if document.date else None,
         "sketch": " ".join(sketch_terms(shingles)),
         "spelling": " ".join(sorted(spelling)),

@@ -437,7 +437,13 @@ def _commit_some(
                     remove_document(writer, previous.id)
                 pages = read.extraction.pages
                 add_document(
-                    writer, document, pages, new=True, spelled=spelled, indexed=read.indexed
+                    writer,
+                    document,
+                    pages,
+                    new=True,
+                    spelled=spelled,
+                    indexed=read.indexed,
+                    changed=transaction.archive.changed(document.file),
                 )
                 status = "updated" if previous else "added"
                 note = "; ".join(document.warnings) or None

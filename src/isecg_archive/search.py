@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
@@ -27,9 +27,11 @@ from isecg_archive.engine.spelling import close_words
 from isecg_archive.enrich import Vocabulary
 from isecg_archive.enrich.glossary import Glossary
 from isecg_archive.errors import QueryError
+from isecg_archive.events import event_slug, split_term
 from isecg_archive.records import DOCUMENT_TYPES, Document, PartialDate
 
-SORTS = ("relevance", "newest", "oldest")
+# "updated": the records changed last first (added, edited or re-read): what feeds follow.
+SORTS = ("relevance", "newest", "oldest", "updated")
 MAX_PER_PAGE = 100
 SUGGEST_BELOW = 3  # "did you mean" is offered when fewer documents than this match all words
 SUGGEST_UP_TO = 3  # unknown words respelled at most (each compared with its near words)
@@ -42,6 +44,9 @@ class SearchRequest:
     agencies: tuple[str, ...] = ()  # every one must match
     topics: tuple[str, ...] = ()  # every one must match
     types: tuple[str, ...] = ()  # any one may match
+    events: tuple[str, ...] = ()  # slugs (events.py); every one must match
+    organisations: tuple[str, ...] = ()  # related bodies, as written; every one must match
+    authors: tuple[str, ...] = ()  # every one must match
     since: PartialDate | None = None
     until: PartialDate | None = None
     sort: str = "relevance"
@@ -74,6 +79,9 @@ class SearchRequest:
             "agency": list(self.agencies),
             "topic": list(self.topics),
             "type": list(self.types),
+            "event": list(self.events),
+            "organisation": list(self.organisations),
+            "author": list(self.authors),
             "since": str(self.since) if self.since else None,
             "until": str(self.until) if self.until else None,
         }
@@ -97,6 +105,10 @@ class Hit:
             "date": str(doc.date) if doc.date else None,
             "agencies": list(doc.agencies),
             "topics": list(doc.topics),
+            "organisations": list(doc.organisations),
+            "authors": list(doc.authors),
+            "event": doc.event,
+            "event_slug": event_slug(doc),
             "type": doc.type,
             "format": doc.format,
             "file": doc.file,
@@ -156,6 +168,11 @@ def _allowed(reader: IndexReader, request: SearchRequest, leave_out: str = "") -
     size = reader.doc_count_all()
     parts = [value_bits(reader, "agency").get(agency.lower(), 0) for agency in request.agencies]
     parts += [value_bits(reader, "topic").get(topic, 0) for topic in request.topics]
+    parts += [
+        _named(reader, "event_key", slug, lambda t: split_term(t)[0]) for slug in request.events
+    ]
+    parts += [_named(reader, "organisation", name) for name in request.organisations]
+    parts += [_named(reader, "author_name", name) for name in request.authors]
     if request.types and leave_out != "type":
         types = value_bits(reader, "type")
         parts.append(reduce(operator.or_, (types.get(kind, 0) for kind in request.types)))
@@ -167,6 +184,15 @@ def _allowed(reader: IndexReader, request: SearchRequest, leave_out: str = "") -
     if not parts:
         return None
     return reduce(operator.and_, parts).to_bytes((size + 7) // 8, "little")
+
+
+def _named(reader: IndexReader, field: str, wanted: str, key: Callable[[str], str] = str) -> int:
+    """The documents with this value of a field, in any case (bodies, authors, event slugs)."""
+    wanted = wanted.strip().lower()
+    found = (
+        bits for term, bits in value_bits(reader, field).items() if key(term).lower() == wanted
+    )
+    return reduce(operator.or_, found, 0)
 
 
 def _only(found: Scores, allowed: bytes | None) -> Scores:
@@ -270,8 +296,9 @@ def _ranked(searcher: Searcher, found: Scores, sort: str, complete: set[int]) ->
         ranked = sorted(found)
         ranked.sort(key=found.__getitem__, reverse=True)
     else:
-        newest = sort == "newest"
-        keys = column_values(searcher.reader(), "date_key" if newest else "oldest_key")
+        newest = sort != "oldest"
+        column = {"newest": "date_key", "oldest": "oldest_key", "updated": "changed"}[sort]
+        keys = column_values(searcher.reader(), column)
         ranked = sorted(found, reverse=newest)
         ranked.sort(key=keys.__getitem__, reverse=newest)
     if len(complete) < len(found):
@@ -309,8 +336,49 @@ def _facets(
         if filtered:
             others = _only(scores, _allowed(reader, request, leave_out=facet))
             widening[facet] = bitset(_one_per_family(searcher, set(others)), size)
-    selected = {"agency": request.agencies, "topic": request.topics, "type": request.types}
+    selected = {
+        "agency": request.agencies,
+        "topic": request.topics,
+        "type": request.types,
+        "event": request.events,
+        "organisation": request.organisations,
+        "author": request.authors,
+    }
     return count_facets(reader, bitset(unique, size), selected, vocabulary, widening)
+
+
+@dataclass(frozen=True)
+class _Matches:
+    parsed: q.Query
+    allowed: bytes | None  # what the filters let through (None: everything)
+    scores: Scores  # every match of the query, the filters aside
+    found: Scores  # the matches the filters let through
+    complete: set[int]  # the matches with all the query's words
+    complete_unique: set[int]  # those the filters let through, one per family of versions
+
+
+def _matches(searcher: Searcher, request: SearchRequest, glossary: Glossary) -> _Matches:
+    parsed = _parse(searcher, request.query, glossary)
+    allowed = _allowed(searcher.reader(), request)
+    # Every match is needed, for the counts and for the order: ranking finds and scores them
+    # all a block of postings at a time, much faster than Whoosh's search would.
+    scores, complete = graded_matches(searcher, parsed)
+    complete_unique = _one_per_family(searcher, set(_only(dict.fromkeys(complete, 0.0), allowed)))
+    if len(complete_unique) >= SOME_BELOW:  # enough match all the words: only those, then
+        scores = {docnum: score for docnum, score in scores.items() if docnum in complete}
+    found = _only(scores, allowed)
+    return _Matches(parsed, allowed, scores, found, complete & found.keys(), complete_unique)
+
+
+def matching_files(
+    searcher: Searcher, request: SearchRequest, glossary: Glossary | None = None
+) -> list[str]:
+    """Every match of a search in its order, versions included, as archive paths: for exports,
+    which read each record from the archive as they write it."""
+    matches = _matches(searcher, request, glossary or Glossary())
+    ranked = _ranked(searcher, matches.found, request.effective_sort, matches.complete)
+    files = column_values(searcher.reader(), "file")
+    return [files[docnum] for docnum in ranked]
 
 
 def search(
@@ -320,19 +388,12 @@ def search(
     glossary: Glossary | None = None,
 ) -> ResultPage:
     glossary = glossary or Glossary()
-    parsed = _parse(searcher, request.query, glossary)
     reader = searcher.reader()
-    allowed = _allowed(reader, request)
     sort = request.effective_sort
-    # Every match is needed, for the counts and for the order: ranking finds and scores them
-    # all a block of postings at a time, much faster than Whoosh's search would.
-    scores, complete = graded_matches(searcher, parsed)
-    complete_unique = _one_per_family(searcher, set(_only(dict.fromkeys(complete, 0.0), allowed)))
-    if len(complete_unique) >= SOME_BELOW:  # enough match all the words: only those, then
-        scores = {docnum: score for docnum, score in scores.items() if docnum in complete}
-    found = _only(scores, allowed)
+    matches = _matches(searcher, request, glossary)
+    parsed, allowed, scores, found = matches.parsed, matches.allowed, matches.scores, matches.found
+    complete, complete_unique = matches.complete, matches.complete_unique
     unique = _one_per_family(searcher, set(found))
-    complete &= found.keys()
     facets = _facets(searcher, request, vocabulary, scores, unique)
     suggestion = None
     if len(complete_unique) < SUGGEST_BELOW and request.query.strip():
@@ -442,3 +503,28 @@ def _telling_words(
         word.boost = weights[term] / weights[telling[0]]
         words.append(word)
     return words
+
+
+def changed_documents(
+    searcher: Searcher, request: SearchRequest, any_of: str | None = None
+) -> list[tuple[int, str, str]]:
+    """(changed, id, file) of each document the request's filters let through, the oldest
+    change first; `any_of` names a facet field ("agency") a document must have some value of."""
+    reader = searcher.reader()
+    allowed = _allowed(reader, request)
+    if any_of:
+        some = reduce(operator.or_, value_bits(reader, any_of).values(), 0)
+        limit = some.to_bytes((reader.doc_count_all() + 7) // 8, "little")
+        allowed = (
+            limit if allowed is None else bytes(a & b for a, b in zip(allowed, limit, strict=True))
+        )
+    changed = column_values(reader, "changed")
+    ids = column_values(reader, "id")
+    files = column_values(reader, "file")
+    found = [
+        (changed[n], ids[n], files[n])
+        for n in reader.all_doc_ids()
+        if allowed is None or allowed[n >> 3] >> (n & 7) & 1
+    ]
+    found.sort()
+    return found

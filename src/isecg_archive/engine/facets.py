@@ -13,6 +13,7 @@ from whoosh.reading import IndexReader
 
 from isecg_archive.engine.readers import value_bits
 from isecg_archive.enrich import Vocabulary
+from isecg_archive.events import split_term
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class Facet:
-    name: str  # agency, topic, type, year
+    name: str  # agency, topic, type, year, event, organisation, author
     values: tuple[FacetValue, ...]
 
     def to_dict(self) -> list[dict[str, object]]:
@@ -60,6 +61,9 @@ FACET_KINDS = (
     FacetKind("topic", "topic", lambda t, v: t, lambda t, v: v.topic_label(t)),
     FacetKind("type", "type", lambda t, v: t, lambda t, v: t.replace("-", " ")),
     FacetKind("year", "year", lambda t, v: t, lambda t, v: t, chronological=True),
+    FacetKind("event", "event_key", lambda t, v: split_term(t)[0], lambda t, v: split_term(t)[1]),
+    FacetKind("organisation", "organisation", lambda t, v: t, lambda t, v: t),
+    FacetKind("author", "author_name", lambda t, v: t, lambda t, v: t),
 )
 
 
@@ -77,15 +81,15 @@ def count_facets(
     """
     facets = []
     for kind in FACET_KINDS:
-        chosen = set(selected.get(kind.name, ()))
+        chosen = {value.lower() for value in selected.get(kind.name, ())}
         among = (widening or {}).get(kind.name, matches)
         values = []
         for term, documents in value_bits(reader, kind.field).items():
             count = (documents & among).bit_count()
             value = kind.value_of(term, vocabulary)
-            if count or value in chosen:
+            if count or value.lower() in chosen:
                 label = kind.label_of(term, vocabulary)
-                values.append(FacetValue(value, label, count, value in chosen))
+                values.append(FacetValue(value, label, count, value.lower() in chosen))
         if kind.chronological:
             values.sort(key=lambda v: v.value, reverse=True)
         else:

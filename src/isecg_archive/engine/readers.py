@@ -39,6 +39,15 @@ def bitset(docnums: Iterable[int], size: int) -> int:
     return int.from_bytes(flags, "little")
 
 
+def members(bits: int) -> Iterator[int]:
+    """The document numbers in a bitset, in order."""
+    for index, byte in enumerate(bits.to_bytes((bits.bit_length() + 7) // 8, "little")):
+        while byte:
+            low = byte & -byte
+            yield index * 8 + low.bit_length() - 1
+            byte ^= low
+
+
 def keep_in(reader: IndexReader, folder: Path) -> None:
     """Keep what is read once for this reader in a file of the index folder, and start from it.
 

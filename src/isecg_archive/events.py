@@ -1,0 +1,73 @@
+"""Workshops and other events: each has a slug, the name of its page (/events/<slug>).
+
+An event is named by its documents' records (`event`, `event_date`). Workshops recur under one
+name, so the slug is the name's words with the event's year when the record knows it and the
+name does not say it: "lunar-polar-volatiles-workshop-2016".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from isecg_archive.records import Document, PartialDate
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_SEPARATOR = "|"  # between the slug and the name in an indexed event term
+
+
+def slug(name: str, date: PartialDate | None = None) -> str:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = _NOT_SLUG.sub("-", folded).strip("-") or "event"
+    if date and str(date.year) not in words.split("-"):
+        words += f"-{date.year}"
+    return words
+
+
+def event_slug(document: Document) -> str | None:
+    return slug(document.event, document.event_date) if document.event else None
+
+
+def event_term(document: Document) -> str | None:
+    """What the index holds for a document's event: its slug and its name, in one term."""
+    found = event_slug(document)
+    return f"{found}{_SEPARATOR}{document.event}" if found else None
+
+
+def split_term(term: str) -> tuple[str, str]:
+    """(slug, name) from an indexed event term."""
+    found, _, name = term.partition(_SEPARATOR)
+    return found, name or found
+
+
+@dataclass(frozen=True)
+class Event:
+    slug: str
+    name: str
+    documents: int
+    first: PartialDate | None = None  # its dates, as the documents' records give them
+    last: PartialDate | None = None
+
+    @property
+    def dates(self) -> str:
+        if not self.first:
+            return ""
+        return str(self.first) if self.first == self.last else f"{self.first} to {self.last}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "documents": self.documents,
+            "first_date": str(self.first) if self.first else None,
+            "last_date": str(self.last) if self.last else None,
+        }
+
+
+def gather(slug_: str, name: str, documents: list[Document]) -> Event:
+    """The event as its documents describe it."""
+    dates = sorted(d.event_date for d in documents if d.event_date)
+    return Event(
+        slug_, name, len(documents), dates[0] if dates else None, dates[-1] if dates else None
+    )
