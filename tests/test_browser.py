@@ -107,6 +107,37 @@ def test_search_facets_pages_and_documents_in_a_real_browser(browser, base_url: 
     page.close()
 
 
+def test_from_a_document_to_its_event_and_a_bibtex_file(browser, base_url: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 1100}, accept_downloads=True)
+    page.goto(base_url + "/?q=virtual+workshop")
+    page.locator("li.hit h3 a", has_text="Lunar Polar Volatiles Virtual Workshop").click()
+    page.wait_for_url("**/documents/d0d8f68dba87*")
+    citation = page.locator("p.citation").inner_text()
+    assert citation.startswith(
+        "ISECG. (2020). Lunar Polar Volatiles Virtual Workshop 2020: Summary"
+    )
+    with page.expect_download() as download:
+        page.locator("section.cite a", has_text="BibTeX").click()
+    saved = download.value
+    assert saved.suggested_filename == "d0d8f68dba87.bib"
+    text = Path(saved.path()).read_text("utf-8")
+    assert text.startswith("@techreport{isecg2020lunar-d0d8f6,")
+    assert "eventtitle = {Lunar Polar Volatiles Virtual Workshop}," in text
+
+    page.locator("dd a", has_text="Lunar Polar Volatiles Virtual Workshop").click()
+    page.wait_for_url("**/events/lunar-polar-volatiles-virtual-workshop-2020")
+    assert page.locator("h1").inner_text() == "Lunar Polar Volatiles Virtual Workshop"
+    assert page.locator("section.event-group h2").all_inner_texts() == ["Workshop summaries"]
+    assert page.locator("section.event-group li a").all_inner_texts() == [
+        "Lunar Polar Volatiles Virtual Workshop 2020: Summary"
+    ]
+    page.screenshot(path=ARTIFACTS / "event.png", full_page=True)
+    page.locator("a", has_text="All workshops and events").click()
+    page.wait_for_url("**/events")
+    assert page.locator("ul.events li").count() == 5
+    page.close()
+
+
 def test_works_without_javascript_on_a_phone_and_prints_cleanly(browser, base_url: str):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -231,6 +262,7 @@ def test_one_h1_and_no_serious_accessibility_violations(browser, base_url: str, 
     page.goto(base_url + "/?q=lunar")
     document = page.locator("li.hit h3 a").first.get_attribute("href")
     pages = ["/?q=lunar&agency=NASA&page=2", document, "/", "/syntax", "/?q=foo:bar", "/nowhere"]
+    pages += ["/events", "/events/lunar-polar-volatiles-virtual-workshop-2020"]
     found = {}
     for path in pages:
         page.goto(base_url + path)

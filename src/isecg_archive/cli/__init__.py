@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import signal
 
-from isecg_archive.cli import ingesting, maintenance, searching, serving, vocabulary  # noqa: F401
+from isecg_archive.cli import (  # noqa: F401
+    exporting,
+    ingesting,
+    maintenance,
+    searching,
+    serving,
+    vocabulary,
+)
 from isecg_archive.cli.base import cli
 
 __all__ = ["cli", "main"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from isecg_archive.citing.links import BASE_URL_ENV, DEFAULT_BASE_URL
 from isecg_archive.collection import ARCHIVE_ENV, INDEX_ENV, Collection
 from isecg_archive.engine.snippets import Snippet, split_at
 from isecg_archive.errors import ArchiveError, MetadataError, QueryError
@@ -144,6 +145,17 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
         return command(*args, output=output, **kwargs)
 
     return wrapper
+
+
+def base_url_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Where the viewer is served, for the documents' addresses in citations and exports."""
+    return click.option(
+        "--base-url",
+        envvar=BASE_URL_ENV,
+        metavar="URL",
+        help=f"The viewer's address, for documents' links (default: {DEFAULT_BASE_URL},"
+        f" or ${BASE_URL_ENV}).",
+    )(command)
 
 
 def echo_json(data: Any) -> None:

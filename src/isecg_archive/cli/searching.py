@@ -1,4 +1,4 @@
-"""`search`, `facets` and `show`: finding documents and reading them."""
+"""`search`, `facets`, `show` and `events`: finding documents and reading them."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Any
 
 import click
 
+from isecg_archive.citing import Links, formatted_citation
 from isecg_archive.cli.base import (
     agree,
+    base_url_option,
     cli,
     collection_of,
     counted,
@@ -24,7 +26,8 @@ from isecg_archive.records import DOCUMENT_TYPES, document_json
 from isecg_archive.search import SORTS, ResultPage, SearchRequest
 
 
-def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The filters of a search, as options: shared by `search`, `facets` and `export`."""
     options = [
         click.option(
             "--agency", "agencies", multiple=True, help="Only this agency (repeatable: all)."
@@ -34,6 +37,18 @@ def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--type", "types", multiple=True, type=click.Choice(DOCUMENT_TYPES),
             help="Only this type (repeatable: any).",
         ),
+        click.option(
+            "--event", "events", multiple=True, metavar="SLUG",
+            help="Only this event, by the slug `events` lists (repeatable: all).",
+        ),
+        click.option(
+            "--organisation", "organisations", multiple=True, metavar="NAME",
+            help="Only this related body, such as COSPAR (repeatable: all).",
+        ),
+        click.option(
+            "--author", "authors", multiple=True, metavar="NAME",
+            help="Only this author, as the records write it (repeatable: all).",
+        ),
         click.option("--since", callback=partial_date, help="Dated on or after YYYY[-MM[-DD]]."),
         click.option("--until", callback=partial_date, help="Dated on or before YYYY[-MM[-DD]]."),
     ]  # fmt: skip
@@ -42,7 +57,7 @@ def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def _request(collection: Collection, query: str, **options: Any) -> SearchRequest:
+def search_request(collection: Collection, query: str, **options: Any) -> SearchRequest:
     vocabulary = collection.vocabulary
     return SearchRequest(
         query=query,
@@ -54,7 +69,7 @@ def _request(collection: Collection, query: str, **options: Any) -> SearchReques
 
 @cli.command()
 @click.argument("query", default="")
-@_filter_options
+@filter_options
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", "per_page", default=10, show_default=True, help="Results per page.")
 @click.option("--page", default=1, show_default=True, help="Page of results.")
@@ -72,7 +87,7 @@ def search(ctx: click.Context, query: str, output: str, **options: Any) -> None:
     """
     collection = collection_of(ctx)
     require_archive(collection)
-    result = collection.search(_request(collection, query, **options))
+    result = collection.search(search_request(collection, query, **options))
     if output == "json":
         echo_json(result.to_dict())
     elif output == "csv":
@@ -129,7 +144,7 @@ def _print_results(result: ResultPage) -> None:
 
 @cli.command()
 @click.argument("query", default="")
-@_filter_options
+@filter_options
 @output_options
 @click.pass_context
 def facets(ctx: click.Context, query: str, output: str, **options: Any) -> None:
@@ -141,7 +156,7 @@ def facets(ctx: click.Context, query: str, output: str, **options: Any) -> None:
     """
     collection = collection_of(ctx)
     require_archive(collection)
-    result = collection.search(_request(collection, query, per_page=1, **options))
+    result = collection.search(search_request(collection, query, per_page=1, **options))
     data = result.to_dict()
     if output == "json":
         echo_json({key: data[key] for key in ("query", "filters", "total", "facets")})
@@ -160,10 +175,11 @@ def facets(ctx: click.Context, query: str, output: str, **options: Any) -> None:
 
 @cli.command()
 @click.argument("document_id")
+@base_url_option
 @output_options
 @click.pass_context
-def show(ctx: click.Context, document_id: str, output: str) -> None:
-    """Show a document's metadata, then its text page by page.
+def show(ctx: click.Context, document_id: str, base_url: str | None, output: str) -> None:
+    """Show a document's metadata, its address and citation, then its text page by page.
 
     \b
     Example:
@@ -181,8 +197,42 @@ def show(ctx: click.Context, document_id: str, output: str) -> None:
         return
     for key, value in document.to_dict().items():
         if isinstance(value, list):
-            value = ", ".join(value)
+            value = ", ".join(str(part) for part in value)
         click.echo(f"{key + ':':<15} {value if value not in (None, '') else '-'}")
+    links = Links.from_environment(base_url)
+    click.echo(f"{'url:':<15} {links.document(document.id)}")
+    click.echo(f"{'citation:':<15} {formatted_citation(document, links)}")
     for number, text in enumerate(pages, start=1):
         click.echo(click.style(f"\n--- page {number} of {len(pages)} ---", bold=True))
         click.echo(text or "(no text on this page)")
+
+
+@cli.command()
+@output_options
+@click.pass_context
+def events(ctx: click.Context, output: str) -> None:
+    """List the workshops and other events the records name, the latest first, with the number
+    of documents from each. Search one with `search --event SLUG`.
+
+    \b
+    Example:
+        isecg-archive events --json
+    """
+    collection = collection_of(ctx)
+    require_archive(collection)
+    found = [event for event, _ in collection.events()]
+    if output == "json":
+        echo_json({"events": [event.to_dict() for event in found]})
+    elif output == "csv":
+        echo_csv(
+            ["slug", "name", "documents", "first_date", "last_date"],
+            [list(event.to_dict().values()) for event in found],
+        )
+    elif not found:
+        click.echo("No event is named in the archive; set one with `edit ID --event NAME`.")
+    else:
+        for event in found:
+            click.echo(
+                f"{event.dates or 'undated':<24} {counted(event.documents, 'document'):<13}"
+                f" {event.name}  [{event.slug}]"
+            )

@@ -25,9 +25,20 @@ from isecg_archive.cli.base import (
     help="Also answer to this host name (repeatable); 127.0.0.1, localhost, [::1] and the"
     " --host name always are.",
 )
+@click.option(
+    "--admin-email",
+    default="admin@localhost",
+    show_default=True,
+    help="The address OAI-PMH harvesters are given to write to (Identify).",
+)
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str, port: int, threads: int, allow_hosts: tuple[str, ...]
+    ctx: click.Context,
+    host: str,
+    port: int,
+    threads: int,
+    allow_hosts: tuple[str, ...],
+    admin_email: str,
 ) -> None:
     """Serve the web viewer (waitress, multi-threaded) on this machine only, by default.
 
@@ -48,6 +59,7 @@ def serve(
             "INDEX_DIR": collection.index.path.parent,
             "KEEP_SEARCHERS": True,
             "ALLOWED_HOSTS": sorted(names),
+            "OAI_ADMIN_EMAIL": admin_email,
         }
     )
     # Under load waitress warns of its queue at every request: the clients see the wait.

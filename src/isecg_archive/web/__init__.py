@@ -26,7 +26,7 @@ def host_name(host: str) -> str:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The app for an archive: config ARCHIVE_DIR, INDEX_DIR (optional), KEEP_SEARCHERS,
-    ALLOWED_HOSTS (host names besides LOCAL_HOSTS).
+    ALLOWED_HOSTS (host names besides LOCAL_HOSTS), OAI_ADMIN_EMAIL (for OAI-PMH's Identify).
 
     KEEP_SEARCHERS reuses one searcher, shared by the server's threads, until the index
     changes (what `serve` does); without it every request opens and closes its own.
@@ -48,7 +48,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     collection.ensure_index()
     app.extensions["isecg_collection"] = collection
 
-    from isecg_archive.web import views
+    app.config.setdefault("OAI_ADMIN_EMAIL", "admin@localhost")
+    # The modules that add routes to the viewer's blueprint, before it is registered.
+    from isecg_archive.web import events, harvesting, takeaway, views  # noqa: F401
 
     app.register_blueprint(views.blueprint)
     views.register_errors(app)

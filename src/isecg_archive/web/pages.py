@@ -10,21 +10,34 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
+from isecg_archive.citing import Links, citation_meta, formatted_citation
 from isecg_archive.collection import Collection
 from isecg_archive.engine.facets import Facet
 from isecg_archive.engine.snippets import split_at
 from isecg_archive.errors import ArchiveError, QueryError
+from isecg_archive.events import event_slug
 from isecg_archive.records import Document, PartialDate
-from isecg_archive.search import ResultPage, SearchRequest
+from isecg_archive.search import SORTS, ResultPage, SearchRequest
 from isecg_archive.web.urls import (
     back_to_search,
     replaced,
+    replaced_args,
     search_state,
     with_value,
     without_value,
 )
 
-FACET_TITLES = {"agency": "Agency", "topic": "Topic", "type": "Type", "year": "Year"}
+FACET_TITLES = {
+    "agency": "Agency",
+    "topic": "Topic",
+    "type": "Type",
+    "year": "Year",
+    "event": "Event",
+    "organisation": "Related body",
+    "author": "Author",
+}
+SORT_LABELS = {"updated": "recently changed"}
+FILTERS = ("agency", "topic", "type", "event", "organisation", "author")  # the facets' filters
 FACETS_SHOWN = 8  # values shown before "more"
 PAGE_WINDOW = 2  # page numbers shown either side of the current one
 
@@ -103,6 +116,8 @@ class SearchPage:
     last_page_url: str | None
     topic_labels: dict[str, str]
     state: str  # the search as a query string, carried by links to documents
+    feed: str  # the Atom feed of this search's newest matches
+    exports: tuple[Link, ...]  # every match of this search, in each export format
 
     @property
     def browsing(self) -> bool:
@@ -134,6 +149,9 @@ def request_from(args: MultiDict[str, str], collection: Collection) -> SearchReq
         agencies=tuple(vocabulary.agency(a) for a in args.getlist("agency")),
         topics=tuple(vocabulary.topic(t) for t in args.getlist("topic")),
         types=tuple(args.getlist("type")),
+        events=tuple(args.getlist("event")),
+        organisations=tuple(args.getlist("organisation")),
+        authors=tuple(args.getlist("author")),
         since=since,
         until=until,
         sort=args.get("sort", "relevance"),
@@ -182,7 +200,10 @@ def _years(facets: tuple[Facet, ...], args: MultiDict[str, str]) -> tuple[YearBa
 
 
 def _chips(
-    request: SearchRequest, args: MultiDict[str, str], topic_labels: dict[str, str]
+    request: SearchRequest,
+    args: MultiDict[str, str],
+    topic_labels: dict[str, str],
+    facets: tuple[Facet, ...],
 ) -> tuple[Link, ...]:
     chips = [Link(f"Agency: {a}", without_value(args, "agency", a)) for a in args.getlist("agency")]
     chips += [
@@ -193,6 +214,15 @@ def _chips(
         Link(f"Type: {t.replace('-', ' ')}", without_value(args, "type", t))
         for t in args.getlist("type")
     ]
+    labels = {(f.name, v.value.lower()): v.label for f in facets for v in f.values}
+    for name in ("event", "organisation", "author"):
+        chips += [
+            Link(
+                f"{FACET_TITLES[name]}: {labels.get((name, value.lower()), value)}",
+                without_value(args, name, value),
+            )
+            for value in args.getlist(name)
+        ]
     if request.since:
         chips.append(Link(f"From {request.since}", replaced(args, since=None, page=None)))
     if request.until:
@@ -232,9 +262,7 @@ def search_page(collection: Collection, args: MultiDict[str, str]) -> SearchPage
     facets = result.facets if result else ()
     sort = request.effective_sort
     hidden = tuple(
-        (key, value)
-        for key, value in args.items(multi=True)
-        if key in ("agency", "topic", "type", "sort") and value
+        (key, value) for key, value in args.items(multi=True) if key in (*FILTERS, "sort") and value
     )
     last_page = None
     if result and result.total and not result.hits:
@@ -245,13 +273,11 @@ def search_page(collection: Collection, args: MultiDict[str, str]) -> SearchPage
         error=error,
         facets=_facet_boxes(facets, args),
         years=_years(facets, args),
-        chips=_chips(request, args, topic_labels) if result else (),
-        clear_all=replaced(
-            args, agency=None, topic=None, type=None, since=None, until=None, page=None
-        ),
+        chips=_chips(request, args, topic_labels, facets) if result else (),
+        clear_all=replaced(args, since=None, until=None, page=None, **dict.fromkeys(FILTERS)),
         sorts=tuple(
-            Link(name, replaced(args, sort=name, page=None), name == sort)
-            for name in ("relevance", "newest", "oldest")
+            Link(SORT_LABELS.get(name, name), replaced(args, sort=name, page=None), name == sort)
+            for name in SORTS
             if name != "relevance" or query.strip()
         ),
         pagination=_pagination(result, args) if result else None,
@@ -264,7 +290,23 @@ def search_page(collection: Collection, args: MultiDict[str, str]) -> SearchPage
         last_page_url=last_page,
         topic_labels=topic_labels,
         state=search_state(args),
+        feed=FEED_PATH + search_state(args, leave_out=("sort", "page")),
+        exports=tuple(
+            Link(label, EXPORT_PATH + search_state(replaced_args(args, format=name), ("page",)))
+            for name, label in EXPORT_LABELS.items()
+        ),
     )
+
+
+FEED_PATH = "/feed.atom"
+EXPORT_PATH = "/export"
+EXPORT_LABELS = {
+    "csv": "CSV",
+    "jsonl": "JSON Lines",
+    "bibtex": "BibTeX",
+    "ris": "RIS",
+    "csl-json": "CSL-JSON",
+}
 
 
 @dataclass(frozen=True)
@@ -284,6 +326,10 @@ class DocumentPage:
     topic_labels: dict[str, str]
     state: str  # the search the reader came from, as a query string ("" if none)
     back: str  # that search's page
+    url: str  # the document's stable address
+    citation: Markup  # in APA style, escaped
+    meta: tuple[tuple[str, str], ...]  # embedded citation metadata (citing/meta.py)
+    event: str | None  # the slug of its event's page
 
     @property
     def from_search(self) -> bool:
@@ -295,7 +341,7 @@ class DocumentPage:
 
 
 def document_page(
-    collection: Collection, document: Document, args: MultiDict[str, str]
+    collection: Collection, document: Document, args: MultiDict[str, str], links: Links
 ) -> DocumentPage:
     query = args.get("q", "")
     pages = collection.extraction(document).pages
@@ -317,4 +363,8 @@ def document_page(
         topic_labels={t.key: t.label for t in collection.vocabulary.topics},
         state=search_state(args),
         back=back_to_search(args),
+        url=links.document(document.id),
+        citation=Markup(formatted_citation(document, links, as_html=True)),
+        meta=tuple(citation_meta(document, links)),
+        event=event_slug(document),
     )

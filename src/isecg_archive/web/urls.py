@@ -12,7 +12,10 @@ from werkzeug.datastructures import MultiDict
 
 SEARCH_PATH = "/"
 # What a search is: a document page reached from the results keeps these, to go back to them.
-SEARCH_KEYS = ("q", "agency", "topic", "type", "since", "until", "sort", "page")
+SEARCH_KEYS = (
+    *("q", "agency", "topic", "type", "event", "organisation", "author"),
+    *("since", "until", "sort", "page"),
+)
 
 
 def _url(args: MultiDict[str, str]) -> str:
@@ -40,19 +43,24 @@ def without_value(args: MultiDict[str, str], name: str, value: str | None = None
 
 def replaced(args: MultiDict[str, str], **values: str | int | None) -> str:
     """The search with single values set (sort, page, q) or removed (None)."""
+    return _url(replaced_args(args, **values))
+
+
+def replaced_args(args: MultiDict[str, str], **values: str | int | None) -> MultiDict[str, str]:
     changed = MultiDict(args)
     for name, value in values.items():
         if value is None:
             changed.pop(name, None)
         else:
             changed.setlist(name, [str(value)])
-    return _url(changed)
+    return changed
 
 
-def search_state(args: MultiDict[str, str]) -> str:
+def search_state(args: MultiDict[str, str], leave_out: tuple[str, ...] = ()) -> str:
     """The search in a query string ("?q=...&page=2"), for links that lead away from the results
-    and back to them; "" when there is no search."""
-    pairs = [(k, v) for k, v in args.items(multi=True) if k in SEARCH_KEYS and v != ""]
+    and back to them; "" when there is no search. `format` is kept for exports."""
+    keys = [key for key in (*SEARCH_KEYS, "format") if key not in leave_out]
+    pairs = [(k, v) for k, v in args.items(multi=True) if k in keys and v != ""]
     return "?" + urlencode(pairs) if pairs else ""
 
 

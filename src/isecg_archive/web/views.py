@@ -19,6 +19,7 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from isecg_archive.citing import Links
 from isecg_archive.collection import Collection
 from isecg_archive.errors import ArchiveError, DocumentNotFound
 from isecg_archive.records import Document, document_json
@@ -38,16 +39,21 @@ _POLICY = (
 )
 
 
-def _collection() -> Collection:
+def links() -> Links:
+    """Documents' addresses at the address the reader reached the viewer by."""
+    return Links(request.url_root)
+
+
+def collection() -> Collection:
     collection: Collection = current_app.extensions["isecg_collection"]
     return collection
 
 
-def _document(doc_id: str) -> Document:
+def document_of(doc_id: str) -> Document:
     if not _ID.fullmatch(doc_id):
         abort(404)
     try:
-        return _collection().find(doc_id)
+        return collection().find(doc_id)
     except DocumentNotFound:
         abort(404)
 
@@ -62,14 +68,14 @@ def _bounded_request() -> Any:
     """A URL no page of the viewer makes: refused before its parameters are read."""
     query = request.query_string
     if len(query) > MAX_QUERY_STRING:
-        return _error_page(
+        return error_page(
             414,
             "Address too long",
             f"This address is {len(query):,} characters long; the viewer takes at most"
             f" {MAX_QUERY_STRING:,}. Shorten the search.",
         )
     if query.count(b"&") + query.count(b";") >= MAX_PARAMETERS:
-        return _error_page(
+        return error_page(
             400,
             "Too many parameters",
             f"This address has more than {MAX_PARAMETERS} parameters; no page of the viewer"
@@ -83,7 +89,7 @@ def _known_host() -> Any:
     """Only the host names the viewer was started for: not a name a web page rebound to it."""
     host = request.headers.get("Host", "")
     if host_name(host) not in current_app.config["ALLOWED_HOSTS"]:
-        return _error_page(
+        return error_page(
             400,
             "Unknown host name",
             f"This viewer does not answer to the host name {host[:100]!r}. Open it at"
@@ -103,7 +109,7 @@ def _headers(response: Response) -> Response:
 
 @blueprint.get("/")
 def search() -> Any:
-    page = search_page(_collection(), request.args)
+    page = search_page(collection(), request.args)
     return render_template("search.html", page=page), 400 if page.error else 200
 
 
@@ -114,15 +120,16 @@ def syntax() -> str:
 
 @blueprint.get("/documents/<doc_id>")
 def document(doc_id: str) -> str:
-    found = _document(doc_id)
-    return render_template("document.html", page=document_page(_collection(), found, request.args))
+    found = document_of(doc_id)
+    page = document_page(collection(), found, request.args, links())
+    return render_template("document.html", page=page)
 
 
 @blueprint.get("/documents/<doc_id>/file")
 def original(doc_id: str) -> Response:
     """The original file, by id only: no path from the URL ever reaches the file system."""
-    found = _document(doc_id)
-    root = _collection().archive.root.resolve()
+    found = document_of(doc_id)
+    root = collection().archive.root.resolve()
     path = (root / found.file).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         abort(404)
@@ -146,9 +153,9 @@ def original(doc_id: str) -> Response:
 
 @blueprint.get("/api/search")
 def api_search() -> Any:
-    collection = _collection()
+    archive = collection()
     try:
-        result = collection.search(request_from(request.args, collection))
+        result = archive.search(request_from(request.args, archive))
     except ArchiveError as exc:
         return jsonify({"error": str(exc)}), 400
     return jsonify(result.to_dict())
@@ -156,11 +163,11 @@ def api_search() -> Any:
 
 @blueprint.get("/api/documents/<doc_id>")
 def api_document(doc_id: str) -> Any:
-    found = _document(doc_id)
-    return jsonify(document_json(found, _collection().extraction(found).pages))
+    found = document_of(doc_id)
+    return jsonify(document_json(found, collection().extraction(found).pages))
 
 
-def _error_page(code: int, title: str, message: str) -> Any:
+def error_page(code: int, title: str, message: str) -> Any:
     if request.path.startswith("/api/"):
         return jsonify({"error": message}), code
     return render_template("error.html", code=code, title=title, message=message), code
@@ -168,7 +175,7 @@ def _error_page(code: int, title: str, message: str) -> Any:
 
 def register_errors(app: Flask) -> None:
     """Errors get their own page (or JSON under /api/); never a traceback, never a path."""
-    render = _error_page
+    render = error_page
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

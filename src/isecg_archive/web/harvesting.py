@@ -1,0 +1,21 @@
+"""OAI-PMH at /oai: harvesters' requests, by GET or POST, answered by oai.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, request
+
+from isecg_archive.oai import PAGE_SIZE, Repository
+from isecg_archive.web.views import blueprint, collection, links
+
+
+@blueprint.route("/oai", methods=["GET", "POST"])
+def oai() -> Any:
+    arguments = request.form if request.method == "POST" else request.args
+    config = current_app.config
+    repository = Repository(
+        collection(), links(), config["OAI_ADMIN_EMAIL"], config.get("OAI_PAGE_SIZE", PAGE_SIZE)
+    )
+    body = repository.respond(list(arguments.items(multi=True)))
+    return Response(body, mimetype="text/xml")

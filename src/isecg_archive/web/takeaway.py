@@ -1,0 +1,110 @@
+"""What a reader takes away: a document's reference files, a search's export and its feed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from flask import Response, request, stream_with_context
+
+from isecg_archive.citing import bibtex_entry, csl_item, ris_entry
+from isecg_archive.errors import ArchiveError
+from isecg_archive.exporting import FORMATS, export
+from isecg_archive.feeds import FEED_SIZE, FeedEntry, atom_feed
+from isecg_archive.search import SearchRequest
+from isecg_archive.web.pages import request_from
+from isecg_archive.web.urls import search_state
+from isecg_archive.web.views import blueprint, collection, document_of, error_page, links
+
+REFERENCES = {
+    # extension: (media type, writer)
+    "bib": ("application/x-bibtex; charset=utf-8", lambda d, ln: bibtex_entry(d, ln)),
+    "ris": ("application/x-research-info-systems; charset=utf-8", lambda d, ln: ris_entry(d, ln)),
+    "json": (
+        "application/vnd.citationstyles.csl+json; charset=utf-8",
+        lambda d, ln: json.dumps([csl_item(d, ln)], ensure_ascii=False, indent=2),
+    ),
+}
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+@blueprint.get("/documents/<doc_id>/cite.<extension>")
+def reference(doc_id: str, extension: str) -> Any:
+    """The document's reference as BibTeX (.bib), RIS (.ris) or CSL-JSON (.json)."""
+    if extension not in REFERENCES:
+        return error_page(404, "Not Found", "References come as cite.bib, cite.ris or cite.json.")
+    document = document_of(doc_id)
+    media_type, write = REFERENCES[extension]
+    body = write(document, links())
+    return Response(body, mimetype=media_type, headers=_attachment(f"{document.id}.{extension}"))
+
+
+def _search(**changes: Any) -> SearchRequest:
+    """The search in the query string, with some of its values changed."""
+    return replace(request_from(request.args, collection()), **changes)
+
+
+@blueprint.get("/export")
+def export_search() -> Any:
+    """Every match of the search in the query string (not a page), streamed in a format."""
+    name = request.args.get("format", "csv")
+    if name not in FORMATS:
+        return error_page(
+            400, "Unknown format", f"Exports come as {', '.join(FORMATS)}; choose one of them."
+        )
+    try:
+        wanted = _search(page=1)
+        files = collection().matching_files(wanted)
+    except ArchiveError as exc:
+        return error_page(400, "That search could not be read", f"{exc}.")
+    chosen = FORMATS[name]
+    archive, at = collection(), links()
+
+    def documents() -> Any:
+        for file in files:
+            try:
+                yield archive.archive.read(file)
+            except ArchiveError:
+                continue  # removed since the search: left out
+
+    body = stream_with_context(export(documents(), name, at))
+    return Response(
+        body,
+        mimetype=chosen.media_type,
+        headers=_attachment(f"isecg-archive-export.{chosen.extension}"),
+    )
+
+
+@blueprint.get("/feed.atom")
+def feed() -> Any:
+    """The search's newest matches (the records added or changed last), as an Atom feed."""
+    try:
+        wanted = _search(sort="updated", page=1, per_page=FEED_SIZE)
+        result = collection().search(wanted)
+    except ArchiveError as exc:
+        return error_page(400, "That search could not be read", f"{exc}.")
+    archive = collection().archive
+    entries = [FeedEntry(hit.document, archive.changed(hit.document.file)) for hit in result.hits]
+    state = search_state(request.args, leave_out=("sort", "page", "format"))
+    described = ", ".join(_described(wanted)) or "everything"
+    body = atom_feed(
+        f"ISECG Archive: {described}",
+        request.base_url + state,
+        links().base + "/" + (state and state + "&sort=updated" or "?sort=updated"),
+        entries,
+        links(),
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+def _described(search: SearchRequest) -> list[str]:
+    parts = [f"“{search.query.strip()}”"] if search.query.strip() else []
+    parts += [*search.agencies, *search.topics, *(t.replace("-", " ") for t in search.types)]
+    parts += [*search.events, *search.organisations, *search.authors]
+    if search.since or search.until:
+        parts.append(f"{search.since or '…'} to {search.until or '…'}")
+    return parts

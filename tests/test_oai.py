@@ -1,0 +1,135 @@
+"""OAI-PMH, harvested from the running viewer by oaipmh-scythe (the maintained successor of the
+Sickle harvester), and its protocol errors as the specification lists them."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import urllib.request
+from collections.abc import Iterator
+from xml.etree import ElementTree as ET
+
+import pytest
+from oaipmh_scythe import Scythe
+from oaipmh_scythe.exceptions import NoRecordsMatch
+
+from isecg_archive.archive import Archive
+from isecg_archive.collection import Collection
+from isecg_archive.web import create_app
+
+from conftest import ROOT
+
+OAI = "{http://www.openarchives.org/OAI/2.0/}"
+DEMO = {d.id: d for d in Archive(ROOT / "archive").records()}
+REMOVED = "f057dca58735"  # the stakeholder engagement report, removed by the fixture
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo archive, one document removed, served by waitress with pages of 10 items."""
+    from waitress.server import create_server
+
+    archive = tmp_path_factory.mktemp("oai") / "archive"
+    shutil.copytree(ROOT / "archive", archive)
+    Collection(archive).remove(REMOVED)
+    app = create_app({"ARCHIVE_DIR": archive, "OAI_PAGE_SIZE": 10})
+    running = create_server(app, host="127.0.0.1", port=0, threads=2)
+    threading.Thread(target=running.run, daemon=True).start()
+    yield f"http://127.0.0.1:{running.effective_port}"
+    running.close()
+
+
+@pytest.fixture
+def scythe(server: str) -> Iterator[Scythe]:
+    with Scythe(f"{server}/oai") as harvester:
+        yield harvester
+
+
+def _sets(document) -> set[str]:
+    specs = {f"agency:{a}" for a in document.agencies} | {f"topic:{t}" for t in document.topics}
+    return specs | {f"type:{document.type}"}
+
+
+def test_identify_and_formats(scythe: Scythe, server: str):
+    identify = scythe.identify()
+    assert identify.repositoryName == "ISECG Archive"
+    assert identify.baseURL == f"{server}/oai"
+    assert identify.protocolVersion == "2.0"
+    assert identify.deletedRecord == "transient"
+    assert identify.granularity == "YYYY-MM-DDThh:mm:ssZ"
+    formats = list(scythe.list_metadata_formats())
+    assert [f.metadataPrefix for f in formats] == ["oai_dc"]
+
+
+def test_a_harvest_gets_every_record_in_pages_with_its_sets(scythe: Scythe, server: str):
+    harvested = list(scythe.list_records(metadata_prefix="oai_dc"))
+    live = {r.header.identifier: r for r in harvested if not r.deleted}
+    deleted = [r.header.identifier for r in harvested if r.deleted]
+    assert sorted(live) == sorted(f"oai:isecg-archive:{i}" for i in DEMO if i != REMOVED)
+    assert deleted == [f"oai:isecg-archive:{REMOVED}"]
+    for identifier, record in live.items():
+        document = DEMO[identifier.rsplit(":", 1)[1]]
+        assert set(record.header.setSpecs) == _sets(document)
+        assert record.metadata["title"] == [document.title]
+        assert record.metadata["identifier"] == [f"{server}/documents/{document.id}"]
+        assert record.metadata.get("date") == ([str(document.date)] if document.date else None)
+        assert record.metadata.get("publisher") == (list(document.agencies) or None)
+    # 27 items in pages of 10: three responses, the first two with a token.
+    first = ET.fromstring(
+        urllib.request.urlopen(f"{server}/oai?verb=ListIdentifiers&metadataPrefix=oai_dc").read()
+    )
+    token = first.find(f".//{OAI}resumptionToken")
+    assert token.get("completeListSize") == "27" and token.get("cursor") == "0"
+    assert len(first.findall(f".//{OAI}header")) == 10
+
+
+def test_sets_select_their_records(scythe: Scythe):
+    names = {s.setSpec: s.setName for s in scythe.list_sets()}
+    assert names["agency:JAXA"] == "Japan Aerospace Exploration Agency"
+    assert names["type:roadmap"] == "roadmap"
+    assert {"agency", "topic", "type"} <= set(names)
+    listed = scythe.list_identifiers(metadata_prefix="oai_dc", set_="agency:JAXA")
+    jaxa = [header.identifier for header in listed]
+    expected = [i for i, d in DEMO.items() if "JAXA" in d.agencies and i != REMOVED]
+    assert sorted(jaxa) == sorted(f"oai:isecg-archive:{i}" for i in expected)
+    roadmaps = list(scythe.list_identifiers(metadata_prefix="oai_dc", set_="type:roadmap"))
+    assert len(roadmaps) == 3
+
+
+def test_get_record_and_dates(scythe: Scythe):
+    record = scythe.get_record(identifier="oai:isecg-archive:d0d8f68dba87")
+    assert record.metadata["relation"] == ["Lunar Polar Volatiles Virtual Workshop"]
+    stamp = record.header.datestamp
+    since = [h.identifier for h in scythe.list_identifiers(from_=stamp)]
+    assert "oai:isecg-archive:d0d8f68dba87" in since
+    with pytest.raises(NoRecordsMatch):
+        list(scythe.list_identifiers(until="2001-01-01"))
+    gone = scythe.get_record(identifier=f"oai:isecg-archive:{REMOVED}")
+    assert gone.deleted
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("verb=Foo", "badVerb"),
+        ("", "badVerb"),
+        ("verb=Identify&verb=Identify", "badVerb"),
+        ("verb=Identify&set=x", "badArgument"),
+        ("verb=ListRecords", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=yesterday", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=2020-01-01&until=2020-01-01T00:00:00Z",
+         "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&set=colour:blue", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=marc21", "cannotDisseminateFormat"),
+        ("verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:isecg-archive:ffffffffffff",
+         "idDoesNotExist"),
+        ("verb=ListRecords&resumptionToken=garbage", "badResumptionToken"),
+        ("verb=ListRecords&resumptionToken=x&metadataPrefix=oai_dc", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&until=2001-01-01", "noRecordsMatch"),
+    ],
+)  # fmt: skip
+def test_errors_have_the_protocol_codes(server: str, query: str, code: str):
+    root = ET.fromstring(urllib.request.urlopen(f"{server}/oai?{query}").read())
+    assert root.find(f"{OAI}error").get("code") == code
+    if code in ("badVerb", "badArgument"):
+        assert root.find(f"{OAI}request").attrib == {}  # the request is not echoed back
