@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint demo samples bench bench-extraction bench-scale bench-load clean
+.PHONY: install run test lint demo samples bench bench-extraction bench-scale bench-load bench-export clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench: install
 # The viewer under hostile requests and 32 clients, on 10,000 documents (cached in bench/.cache).
 bench-load: install
 	$(BIN)/python bench/load.py
+
+# Exports in every format and a complete OAI-PMH harvest of the same 10,000 documents.
+bench-export: install
+	$(BIN)/python bench/export.py
 
 # Extraction on real third-party files and web pages (needs ../shared/benchmarks beside the repo).
 bench-extraction: install

@@ -1,0 +1,106 @@
+"""Exports and an OAI-PMH harvest of a large archive: time and peak memory.
+
+    python bench/export.py [--documents 10000] [--workdir DIR]
+
+Uses the archive of bench/load.py (N short text documents, built once and cached), then prints:
+- `isecg-archive export` of the whole catalogue in each format, each in a process of its own:
+  seconds, the process's peak resident memory, the output's size and its number of documents;
+- a complete OAI-PMH harvest (ListRecords, oai_dc, every resumption token) of `serve`, by
+  oaipmh-scythe: seconds, responses, records, and the server's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from load import collection, fetch, free_port, peak_mib
+
+FORMATS = ("csv", "jsonl", "bibtex", "ris", "csl-json")
+COUNTERS = {  # how each format's documents are counted in its output
+    "csv": lambda text: text.count("\nhttp") or max(text.count("\n") - 1, 0),
+    "jsonl": lambda text: text.count("\n"),
+    "bibtex": lambda text: text.count("\n@"),
+    "ris": lambda text: text.count("ER  - "),
+    "csl-json": lambda text: text.count('\n    "id": '),
+}
+
+
+def run_measured(command: list[str]) -> tuple[float, float]:
+    """Seconds and peak resident MiB of a command, from the kernel's account of that process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status:
+        sys.exit(f"{' '.join(command)} failed")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument("--workdir", type=Path, help="keep the archive here between runs")
+    args = parser.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="isecg-export-"))
+    archive = workdir / "archive"
+    command = [sys.executable, "-m", "isecg_archive", "--archive", str(archive)]
+    if not archive.exists():
+        sources = collection(args.documents)
+        print(f"ingesting {args.documents:,} documents into {archive}...", flush=True)
+        subprocess.run([*command, "ingest", str(sources)], check=True, stdout=subprocess.DEVNULL)
+    # Any search brings the index up to this version's schema first (a rebuild, if it is older).
+    subprocess.run([*command, "search", "lunar"], check=True, stdout=subprocess.DEVNULL)
+    print("| export | seconds | peak MiB | MB written | documents |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name in FORMATS:
+        output = workdir / f"export.{name}"
+        seconds, peak = run_measured([*command, "export", "--format", name, "-o", str(output)])
+        text = output.read_text("utf-8")
+        size = output.stat().st_size / 1e6
+        print(f"| {name} | {seconds:.1f} | {peak:.0f} | {size:.1f} | {COUNTERS[name](text):,} |")
+        output.unlink()
+
+    from oaipmh_scythe import Scythe
+
+    port = free_port()
+    server = subprocess.Popen(
+        [*command, "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while fetch(base + "/oai?verb=Identify", 120)[0] != "200":
+            if server.poll() is not None:
+                sys.exit("the server stopped")
+            time.sleep(0.5)
+        before = peak_mib(server.pid)
+        started = time.perf_counter()
+        records = deleted = 0
+        with Scythe(base + "/oai", timeout=120) as harvester:
+            for record in harvester.list_records(metadata_prefix="oai_dc"):
+                records += 1
+                deleted += record.deleted
+        seconds = time.perf_counter() - started
+        pages = -(-records // 100)
+        print(
+            f"\nOAI-PMH harvest (ListRecords, oai_dc): {records:,} records ({deleted} deleted)"
+            f" in {pages} responses, {seconds:.1f} s ({records / seconds:,.0f} records/s);"
+            f" server peak {before:.0f} MiB before, {peak_mib(server.pid):.0f} MiB after"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
