@@ -4,7 +4,8 @@
 
 Uses the archive of bench/load.py (N short text documents, built once and cached), then prints:
 - `isecg-archive export` of the whole catalogue in each format, each in a process of its own:
-  seconds, the process's peak resident memory, the output's size and its number of documents;
+  seconds, the process's peak resident memory, the output's size and its number of documents,
+  beside a process that searches for one page of results;
 - a complete OAI-PMH harvest (ListRecords, oai_dc, every resumption token) of `serve`, by
   oaipmh-scythe: seconds, responses, records, and the server's peak resident memory.
 """
@@ -26,7 +27,7 @@ FORMATS = ("csv", "jsonl", "bibtex", "ris", "csl-json")
 COUNTERS = {  # how each format's documents are counted in its output
     "csv": lambda text: text.count("\nhttp") or max(text.count("\n") - 1, 0),
     "jsonl": lambda text: text.count("\n"),
-    "bibtex": lambda text: text.count("\n@"),
+    "bibtex": lambda text: sum(line.startswith("@") for line in text.splitlines()),
     "ris": lambda text: text.count("ER  - "),
     "csl-json": lambda text: text.count('\n    "id": '),
 }
@@ -59,6 +60,9 @@ def main() -> None:
     subprocess.run([*command, "search", "lunar"], check=True, stdout=subprocess.DEVNULL)
     print("| export | seconds | peak MiB | MB written | documents |")
     print("| --- | ---: | ---: | ---: | ---: |")
+    # For comparison: a process that only searches (one page of ten results).
+    seconds, peak = run_measured([*command, "search", "lunar"])
+    print(f"| (search lunar, one page) | {seconds:.1f} | {peak:.0f} | | 10 |")
     for name in FORMATS:
         output = workdir / f"export.{name}"
         seconds, peak = run_measured([*command, "export", "--format", name, "-o", str(output)])

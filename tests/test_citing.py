@@ -28,6 +28,7 @@ SUMMARY = Document(
     authors=("ISECG", "Smith, Jane"),
     event="Lunar Polar Volatiles Virtual Workshop",
     event_date=PartialDate(2020, 10, 27),
+    event_place="Online",
 )
 SLIDES = Document(
     id="a1c8b5010ecc",
@@ -70,6 +71,7 @@ def test_bibtex_reads_back_with_its_types_date_precision_bodies_and_event():
         "type": "Workshop summary",
         "eventtitle": "Lunar Polar Volatiles Virtual Workshop",
         "eventdate": "2020-10-27",
+        "venue": "Online",
         "keywords": "lunar-polar-volatiles",
         "url": "http://archive.example:8000/documents/d0d8f68dba87605224f1",
     }
@@ -97,6 +99,7 @@ def test_ris_reads_back_with_its_types_date_precision_bodies_and_event():
         "type_of_work": "Workshop summary",
         "secondary_title": "Lunar Polar Volatiles Virtual Workshop",
         "notes": ["Event date: 2020-10-27"],
+        "place_published": "Online",
         "keywords": ["lunar-polar-volatiles"],
         "urls": ["http://archive.example:8000/documents/d0d8f68dba87605224f1"],
     }

@@ -154,7 +154,9 @@ def test_events_are_facets_pages_and_a_command(tmp_path: Path):
     archive = tmp_path / "archive"
     collection = Collection(archive)
     workshop = Overrides(
-        event="Lunar Polar Volatiles Workshop", event_date=PartialDate(2016, 2, 10)
+        event="Lunar Polar Volatiles Workshop",
+        event_date=PartialDate(2016, 2, 10),
+        event_place="Laurel, Maryland",
     )
     given = [FILES / "regolith-report.pdf", FILES / "gateway-logistics-slides.pdf"]
     ingest(collection, given, workshop)
@@ -171,6 +173,7 @@ def test_events_are_facets_pages_and_a_command(tmp_path: Path):
                 "documents": 2,
                 "first_date": "2016-02-10",
                 "last_date": "2016-02-10",
+                "place": "Laurel, Maryland",
             }
         ]
     }
@@ -179,6 +182,10 @@ def test_events_are_facets_pages_and_a_command(tmp_path: Path):
         client.get("/events/lunar-polar-volatiles-workshop-2016").data, "html.parser"
     )
     assert page.h1.get_text() == "Lunar Polar Volatiles Workshop"
+    facts = dict(zip(page.select("dt"), page.select("dd"), strict=True))
+    assert {dt.get_text(): dd.get_text() for dt, dd in facts.items()}["Place"] == (
+        "Laurel, Maryland"
+    )
     listed = sorted(a["href"].rsplit("/", 1)[1] for a in page.select("section.event-group a"))
     assert listed == inside
     headings = [h2.get_text() for h2 in page.select("section.event-group h2")]

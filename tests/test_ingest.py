@@ -43,6 +43,7 @@ def test_originals_are_copied_unchanged_beside_a_readable_record(filled: Collect
         "authors": ["ISECG"],
         "event": None,
         "event_date": None,
+        "event_place": None,
         "ingested": record["ingested"],
         "manual": [],
         "warnings": [],

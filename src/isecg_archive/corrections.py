@@ -21,7 +21,7 @@ from isecg_archive.extract import RECORD_FIELDS
 from isecg_archive.records import Document
 
 # Fields a person may clear; a title and a type always have a value.
-CLEARABLE = ("date", "event", "event_date", "agencies", "topics", "authors")
+CLEARABLE = ("date", "event", "event_date", "event_place", "agencies", "topics", "authors")
 # Fields detection fills, compared by redetect.
 DETECTED = ("title", "date", "event_date", "type", "agencies", "organisations", "topics")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from isecg_archive.records import Document, PartialDate
@@ -48,6 +49,7 @@ class Event:
     documents: int
     first: PartialDate | None = None  # its dates, as the documents' records give them
     last: PartialDate | None = None
+    place: str | None = None  # where it was held, as most of its documents' records say
 
     @property
     def dates(self) -> str:
@@ -62,12 +64,19 @@ class Event:
             "documents": self.documents,
             "first_date": str(self.first) if self.first else None,
             "last_date": str(self.last) if self.last else None,
+            "place": self.place,
         }
 
 
 def gather(slug_: str, name: str, documents: list[Document]) -> Event:
     """The event as its documents describe it."""
     dates = sorted(d.event_date for d in documents if d.event_date)
+    places = Counter(d.event_place for d in documents if d.event_place)
     return Event(
-        slug_, name, len(documents), dates[0] if dates else None, dates[-1] if dates else None
+        slug_,
+        name,
+        len(documents),
+        dates[0] if dates else None,
+        dates[-1] if dates else None,
+        places.most_common(1)[0][0] if places else None,
     )

@@ -305,6 +305,7 @@ def _document(plan: _Plan, read: _Read) -> Document:
         authors=metadata.authors,
         event=metadata.event,
         event_date=metadata.event_date,
+        event_place=metadata.event_place,
         ingested=datetime.now(UTC).isoformat(timespec="seconds"),
         manual=metadata.manual,
         **extraction.record_fields(),

@@ -92,6 +92,7 @@ class Document:
     authors: tuple[str, ...] = ()
     event: str | None = None
     event_date: PartialDate | None = None
+    event_place: str | None = None  # where the event was held: "Tokyo, Japan"
     ingested: str = ""
     manual: tuple[str, ...] = ()  # fields a person set; detection leaves them alone
     warnings: tuple[str, ...] = field(default=())

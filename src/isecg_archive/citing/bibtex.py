@@ -85,6 +85,8 @@ def bibtex_entry(document: Document, links: Links) -> str:
         fields.append(("eventtitle", _escape(document.event)))
     if document.event_date:
         fields.append(("eventdate", str(document.event_date)))
+    if document.event_place:
+        fields.append(("venue", _escape(document.event_place)))
     if document.topics:
         fields.append(("keywords", ", ".join(document.topics)))
     fields.append(("url", links.document(document.id)))

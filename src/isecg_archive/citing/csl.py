@@ -65,6 +65,8 @@ def csl_item(document: Document, links: Links) -> dict[str, Any]:
         item["event"] = document.event
     if document.event_date:
         item["event-date"] = _date(document.event_date)
+    if document.event_place:
+        item["event-place"] = document.event_place
     if document.topics:
         item["keyword"] = ", ".join(document.topics)
     if document.pages:

@@ -33,6 +33,8 @@ def ris_entry(document: Document, links: Links) -> str:
         lines.append(_line("T2", document.event))
     if document.event_date:
         lines.append(_line("N1", f"Event date: {document.event_date}"))
+    if document.event_place:
+        lines.append(_line("CY", document.event_place))
     lines += [_line("KW", topic) for topic in document.topics]
     lines.append(_line("UR", links.document(document.id)))
     lines.append(_line("ER", ""))

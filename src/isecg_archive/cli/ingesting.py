@@ -29,6 +29,7 @@ from isecg_archive.records import DOCUMENT_TYPES, PartialDate
 )
 @click.option("--event", help="The event the documents come from.")
 @click.option("--event-date", callback=partial_date, help="The event's date: YYYY[-MM[-DD]].")
+@click.option("--event-place", help="Where the event was held: a city, a country.")
 @click.option("--title", help="Title (for a single file).")
 @click.option("--max-size", default=200, show_default=True, help="Largest file to read, in MB.")
 @click.option("--timeout", default=120, show_default=True, help="Seconds allowed to read one file.")
@@ -46,6 +47,7 @@ def ingest(
     date: PartialDate | None,
     event: str | None,
     event_date: PartialDate | None,
+    event_place: str | None,
     title: str | None,
     max_size: int,
     timeout: int,
@@ -78,6 +80,7 @@ def ingest(
         date=date,
         event=event,
         event_date=event_date,
+        event_place=event_place,
         type=doc_type,
         agencies=tuple(dict.fromkeys(vocabulary.agency(a) for a in agencies)),
         topics=tuple(dict.fromkeys(vocabulary.topic(t) for t in topics)),

@@ -140,6 +140,7 @@ def _print_changes(changes: list[Any]) -> None:
 @click.option("--date", callback=partial_date, help="Set the date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--event", help="Set the event.")
 @click.option("--event-date", callback=partial_date, help="Set the event's date.")
+@click.option("--event-place", help="Set where the event was held.")
 @click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Set the type.")
 @click.option("--agency", "agencies", multiple=True, help="Set the agencies (repeatable).")
 @click.option("--topic", "topics", multiple=True, help="Set the topics (repeatable).")
@@ -149,7 +150,8 @@ def _print_changes(changes: list[Any]) -> None:
     multiple=True,
     callback=_field_names,
     metavar="FIELD",
-    help="Empty a field: date, event, event-date, agencies, topics, authors (repeatable).",
+    help="Empty a field: date, event, event-date, event-place, agencies, topics, authors"
+    " (repeatable).",
 )
 @click.option(
     "--detect",

@@ -21,7 +21,10 @@ from isecg_archive.extract import Extraction
 from isecg_archive.records import PartialDate
 
 # The fields a person may set; the order is the order they are listed in records.
-EDITABLE = ("title", "date", "event", "event_date", "type", "agencies", "topics", "authors")
+EDITABLE = (
+    *("title", "date", "event", "event_date", "event_place", "type", "agencies", "topics"),
+    "authors",
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Overrides:
     date: PartialDate | None = None
     event: str | None = None
     event_date: PartialDate | None = None
+    event_place: str | None = None
     type: str | None = None
     agencies: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
@@ -46,6 +50,7 @@ class Metadata:
     date: PartialDate | None
     event: str | None
     event_date: PartialDate | None
+    event_place: str | None
     type: str
     agencies: tuple[str, ...]
     organisations: tuple[str, ...]
@@ -79,6 +84,7 @@ def describe(
         "date": lambda: extraction.published or _publication_date(stated, extraction.date),
         "event": lambda: None,
         "event_date": lambda: stated.event,
+        "event_place": lambda: None,
         "type": lambda: detect_type(text, pages, extraction.landscape_pages, extraction.format),
         "agencies": lambda: detect_bodies(text, vocabulary.agencies),
         "topics": lambda: detect_topics(text, vocabulary.topics),
