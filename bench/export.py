@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from load import collection, fetch, free_port, peak_mib
+from load import ensure_archive, peak_mib, serving
 
 FORMATS = ("csv", "jsonl", "bibtex", "ris", "csl-json")
 COUNTERS = {  # how each format's documents are counted in its output
@@ -52,58 +52,46 @@ def main() -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="isecg-export-"))
     archive = workdir / "archive"
     command = [sys.executable, "-m", "isecg_archive", "--archive", str(archive)]
-    if not archive.exists():
-        sources = collection(args.documents)
-        print(f"ingesting {args.documents:,} documents into {archive}...", flush=True)
-        subprocess.run([*command, "ingest", str(sources)], check=True, stdout=subprocess.DEVNULL)
-    # Any search brings the index up to this version's schema first (a rebuild, if it is older).
-    subprocess.run([*command, "search", "lunar"], check=True, stdout=subprocess.DEVNULL)
-    print("| export | seconds | peak MiB | MB written | documents |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    # For comparison: a process that only searches (one page of ten results).
-    seconds, peak = run_measured([*command, "search", "lunar"])
-    print(f"| (search lunar, one page) | {seconds:.1f} | {peak:.0f} | | 10 |")
-    for name in FORMATS:
-        output = workdir / f"export.{name}"
-        seconds, peak = run_measured([*command, "export", "--format", name, "-o", str(output)])
-        text = output.read_text("utf-8")
-        size = output.stat().st_size / 1e6
-        print(f"| {name} | {seconds:.1f} | {peak:.0f} | {size:.1f} | {COUNTERS[name](text):,} |")
-        output.unlink()
-
-    from oaipmh_scythe import Scythe
-
-    port = free_port()
-    server = subprocess.Popen(
-        [*command, "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        while fetch(base + "/oai?verb=Identify", 120)[0] != "200":
-            if server.poll() is not None:
-                sys.exit("the server stopped")
-            time.sleep(0.5)
-        before = peak_mib(server.pid)
-        started = time.perf_counter()
-        records = deleted = 0
-        with Scythe(base + "/oai", timeout=120) as harvester:
-            for record in harvester.list_records(metadata_prefix="oai_dc"):
-                records += 1
-                deleted += record.deleted
-        seconds = time.perf_counter() - started
-        pages = -(-records // 100)
-        print(
-            f"\nOAI-PMH harvest (ListRecords, oai_dc): {records:,} records ({deleted} deleted)"
-            f" in {pages} responses, {seconds:.1f} s ({records / seconds:,.0f} records/s);"
-            f" server peak {before:.0f} MiB before, {peak_mib(server.pid):.0f} MiB after"
-        )
+        ensure_archive(command, archive, args.documents)
+        # Any search brings the index up to this version's schema (a rebuild, if it is older).
+        subprocess.run([*command, "search", "lunar"], check=True, stdout=subprocess.DEVNULL)
+        print("| export | seconds | peak MiB | MB written | documents |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        # For comparison: a process that only searches (one page of ten results).
+        seconds, peak = run_measured([*command, "search", "lunar"])
+        print(f"| (search lunar, one page) | {seconds:.1f} | {peak:.0f} | | 10 |")
+        for name in FORMATS:
+            output = workdir / f"export.{name}"
+            seconds, peak = run_measured([*command, "export", "--format", name, "-o", str(output)])
+            count = COUNTERS[name](output.read_text("utf-8"))
+            size = output.stat().st_size / 1e6
+            print(f"| {name} | {seconds:.1f} | {peak:.0f} | {size:.1f} | {count:,} |")
+            output.unlink()
+        with serving(command, "/oai?verb=Identify", 120) as (base, server):
+            harvest(base, server.pid)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def harvest(base: str, pid: int) -> None:
+    """Every record over OAI-PMH, by oaipmh-scythe following each resumption token."""
+    from oaipmh_scythe import Scythe
+
+    before = peak_mib(pid)
+    started = time.perf_counter()
+    records = deleted = 0
+    with Scythe(base + "/oai", timeout=120) as harvester:
+        for record in harvester.list_records(metadata_prefix="oai_dc"):
+            records += 1
+            deleted += record.deleted
+    seconds = time.perf_counter() - started
+    print(
+        f"\nOAI-PMH harvest (ListRecords, oai_dc): {records:,} records ({deleted} deleted)"
+        f" in {-(-records // 100)} responses, {seconds:.1f} s ({records / seconds:,.0f}"
+        f" records/s); server peak {before:.0f} MiB before, {peak_mib(pid):.0f} MiB after"
+    )
 
 
 if __name__ == "__main__":

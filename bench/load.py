@@ -32,7 +32,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -159,37 +161,53 @@ def main() -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="isecg-load-"))
     archive, index = workdir / "archive", workdir / args.index_name
     command = [sys.executable, "-m", "isecg_archive", "--archive", str(archive)]
+    command += ["--index", str(index)]
+    try:
+        ensure_archive(command, archive, args.documents)
+        with serving(command, "/?q=lunar", args.timeout) as (base, server):  # built, and warm
+            print(f"server up, peak memory so far {peak_mib(server.pid):.0f} MiB\n")
+            print("| hostile request | status | seconds |\n| --- | --- | ---: |")
+            for name, status, seconds in hostile(base, args.timeout):
+                print(f"| {name} | {status} | {seconds:.2f} |")
+            print(f"\nserver peak memory after the hostile mix: {peak_mib(server.pid):.0f} MiB\n")
+            figures = load(base, args.clients, args.requests, args.timeout)
+            print(f"{args.clients} clients, {args.requests} requests of the usual searches:")
+            print(" · ".join(f"{key} {value:.1f}" for key, value in figures.items()))
+            print(f"server peak memory after the load: {peak_mib(server.pid):.0f} MiB")
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def ensure_archive(command: list[str], archive: Path, documents: int) -> None:
+    """The archive of `documents` generated texts, ingested by `command` unless it is there."""
     if not archive.exists():
-        sources = collection(args.documents)
-        print(f"ingesting {args.documents:,} documents into {archive}...", flush=True)
-        subprocess.run([*command, "--index", str(index), "ingest", str(sources)], check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
+        sources = collection(documents)
+        print(f"ingesting {documents:,} documents into {archive}...", flush=True)
+        subprocess.run([*command, "ingest", str(sources)], check=True, stdout=subprocess.DEVNULL)
+
+
+@contextmanager
+def serving(
+    command: list[str], probe: str, timeout: float
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`serve` on a free loopback port, once `probe` answers 200; stopped after the block."""
     port = free_port()
     server = subprocess.Popen(
-        [*command, "--index", str(index), "serve", "--port", str(port)],
+        [*command, "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        while fetch(base + "/?q=lunar", args.timeout)[0] != "200":  # built, and warm
+        while fetch(base + probe, timeout)[0] != "200":
             if server.poll() is not None:
                 sys.exit("the server stopped")
             time.sleep(0.5)
-        print(f"server up, peak memory so far {peak_mib(server.pid):.0f} MiB\n")
-        print("| hostile request | status | seconds |\n| --- | --- | ---: |")
-        for name, status, seconds in hostile(base, args.timeout):
-            print(f"| {name} | {status} | {seconds:.2f} |")
-        print(f"\nserver peak memory after the hostile mix: {peak_mib(server.pid):.0f} MiB\n")
-        figures = load(base, args.clients, args.requests, args.timeout)
-        print(f"{args.clients} clients, {args.requests} requests of the usual searches:")
-        print(" · ".join(f"{key} {value:.1f}" for key, value in figures.items()))
-        print(f"server peak memory after the load: {peak_mib(server.pid):.0f} MiB")
+        yield base, server
     finally:
         server.terminate()
         server.wait(timeout=30)
-        if args.workdir is None:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from xml.etree import ElementTree as ET
 from isecg_archive.citing import Links
 from isecg_archive.citing.kinds import kind_of
 from isecg_archive.collection import Collection
-from isecg_archive.errors import ArchiveError
+from isecg_archive.errors import ArchiveError, QueryError
 from isecg_archive.records import DOCUMENT_TYPES, Document
 from isecg_archive.search import SearchRequest
 
@@ -47,7 +47,9 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
-class OAIError(Exception):
+class OAIError(QueryError):
+    """A request the protocol says to refuse, with the protocol's code for it."""
+
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
