@@ -59,7 +59,7 @@ def graded_matches(searcher: Searcher, query: q.Query) -> tuple[Scores, set[int]
         every = matches(searcher, query)
         return every, set(every)
     words = _most_telling(searcher, words)
-    needed = [word for word in words if _telling(searcher, word)] or words
+    needed = _needed(searcher, words)
     context = searcher.context()
     found: Scores = {}
     complete: set[int] = set()
@@ -95,6 +95,24 @@ def _most_telling(searcher: Searcher, words: list[q.Query]) -> list[q.Query]:
 
 
 COMMON = 0.5  # a word in more than this share of the documents need not be in a match
+# Nor need a word whose idf is under this share of the rarest typed word's: in "take Tshombe
+# Katanga province", "take" tells little beside the names.
+RARER = 0.3
+
+
+def _needed(searcher: Searcher, words: list[q.Query]) -> list[q.Query]:
+    """The words a document must have to have "all the words" (`_telling`, and not much more
+    common than the rarest typed word); all of them when none would be left."""
+    telling = [word for word in words if _telling(searcher, word)] or words
+    documents = searcher.doc_count()
+    rarity = {}
+    for word in telling:
+        if type(word) is Word and (frequency := _frequency(searcher, word)):
+            rarity[word] = scoring.idf(documents, frequency)
+    if not rarity:
+        return telling
+    least = RARER * max(rarity.values())
+    return [word for word in telling if rarity.get(word, least) >= least]
 
 
 def _telling(searcher: Searcher, word: q.Query) -> bool:
