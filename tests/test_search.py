@@ -543,3 +543,25 @@ def test_more_like_this_lists_the_same_workshop_series_first(demo: Collection):
         document = demo.archive.read(name)
         first = [d.file for d in demo.more_like_this(document)][:2]
         assert set(first) == series - {name}, name
+
+
+def test_a_word_far_more_common_than_the_rarest_is_not_needed_for_all_the_words(
+    demo: Collection,
+):
+    """ "Tokyo" is in one document of 27, "partners" in nine: a document with Tokyo has all the
+    words that tell; "roadmap" (in five) is rare enough to be needed."""
+    summary = "Lunar Surface Operations Workshop: Summary"
+    text = (ROOT / "archive" / "lunar-surface-operations-workshop-2019-summary.txt").read_text()
+    assert "Tokyo" in text and "partner" not in text.lower() and "roadmap" not in text.lower()
+    common = demo.search(SearchRequest("Tokyo partners"))
+    assert (common.complete, common.hits[0].document.title, common.hits[0].matched) == (
+        1,
+        summary,
+        "all",
+    )
+    rarer = demo.search(SearchRequest("Tokyo roadmap"))
+    assert (rarer.complete, rarer.hits[0].document.title, rarer.hits[0].matched) == (
+        0,
+        summary,
+        "some",
+    )
