@@ -60,7 +60,7 @@ def test_detect_hands_a_field_back(filled: Collection):
     [
         ({}, ("title",), "title cannot be empty; set it, or use --detect title"),
         ({"sha256": "x"}, (), "'sha256' cannot be edited; editable: title, date, event,"
-         " event_date, event_place, type, agencies, topics, authors"),
+         " event_date, event_place, type, agencies, organisations, topics, authors"),
         ({"date": PartialDate(2015)}, ("date",), "date: set, clear or detect, only one"),
     ],
 )  # fmt: skip

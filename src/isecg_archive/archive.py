@@ -15,17 +15,20 @@ import shutil
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 from isecg_archive.enrich.vocab import ARCHIVE_VOCABULARY
 from isecg_archive.errors import ArchiveError
+from isecg_archive.history import Entry, History, change
 from isecg_archive.records import Document
 from isecg_archive.staging import staged
 
 RECORD_SUFFIX = ".meta.json"
 TRASH = ".trash"
+WHY = "WHY"  # in a trash folder: why its document is there ("removed", "replaced by ID")
 _MAX_NAME = 120
 _UNSAFE = re.compile(r"[^\w.\-]+")
 _DASHES = re.compile(r"-{2,}")
@@ -80,9 +83,22 @@ def _write_atomically(path: Path, data: bytes) -> None:
         staging.write_bytes(data)
 
 
+@dataclass(frozen=True)
+class Trashed:
+    """A document in the trash: its record and original there, when it went and why."""
+
+    document: Document
+    when: datetime
+    why: str  # "removed", "replaced by ID"
+    record: Path
+    original: Path
+
+
 class Archive:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.history = History(root)
+        self.command = ""  # what is changing it, for the history: "isecg-archive edit ..."
 
     def original(self, file: str) -> Path:
         return self.root / file
@@ -103,6 +119,17 @@ class Archive:
         text = json.dumps(document.to_dict(), indent=2, ensure_ascii=False) + "\n"
         _write_atomically(self.record_path(document.file), text.encode("utf-8"))
 
+    def free_name(self, file: str) -> str:
+        """`file`, or the first of `name-2.ext`, `name-3.ext`... that no document holds."""
+        stem, dot, extension = file.rpartition(".")
+        if not dot or "/" in extension:
+            stem, extension = file, ""
+        candidate, number = file, 1
+        while self.original(candidate).exists() or self.record_path(candidate).exists():
+            number += 1
+            candidate = f"{stem}-{number}" + (f".{extension}" if extension else "")
+        return candidate
+
     def changed(self, file: str) -> int:
         """When a document's record last changed: its file's time, in whole seconds (0: none)."""
         try:
@@ -112,6 +139,11 @@ class Archive:
 
     def removed(self) -> Iterator[tuple[Document, datetime]]:
         """The records in the trash, each with when it went there (removed, or replaced)."""
+        for trashed in self.trash():
+            yield trashed.document, trashed.when
+
+    def trash(self) -> Iterator[Trashed]:
+        """What the trash holds, oldest first: each record with its original, when and why."""
         for folder in sorted((self.root / TRASH).glob("*-*")):
             stamp, _, rest = folder.name.partition("-")
             try:
@@ -120,9 +152,15 @@ class Archive:
                 continue
             if rest == "unrecorded":
                 continue
-            for record in folder.glob(f"*{RECORD_SUFFIX}"):
+            try:
+                why = (folder / WHY).read_text("utf-8").strip()
+            except OSError:
+                why = "removed or replaced"  # trashed before the reason was kept
+            for record in sorted(folder.glob(f"*{RECORD_SUFFIX}")):
                 with suppress(OSError, ValueError, TypeError, ArchiveError):
-                    yield Document.from_dict(json.loads(record.read_text("utf-8"))), when
+                    document = Document.from_dict(json.loads(record.read_text("utf-8")))
+                    original = record.with_name(record.name[: -len(RECORD_SUFFIX)])
+                    yield Trashed(document, when, why, record, original)
 
     def _files(self) -> Iterator[str]:
         """Archive paths of every file but hidden ones and the archive's own vocabulary."""
@@ -155,10 +193,13 @@ class Archive:
             yield self.read(file)
 
     @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
-        transaction = Transaction(self)
+    def transaction(self, action: str = "update") -> Iterator[Transaction]:
+        """Changes made together, written to the history when the block succeeds and undone
+        when it fails. `action` names a rewrite's cause in the history ("edit", "import")."""
+        transaction = Transaction(self, action)
         try:
             yield transaction
+            self.history.append(transaction.entries)
         except BaseException:
             transaction.undo()
             raise
@@ -167,10 +208,17 @@ class Archive:
 class Transaction:
     """Changes to the archive that are undone, newest first, if the block fails."""
 
-    def __init__(self, archive: Archive) -> None:
+    def __init__(self, archive: Archive, action: str = "update") -> None:
         self.archive = archive
+        self.action = action
+        self.entries: list[Entry] = []  # for the history, once the transaction succeeds
         self._undo: list[Callable[[], object]] = []
         self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+
+    def _log(self, action: str, old: Document | None, new: Document | None) -> None:
+        entry = change(action, old, new, self.archive.command)
+        if entry is not None:
+            self.entries.append(entry)
 
     def add(self, source: Path, document: Document) -> None:
         """Copy the original's bytes unchanged and write its record, moving any old one aside."""
@@ -182,24 +230,48 @@ class Transaction:
                 raise ArchiveError(
                     f"{source} changed while it was being copied; ingest it again when it is stable"
                 )
+            old = None
             if self.archive.record_path(document.file).exists():
-                self._to_trash(self.archive.read(document.file))
+                old = self.archive.read(document.file)
+                self._to_trash(old, f"replaced by {document.id}")
             self._undo.append(lambda: target.unlink(missing_ok=True))
         self._undo.append(lambda: self.archive.record_path(document.file).unlink(missing_ok=True))
         self.archive.write_record(document)
+        self._log("new version" if old else "ingest", old, document)
 
     def rewrite(self, document: Document) -> None:
         """Replace the record of a document already in the archive."""
         old = self.archive.read(document.file)
         self._undo.append(partial(self.archive.write_record, old))
         self.archive.write_record(document)
+        self._log(self.action, old, document)
 
     def remove(self, document: Document) -> None:
-        self._to_trash(document)
+        self._to_trash(document, "removed")
+        self._log("remove", document, None)
 
-    def _to_trash(self, document: Document) -> None:
+    def restore(self, trashed: Trashed, file: str) -> Document:
+        """Put a trashed document back, at `file` (its own place, or a free one beside it)."""
+        # Its versions are found again once it is back (Collection.restore links them).
+        document = replace(trashed.document, file=file, versions=())
+        target, record = self.archive.original(file), self.archive.record_path(file)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if trashed.original.exists():
+            trashed.original.replace(target)
+            self._undo.append(partial(target.replace, trashed.original))
+        self._undo.append(lambda: record.unlink(missing_ok=True))
+        self.archive.write_record(document)
+        self._undo.append(partial(_write_atomically, trashed.record, trashed.record.read_bytes()))
+        trashed.record.unlink()
+        self._log("restore", None, document)
+        return document
+
+    def _to_trash(self, document: Document, why: str) -> None:
         folder = self.archive.root / TRASH / f"{self._stamp}-{document.id}"
         folder.mkdir(parents=True, exist_ok=True)
+        note = folder / WHY
+        note.write_text(why + "\n", encoding="utf-8")
+        self._undo.append(partial(note.unlink, missing_ok=True))
         for path in (self.archive.original(document.file), self.archive.record_path(document.file)):
             if path.exists():
                 kept = folder / path.name

@@ -59,6 +59,12 @@ def needing_attention(collection: Collection) -> Iterator[Problem]:
 
 def check(collection: Collection, verify_hashes: bool = True) -> Iterator[Problem]:
     archive = collection.archive
+    for problem in archive.history.problems():
+        yield Problem(
+            "history",
+            f"{problem}: the line is kept as it is and skipped when the history is read; fix"
+            " it by hand or take it out",
+        )
     records = {}
     for file in archive.record_files():
         try:

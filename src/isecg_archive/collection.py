@@ -19,7 +19,7 @@ from pathlib import Path
 
 from whoosh.searching import Searcher
 
-from isecg_archive.archive import Archive
+from isecg_archive.archive import RECORD_SUFFIX, Archive, Trashed
 from isecg_archive.engine.readers import column_values, live_docnums, members, value_bits
 from isecg_archive.engine.spelling import prepare
 from isecg_archive.enrich import Vocabulary, load_vocabulary
@@ -257,6 +257,15 @@ class Collection:
         with self._reading() as searcher:
             return matching_files(searcher, request, self.glossary)
 
+    def matching_ids(self, request: SearchRequest) -> list[str]:
+        """The ids of every match of a search, in its order."""
+        self.ensure_index()
+        with self._reading() as searcher:
+            ids = column_values(searcher.reader(), "id")
+            files = column_values(searcher.reader(), "file")
+            by_file = dict(zip(files, ids, strict=True))
+            return [by_file[file] for file in matching_files(searcher, request, self.glossary)]
+
     def matching(self, request: SearchRequest) -> Iterator[Document]:
         """The records of every match, read from the archive one at a time as they are wanted.
 
@@ -321,10 +330,12 @@ class Collection:
             )
         return self.archive.read(found[0])
 
-    def rewrite(self, documents: list[Document]) -> None:
-        """Write new records for documents already archived, and index them as they now read."""
+    def rewrite(self, documents: list[Document], action: str = "update") -> None:
+        """Write new records for documents already archived, and index them as they now read.
+
+        All at once or not at all; `action` names the change in the history ("edit")."""
         with self.writing():
-            with self.archive.transaction() as transaction, self.index.writer() as writer:
+            with self.archive.transaction(action) as transaction, self.index.writer() as writer:
                 for document in documents:
                     transaction.rewrite(document)
                     pages = self.extraction(document).pages
@@ -332,11 +343,47 @@ class Collection:
                         writer, document, pages, changed=self.archive.changed(document.file)
                     )
 
+    def trashed(self, document_id: str) -> Trashed:
+        """The latest trashed copy of a document, by id (or its first 6 characters or more)."""
+        wanted = document_id.strip().lower()
+        found = [t for t in self.archive.trash() if t.document.id.startswith(wanted)]
+        if len(wanted) < 6 or len({t.document.id for t in found}) != 1:
+            why = "matches several documents" if found and len(wanted) >= 6 else "is not"
+            raise DocumentNotFound(
+                f"the id {document_id!r} {why} in the trash; `isecg-archive trash` lists it"
+            )
+        return found[-1]
+
+    def restore(self, document_id: str) -> Document:
+        """Bring a document back from the trash: original, record, index entry and versions.
+
+        It goes back to its own place in the archive, or beside it (`name-2.pdf`) when another
+        document holds that place now."""
+        with self.writing():
+            trashed = self.trashed(document_id)
+            self.ensure_index()
+            with self.index.searcher() as searcher:
+                present = searcher.document(id=trashed.document.id)
+            if present is not None:
+                raise ArchiveError(
+                    f"{trashed.document.id} is in the archive already, as {present['file']}"
+                )
+            file = self.archive.free_name(trashed.document.file)
+            with self.archive.transaction("restore") as transaction, self.index.writer() as writer:
+                document = transaction.restore(trashed, file)
+                pages = self.extraction(document).pages
+                add_document(writer, document, pages, changed=self.archive.changed(file))
+            folder = trashed.record.parent
+            if not any(folder.glob(f"*{RECORD_SUFFIX}")):
+                shutil.rmtree(folder, ignore_errors=True)
+            relinked = {d.id: d for d in self.link_versions([document.id])}
+            return relinked.get(document.id, document)
+
     def remove(self, document_id: str) -> Document:
         """Take a document out of the index and move its original and record to the trash."""
         with self.writing():
             document = self.find(document_id)
-            with self.archive.transaction() as transaction, self.index.writer() as writer:
+            with self.archive.transaction("remove") as transaction, self.index.writer() as writer:
                 transaction.remove(document)
                 remove_document(writer, document.id)
             self.unlink_versions([document])
@@ -382,7 +429,7 @@ class Collection:
                     if versions != member.versions:
                         changed[member.id] = replace(member, versions=versions)
         if changed:
-            self.rewrite(list(changed.values()))
+            self.rewrite(list(changed.values()), "versions")
         return list(changed.values())
 
     def unlink_versions(self, gone: list[Document]) -> None:
@@ -396,7 +443,7 @@ class Collection:
                     kept = tuple(v for v in member.versions if v not in ids)
                     changed[member.id] = replace(member, versions=kept)
         if changed:
-            self.rewrite(list(changed.values()))
+            self.rewrite(list(changed.values()), "versions")
 
 
 def _candidates(searcher: Searcher, sketch: Sequence[int], limit: int = 25) -> list[int]:

@@ -15,13 +15,17 @@ from typing import Any
 from isecg_archive.boilerplate import CAPTURE_FORMATS, Boilerplate, holders
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import EDITABLE, Vocabulary, describe
+from isecg_archive.enrich.metadata import LISTS
 from isecg_archive.enrich.titles import line_key
 from isecg_archive.errors import MetadataError
 from isecg_archive.extract import RECORD_FIELDS
 from isecg_archive.records import Document
 
 # Fields a person may clear; a title and a type always have a value.
-CLEARABLE = ("date", "event", "event_date", "event_place", "agencies", "topics", "authors")
+CLEARABLE = (
+    *("date", "event", "event_date", "event_place", "agencies", "organisations", "topics"),
+    "authors",
+)
 # Fields detection fills, compared by redetect.
 DETECTED = ("title", "date", "event_date", "type", "agencies", "organisations", "topics")
 
@@ -48,7 +52,7 @@ class Change:
 
 
 def _empty(name: str) -> Any:
-    return () if name in ("agencies", "topics", "authors") else None
+    return () if name in LISTS else None
 
 
 def edit(
@@ -59,28 +63,105 @@ def edit(
     detect: tuple[str, ...] = (),
 ) -> tuple[Document, list[Change]]:
     """Set, clear, or give back to detection the given fields of one document."""
-    for name in (*values, *clear, *detect):
+    ((document, changes),) = edit_many(
+        collection, [document_id], values, clear=clear, detect=detect
+    )
+    return document, changes
+
+
+def edit_many(
+    collection: Collection,
+    document_ids: list[str],
+    values: Mapping[str, Any],
+    add: Mapping[str, tuple[str, ...]] | None = None,
+    remove: Mapping[str, tuple[str, ...]] | None = None,
+    clear: tuple[str, ...] = (),
+    detect: tuple[str, ...] = (),
+    action: str = "edit",
+) -> list[tuple[Document, list[Change]]]:
+    """The same correction to several documents, all written at once or none.
+
+    values: fields to set; add/remove: values to add to or take from list fields (agencies,
+    organisations, topics, authors), keeping the rest; clear: fields to empty; detect: fields
+    to hand back to detection. Each document comes back with its changes (none: unchanged).
+    """
+    add, remove = add or {}, remove or {}
+    named = (*values, *clear, *detect, *add, *remove)
+    for name in named:
         if name not in EDITABLE:
             raise MetadataError(f"{name!r} cannot be edited; editable: {', '.join(EDITABLE)}")
+    for name in (*add, *remove):
+        if name not in LISTS:
+            raise MetadataError(f"only lists take values added or removed: {', '.join(LISTS)}")
     for name in clear:
         if name not in CLEARABLE:
             raise MetadataError(f"{name} cannot be empty; set it, or use --detect {name}")
-    if overlap := set(values) & set(clear) | set(values) & set(detect) | set(clear) & set(detect):
+    sets = [set(values), set(clear), set(detect), set(add) | set(remove)]
+    overlap = {n for i, a in enumerate(sets) for b in sets[i + 1 :] for n in a & b}
+    if overlap:
         raise MetadataError(f"{', '.join(sorted(overlap))}: set, clear or detect, only one")
-    with collection.writing():  # the record read is the record replaced
-        old = collection.find(document_id)
-        person = {**old.person_values(), **values, **{name: _empty(name) for name in clear}}
-        for name in detect:
-            person.pop(name, None)
-        updates: dict[str, Any] = {n: person[n] for n in (*values, *clear)}
-        if detect:
-            detected = describe(
-                collection.extraction(old), old.original_name, person, collection.vocabulary
-            )
-            updates.update((name, getattr(detected, name)) for name in detect)
-        new = replace(old, **updates, manual=tuple(name for name in EDITABLE if name in person))
-        collection.rewrite([new])
-    return new, list(_changes(old, new, (*EDITABLE, "manual")))
+    with collection.writing():  # the records read are the records replaced
+        corrected = [
+            _corrected(collection, collection.find(document_id), values, add, remove, clear, detect)
+            for document_id in dict.fromkeys(document_ids)
+        ]
+        return _write(collection, corrected, action)
+
+
+def apply_corrections(
+    collection: Collection, values: Mapping[str, Mapping[str, Any]], action: str = "import"
+) -> list[tuple[Document, list[Change]]]:
+    """Each document's own values (id -> field -> value), all written at once or none; what is
+    set becomes a person's value."""
+    for fields in values.values():
+        for name in fields:
+            if name not in EDITABLE:
+                raise MetadataError(f"{name!r} cannot be edited; editable: {', '.join(EDITABLE)}")
+    with collection.writing():
+        corrected = [
+            _corrected(collection, collection.find(document_id), fields, {}, {}, (), ())
+            for document_id, fields in values.items()
+        ]
+        return _write(collection, corrected, action)
+
+
+def _write(
+    collection: Collection, corrected: list[tuple[Document, Document]], action: str
+) -> list[tuple[Document, list[Change]]]:
+    results = [(new, list(_changes(old, new, (*EDITABLE, "manual")))) for old, new in corrected]
+    changed = [document for document, changes in results if changes]
+    if changed:
+        collection.rewrite(changed, action)
+    return results
+
+
+def _corrected(
+    collection: Collection,
+    old: Document,
+    values: Mapping[str, Any],
+    add: Mapping[str, tuple[str, ...]],
+    remove: Mapping[str, tuple[str, ...]],
+    clear: tuple[str, ...],
+    detect: tuple[str, ...],
+) -> tuple[Document, Document]:
+    """The record, and the record with a person's corrections: what they set becomes theirs
+    (`manual`)."""
+    person = {**old.person_values(), **values, **{name: _empty(name) for name in clear}}
+    for name in (*add, *remove):
+        kept = [v for v in getattr(old, name) if v not in remove.get(name, ())]
+        person[name] = tuple(dict.fromkeys((*kept, *add.get(name, ()))))
+    for name in detect:
+        person.pop(name, None)
+    updates: dict[str, Any] = {n: person[n] for n in (*values, *clear, *add, *remove)}
+    if detect:
+        detected = describe(
+            collection.extraction(old), old.original_name, person, collection.vocabulary
+        )
+        updates.update((name, getattr(detected, name)) for name in detect)
+    # A value set to what the record already has is not a person's correction.
+    unchanged = {n for n in (*values, *add, *remove) if updates[n] == getattr(old, n)}
+    manual = [n for n in EDITABLE if n in person and (n not in unchanged or n in old.manual)]
+    return old, replace(old, **updates, manual=tuple(manual))
 
 
 def _redetected(
@@ -108,7 +189,7 @@ def redetect(collection: Collection, dry_run: bool = False) -> list[Change]:
                     changed.append(new)
                     changes.extend(_changes(old, new, (*DETECTED, *RECORD_FIELDS)))
         if changed and not dry_run:
-            collection.rewrite(changed)
+            collection.rewrite(changed, "redetect")
     return changes
 
 
@@ -137,7 +218,7 @@ def settle_boilerplate(collection: Collection, document_ids: list[str]) -> list[
             if new.title != old.title:
                 changed[new.id] = new
     if changed:
-        collection.rewrite(list(changed.values()))
+        collection.rewrite(list(changed.values()), "redetect")
     return list(changed.values())
 
 

@@ -416,7 +416,10 @@ def _commit_some(
     """Add files until a commit is due, then commit. True if files may remain."""
     started, written = time.monotonic(), 0
     spelled: set[str] = set()
-    with collection.archive.transaction() as transaction, collection.index.writer() as writer:
+    with (
+        collection.archive.transaction("ingest") as transaction,
+        collection.index.writer() as writer,
+    ):
         for item in ready:
             if isinstance(item, Outcome):
                 outcome = item

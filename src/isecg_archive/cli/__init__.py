@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 
 from isecg_archive.cli import (  # noqa: F401
+    curating,
     exporting,
     ingesting,
     maintenance,

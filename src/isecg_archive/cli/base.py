@@ -7,6 +7,7 @@ import csv
 import errno
 import functools
 import json
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +32,9 @@ class _Group(click.Group):
     message is a JSON object on standard output: {"error": ..., "status": ...}."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        wants_json = "--json" in [*getattr(ctx, "_protected_args", ()), *ctx.args]
+        given = [*getattr(ctx, "_protected_args", ()), *ctx.args]
+        ctx.meta["isecg-archive.arguments"] = given  # the command line, for the history
+        wants_json = "--json" in given
         try:
             try:
                 return super().invoke(ctx)
@@ -104,6 +107,9 @@ def cli(
     ctx.obj.wait = wait
     ctx.obj.on_wait = functools.partial(click.echo, err=True)
     ctx.obj.writer = f"isecg-archive {ctx.invoked_subcommand}"
+    # For the history: the command and its arguments (the global options aside).
+    given = ctx.meta.get("isecg-archive.arguments", [])
+    ctx.obj.archive.command = shlex.join(["isecg-archive", *given])
     _recover(ctx.obj)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -18,6 +19,7 @@ from isecg_archive.cli.base import (
     require_archive,
 )
 from isecg_archive.records import DOCUMENT_TYPES
+from isecg_archive.search import SearchRequest
 
 
 @cli.command()
@@ -134,24 +136,57 @@ def _print_changes(changes: list[Any]) -> None:
         click.echo(f"{change.file}: {change.field}: {shown(change.old)} -> {shown(change.new)}")
 
 
+def _listed(name: str, help_text: str) -> list[Callable[..., Any]]:
+    """--NAME (set the whole list), --add-NAME and --remove-NAME for a list field."""
+    plural = {"agency": "agencies", "topic": "topics", "organisation": "organisations",
+              "author": "authors"}[name]  # fmt: skip
+    return [
+        click.option(f"--{name}", plural, multiple=True, help=f"Set the {help_text} (repeatable)."),
+        click.option(
+            f"--add-{name}", f"add_{plural}", multiple=True, help=f"Add one of the {help_text}."
+        ),
+        click.option(
+            f"--remove-{name}",
+            f"remove_{plural}",
+            multiple=True,
+            help=f"Take one of the {help_text} out.",
+        ),
+    ]
+
+
+def _list_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        *_listed("agency", "agencies"),
+        *_listed("topic", "topics"),
+        *_listed("organisation", "related bodies (COSPAR...)"),
+        *_listed("author", "authors"),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command()
-@click.argument("document_id")
-@click.option("--title", help="Set the title.")
+@click.argument("document_ids", nargs=-1)
+@click.option(
+    "--where",
+    metavar="QUERY",
+    help="Edit every document this search finds (any query: 'agency:CSA type:presentation').",
+)
+@click.option("--title", help="Set the title (of one document).")
 @click.option("--date", callback=partial_date, help="Set the date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--event", help="Set the event.")
 @click.option("--event-date", callback=partial_date, help="Set the event's date.")
 @click.option("--event-place", help="Set where the event was held.")
 @click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Set the type.")
-@click.option("--agency", "agencies", multiple=True, help="Set the agencies (repeatable).")
-@click.option("--topic", "topics", multiple=True, help="Set the topics (repeatable).")
-@click.option("--author", "authors", multiple=True, help="Set the authors (repeatable).")
+@_list_options
 @click.option(
     "--clear",
     multiple=True,
     callback=_field_names,
     metavar="FIELD",
-    help="Empty a field: date, event, event-date, event-place, agencies, topics, authors"
-    " (repeatable).",
+    help="Empty a field: date, event, event-date, event-place, agencies, organisations,"
+    " topics, authors (repeatable).",
 )
 @click.option(
     "--detect",
@@ -164,38 +199,76 @@ def _print_changes(changes: list[Any]) -> None:
 @click.pass_context
 def edit(
     ctx: click.Context,
-    document_id: str,
+    document_ids: tuple[str, ...],
+    where: str | None,
     clear: tuple[str, ...],
     detect: tuple[str, ...],
     output: str,
     **given: Any,
 ) -> None:
-    """Correct a document's metadata; what a person sets survives redetect and reindex.
+    """Correct the metadata of one document or several at once (IDs, or --where a search
+    finds them); what a person sets survives redetect and reindex. A list is set whole
+    (--agency, repeatable) or changed by a value (--add-agency, --remove-agency).
 
     \b
     Example:
         isecg-archive edit 365b83ff13ec --agency NASA --agency JAXA --date 2016-04
-        isecg-archive edit 365b83ff13ec --clear event --detect topics
+        isecg-archive edit --where 'event:"polar volatiles" type:presentation' --add-topic isru
+        isecg-archive edit 365b83ff13ec 02cbac41f7a1 --add-organisation COSPAR
     """  # fmt: skip
-    from isecg_archive.corrections import edit as run_edit
+    from isecg_archive.corrections import edit_many
 
     collection = collection_of(ctx)
     require_archive(collection)
+    ids = list(document_ids)
+    if where is not None:
+        ids += collection.matching_ids(SearchRequest(query=where, per_page=1))
+    if not ids:
+        raise click.UsageError("say which documents: their ids, or --where QUERY")
+    if given["title"] and len(set(ids)) > 1:
+        raise click.UsageError("--title sets one document's title; give one id")
     vocabulary = collection.vocabulary
+    canonical = {
+        "agencies": vocabulary.agency,
+        "topics": vocabulary.topic,
+        "organisations": vocabulary.organisation,
+        "authors": lambda name: " ".join(name.split()),
+    }
     given["type"] = given.pop("doc_type")
-    given["agencies"] = tuple(dict.fromkeys(vocabulary.agency(a) for a in given["agencies"]))
-    given["topics"] = tuple(dict.fromkeys(vocabulary.topic(t) for t in given["topics"]))
+    add, remove = {}, {}
+    for name, canon in canonical.items():
+        given[name] = tuple(dict.fromkeys(canon(v) for v in given[name]))
+        if added := tuple(dict.fromkeys(canon(v) for v in given.pop(f"add_{name}"))):
+            add[name] = added
+        if taken := tuple(dict.fromkeys(canon(v) for v in given.pop(f"remove_{name}"))):
+            remove[name] = taken
     values = {name: value for name, value in given.items() if value not in (None, ())}
-    if not (values or clear or detect):
-        raise click.UsageError("say what to change: an option such as --title, --clear or --detect")
-    document, changes = run_edit(collection, document_id, values, clear, detect)
+    if not (values or add or remove or clear or detect):
+        raise click.UsageError(
+            "say what to change: an option such as --title, --add-agency, --clear or --detect"
+        )
+    results = edit_many(collection, ids, values, add, remove, clear, detect)
+    changes = [change for _, found in results for change in found]
     if output == "json":
-        echo_json({"document": document.to_dict(), "changes": [c.to_dict() for c in changes]})
+        echo_json(
+            {
+                "documents": [
+                    {"id": d.id, "status": "updated" if found else "unchanged",
+                     "document": d.to_dict(), "changes": [c.to_dict() for c in found]}
+                    for d, found in results
+                ],
+                "changes": [c.to_dict() for c in changes],
+            }
+        )  # fmt: skip
     elif output == "csv":
         echo_csv(["file", "field", "old", "new"], [list(c.to_dict().values()) for c in changes])
     else:
         _print_changes(changes)
-        click.echo(f"Updated {document.id} ({len(changes)} changes)")
+        for document, found in results:
+            if found:
+                click.echo(f"Updated {document.id} ({counted(len(found), 'change')})")
+            else:
+                click.echo(f"Unchanged {document.id}: it already reads so")
 
 
 @cli.command()

@@ -22,9 +22,10 @@ from isecg_archive.records import PartialDate
 
 # The fields a person may set; the order is the order they are listed in records.
 EDITABLE = (
-    *("title", "date", "event", "event_date", "event_place", "type", "agencies", "topics"),
-    "authors",
+    *("title", "date", "event", "event_date", "event_place", "type", "agencies"),
+    *("organisations", "topics", "authors"),
 )
+LISTS = ("agencies", "organisations", "topics", "authors")  # the editable fields that are lists
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,9 @@ def describe(
     return Metadata(
         title=title,
         authors=tuple(authors),
-        organisations=detect_bodies(text, vocabulary.related),
+        organisations=person["organisations"]
+        if "organisations" in person
+        else detect_bodies(text, vocabulary.related),
         manual=tuple(name for name in EDITABLE if name in person),
         **value,
     )

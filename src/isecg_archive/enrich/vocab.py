@@ -63,8 +63,25 @@ class Vocabulary:
         for agency in self.agencies:
             if any(_fold(alias) == wanted for alias in (*agency.names, *agency.ambiguous)):
                 return agency.key
+        for body in self.related:
+            if any(_fold(alias) == wanted for alias in (body.key, *body.names)):
+                raise MetadataError(
+                    f"{name!r} is a related body ({body.name}), not an agency; give it as an"
+                    f" organisation: --organisation {body.key}"
+                )
         known = ", ".join(a.key for a in self.agencies)
         raise MetadataError(f"unknown agency {name!r}; known agencies: {known}")
+
+    def organisation(self, name: str) -> str:
+        """The canonical short name of a related body (COSPAR...), or the name as given: any
+        body may be named, the vocabulary's ones by any of their names."""
+        wanted = _fold(name)
+        for body in self.related:
+            if any(_fold(alias) == wanted for alias in (body.key, *body.names)):
+                return body.key
+        if not name.strip():
+            raise MetadataError("an organisation needs a name")
+        return " ".join(name.split())
 
     def topic(self, name: str) -> str:
         wanted = _fold(name).replace(" ", "-")

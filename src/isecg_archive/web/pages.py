@@ -5,6 +5,7 @@ Templates read only these records; no search logic lives in the web package.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -16,6 +17,7 @@ from isecg_archive.engine.facets import Facet
 from isecg_archive.engine.snippets import split_at
 from isecg_archive.errors import ArchiveError, QueryError
 from isecg_archive.events import event_slug
+from isecg_archive.history import Entry
 from isecg_archive.records import Document, PartialDate
 from isecg_archive.search import SORTS, ResultPage, SearchRequest
 from isecg_archive.web.urls import (
@@ -330,6 +332,8 @@ class DocumentPage:
     citation: Markup  # in APA style, escaped
     meta: tuple[tuple[str, str], ...]  # embedded citation metadata (citing/meta.py)
     event: str | None  # the slug of its event's page
+    history: tuple[HistoryLine, ...]  # its changes, newest first
+    correct: str  # the command that corrects its record
 
     @property
     def from_search(self) -> bool:
@@ -367,4 +371,36 @@ def document_page(
         citation=Markup(formatted_citation(document, links, as_html=True)),
         meta=tuple(citation_meta(document, links)),
         event=event_slug(document),
+        history=tuple(
+            HistoryLine(
+                entry.when[:16].replace("T", " "), entry.action, _changed(entry), entry.command
+            )
+            for entry in reversed(list(collection.archive.history.entries(document.id)))
+        ),
+        correct=shlex.join(["isecg-archive", "edit", document.id, "--title", document.title]),
+    )
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    when: str
+    action: str
+    changes: tuple[str, ...]  # "date: 2015 → 2016-04"
+    command: str
+
+
+def _changed(entry: Entry) -> tuple[str, ...]:
+    if entry.action in ("ingest", "remove", "restore"):
+        return ()
+
+    def shown(value: object) -> str:
+        if isinstance(value, list):
+            return ", ".join(map(str, value)) or "none"
+        return "none" if value in (None, "") else str(value)
+
+    before, after = entry.before, entry.after
+    return tuple(
+        f"{name.replace('_', ' ')}: {shown(before.get(name))} → {shown(after.get(name))}"
+        for name in entry.fields
+        if before.get(name) != after.get(name)
     )

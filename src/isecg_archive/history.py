@@ -1,0 +1,173 @@
+"""The archive's history: every change to a record, appended to a JSON Lines file in the archive.
+
+One line per change: when, what was done (`ingest`, `new version`, `edit`, `import`,
+`redetect`, `versions`, `remove`, `restore`...), the document, the fields before and after,
+and the command that did it. The file lives in the archive (the source of truth), so a
+reindex never touches it; it is only ever appended to.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from isecg_archive.records import Document
+
+HISTORY_FILE = ".history.jsonl"
+# What a line keeps of a record that comes or goes whole (a rewrite keeps what changed).
+KEPT = (
+    *("title", "file", "sha256", "type", "date", "agencies", "organisations", "topics"),
+    *("authors", "event", "event_date", "event_place", "manual"),
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    when: str  # ISO 8601, UTC, to the second
+    action: str
+    id: str  # the document's id after the change (or before it, for a removal)
+    file: str
+    before: dict[str, Any] = field(default_factory=dict)  # the fields that changed, as they were
+    after: dict[str, Any] = field(default_factory=dict)  # and as they are
+    command: str = ""  # what did it: "isecg-archive edit 365b83 --date 2016-04"
+    previous_id: str | None = None  # the id of the version a new version replaced
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "when": self.when,
+            "action": self.action,
+            "id": self.id,
+            "file": self.file,
+            "before": self.before,
+            "after": self.after,
+            "command": self.command,
+        }
+        if self.previous_id:
+            data["previous_id"] = self.previous_id
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Entry:
+        return cls(
+            when=data["when"],
+            action=data["action"],
+            id=data["id"],
+            file=data["file"],
+            before=data.get("before") or {},
+            after=data.get("after") or {},
+            command=data.get("command", ""),
+            previous_id=data.get("previous_id"),
+        )
+
+    @property
+    def fields(self) -> list[str]:
+        """The fields this change touched, in the record's order."""
+        names = set(self.before) | set(self.after)
+        return [name for name in KEPT if name in names] + sorted(names - set(KEPT))
+
+
+def _kept(document: Document, names: tuple[str, ...] = KEPT) -> dict[str, Any]:
+    data = document.to_dict()
+    return {name: data[name] for name in names}
+
+
+def change(
+    action: str, old: Document | None, new: Document | None, command: str = ""
+) -> Entry | None:
+    """The entry for a record that came (old None), went (new None) or changed; None when
+    nothing changed."""
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    if old is None and new is not None:
+        return Entry(when, action, new.id, new.file, {}, _kept(new), command)
+    if new is None and old is not None:
+        return Entry(when, action, old.id, old.file, _kept(old), {}, command)
+    assert old is not None and new is not None
+    before, after = old.to_dict(), new.to_dict()
+    names = tuple(name for name in before if before[name] != after[name])
+    if not names:
+        return None
+    previous = old.id if old.id != new.id else None
+    if previous:  # a new version: the whole record, as it was and as it is
+        names = tuple(dict.fromkeys((*KEPT, *names)))
+    return Entry(
+        when,
+        action,
+        new.id,
+        new.file,
+        {n: before[n] for n in names},
+        {n: after[n] for n in names},
+        command,
+        previous,
+    )
+
+
+def _mentions(ids: frozenset[str], line: str) -> bool:
+    return any(i in line for i in ids)
+
+
+class History:
+    def __init__(self, archive_root: Path) -> None:
+        self.path = archive_root / HISTORY_FILE
+
+    def append(self, entries: list[Entry]) -> None:
+        """Add the entries at the end, in one write, on disk before this returns."""
+        if not entries:
+            return
+        text = "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in entries)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def entries(self, document_id: str | None = None) -> Iterator[Entry]:
+        """Every entry, oldest first; with an id (or its start), those of that document and of
+        the versions it replaced. Lines that cannot be read are left out (`problems` lists
+        them)."""
+        if document_id is None:
+            yield from self._read(lambda line: True)
+            return
+        ids = {document_id.lower()}
+        while True:  # a document's history runs back through the versions it replaced
+            found = list(self._read(partial(_mentions, frozenset(ids))))
+            mine = [e for e in found if any(e.id.startswith(i) for i in ids)]
+            more = {e.previous_id for e in mine if e.previous_id} - ids
+            if not more:
+                yield from mine
+                return
+            ids |= more
+
+    def _read(self, wanted: Callable[[str], bool]) -> Iterator[Entry]:
+        try:
+            handle = self.path.open(encoding="utf-8")
+        except FileNotFoundError:
+            return
+        with handle:
+            for line in handle:
+                if not wanted(line):
+                    continue
+                try:
+                    yield Entry.from_dict(json.loads(line))
+                except (ValueError, KeyError, TypeError):
+                    continue
+
+    def problems(self) -> list[str]:
+        """The lines that cannot be read, each with its number."""
+        problems = []
+        try:
+            with self.path.open(encoding="utf-8") as handle:
+                for number, line in enumerate(handle, start=1):
+                    try:
+                        Entry.from_dict(json.loads(line))
+                    except (ValueError, KeyError, TypeError) as exc:
+                        problems.append(f"{self.path}: line {number} cannot be read ({exc})")
+        except FileNotFoundError:
+            return []
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{self.path} cannot be read ({exc})")
+        return problems

@@ -1,0 +1,217 @@
+"""The librarian's workbench: history, trash and restore, bulk edits, the catalogue as a
+spreadsheet, ingest without silent surprises, and the watched inbox."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from isecg_archive.collection import Collection
+from isecg_archive.history import HISTORY_FILE
+from isecg_archive.ingest import ingest
+from isecg_archive.search import SearchRequest
+
+from conftest import FILES
+
+
+def _history(run, *args: str) -> list[dict]:
+    result = run("history", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["history"]
+
+
+def test_every_kind_of_change_is_in_the_history(filled: Collection, run, tmp_path: Path):
+    report = next(d for d in filled.indexed() if d.original_name == "regolith-report.pdf")
+    run("edit", report.id, "--date", "2016-04", "--agency", "JAXA")
+    run("redetect")
+    run("remove", report.id)
+    run("restore", report.id)
+    notes = next(d for d in filled.indexed() if d.original_name == "notes.txt")
+    changed = tmp_path / "again" / "inbox" / "notes.txt"
+    changed.parent.mkdir(parents=True)
+    changed.write_text("Mars analogue notes, second edition\n\nHabitat trials in Utah.\n")
+    ingest(filled, [changed.parent])  # the same folder again, with one file changed
+    entries = _history(run)
+    assert [e["action"] for e in entries if e["id"] == report.id] == [
+        "ingest", "edit", "remove", "restore",
+    ]  # fmt: skip
+    edit = next(e for e in entries if e["action"] == "edit")
+    assert edit["before"] == {"date": "2015-05-12", "agencies": ["DLR", "ESA"], "manual": []}
+    assert edit["after"] == {
+        "date": "2016-04",
+        "agencies": ["JAXA"],
+        "manual": ["date", "agencies"],
+    }
+    assert edit["command"].endswith(f"edit {report.id} --date 2016-04 --agency JAXA")
+    version = next(e for e in entries if e["action"] == "new version")
+    assert version["previous_id"] == notes.id and version["file"] == notes.file
+    assert version["before"]["title"] == notes.title
+    assert version["after"]["title"] == "Mars analogue notes, second edition"
+    # A document's history runs back through the version it replaced.
+    mine = _history(run, version["id"])
+    assert [e["action"] for e in mine] == ["ingest", "new version"]
+    # The history is the archive's: a reindex leaves it as it was.
+    before = (filled.archive.root / HISTORY_FILE).read_bytes()
+    run("reindex")
+    assert (filled.archive.root / HISTORY_FILE).read_bytes() == before
+    text = run("history", report.id).output
+    assert "date: 2015-05-12 -> 2016-04" in text
+    assert "agencies: DLR, ESA -> JAXA" in text
+
+
+def test_check_says_when_the_history_cannot_be_read(filled: Collection, run):
+    with (filled.archive.root / HISTORY_FILE).open("a") as handle:
+        handle.write('{"when": "2026-01-01T00:00:00+00:00", "act\n')
+    result = run("check")
+    assert result.exit_code == 1
+    assert "history: " in result.output and "line 6 cannot be read" in result.output
+    assert len(_history(run)) == 5  # the other lines are still read
+
+
+def test_remove_then_restore_brings_everything_back(filled: Collection, run):
+    report = next(d for d in filled.indexed() if d.original_name == "regolith-report.pdf")
+    removed = run("remove", report.id)
+    assert removed.exit_code == 0
+    trash = json.loads(run("trash", "--json").stdout)["trash"]
+    assert [(t["id"], t["file"], t["why"]) for t in trash] == [(report.id, report.file, "removed")]
+    assert filled.search(SearchRequest("regolith")).total == 0
+    restored = run("restore", report.id[:8])
+    assert restored.output == f"Restored {report.id} as {report.file} ({report.title})\n"
+    assert filled.archive.read(report.file) == report
+    assert (filled.archive.root / report.file).read_bytes() == (
+        FILES / "regolith-report.pdf"
+    ).read_bytes()
+    assert [h.document.id for h in filled.search(SearchRequest("regolith")).hits] == [report.id]
+    assert run("trash").output == "The trash is empty.\n"
+    assert run("check").exit_code == 0
+    again = run("restore", report.id)
+    assert again.exit_code == 1 and "is not in the trash" in again.output
+
+
+def test_a_restored_document_whose_place_is_taken_goes_beside_it(
+    filled: Collection, run, tmp_path: Path
+):
+    notes = next(d for d in filled.indexed() if d.original_name == "notes.txt")
+    run("remove", notes.id)
+    other = tmp_path / "elsewhere" / "inbox" / "notes.txt"
+    other.parent.mkdir(parents=True)
+    other.write_text("Other notes\n\nAbout something else entirely.\n")
+    ingest(filled, [other.parent])
+    assert filled.archive.read("inbox/notes.txt").title == "Other notes"
+    result = run("restore", notes.id)
+    assert result.output == f"Restored {notes.id} as inbox/notes-2.txt ({notes.title})\n"
+    assert filled.archive.read("inbox/notes-2.txt").id == notes.id
+    assert run("check").exit_code == 0
+
+
+def test_bulk_edits_add_and_remove_values_and_say_what_is_unchanged(filled: Collection, run):
+    by_name = {d.original_name: d for d in filled.indexed()}
+    report, slides = by_name["regolith-report.pdf"], by_name["gateway-logistics-slides.pdf"]
+    assert (report.agencies, slides.agencies) == (("DLR", "ESA"), ("JAXA",))
+    result = run(
+        "edit", report.id, slides.id, "--add-agency", "JAXA", "--remove-agency", "esa",
+        "--add-organisation", "Committee on Space Research", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    documents = {d["id"]: d for d in json.loads(result.stdout)["documents"]}
+    assert documents[report.id]["document"]["agencies"] == ["DLR", "JAXA"]
+    assert documents[report.id]["document"]["organisations"] == ["COSPAR"]
+    assert documents[report.id]["document"]["manual"] == ["agencies", "organisations"]
+    assert documents[slides.id]["status"] == "updated"  # its organisations
+    assert documents[slides.id]["document"]["agencies"] == ["JAXA"]
+    # The same again changes nothing, and says so.
+    again = run("edit", report.id, "--add-agency", "JAXA")
+    assert again.output == f"Unchanged {report.id}: it already reads so\n"
+    # --where takes any search; the list set whole replaces it.
+    where = run("edit", "--where", "type:news", "--topic", "mars", "--json")
+    news = json.loads(where.stdout)["documents"]
+    assert [d["document"]["original_name"] for d in news] == ["news.html"]
+    assert news[0]["document"]["topics"] == ["mars"]
+    # Mistakes are usage errors, nothing applied.
+    wrong = run("edit", report.id, "--agency", "COSPAR")
+    assert wrong.exit_code == 2
+    assert "'COSPAR' is a related body (Committee on Space Research), not an agency" in (
+        wrong.output
+    )
+    titled = run("edit", report.id, slides.id, "--title", "One title")
+    assert titled.exit_code == 2 and "--title sets one document's title" in titled.output
+    assert [e["action"] for e in _history(run, report.id)] == ["ingest", "edit"]
+
+
+def _sheet(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _write_sheet(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_the_catalogue_round_trips_through_a_spreadsheet(filled: Collection, run, tmp_path: Path):
+    sheet = tmp_path / "catalogue.csv"
+    assert run("catalogue", "export", str(sheet)).output == f"Wrote 5 documents to {sheet}\n"
+    assert sheet.read_bytes().startswith(b"\xef\xbb\xbfid,file,title,date,event,")  # for Excel
+    header, rows = _sheet(sheet)
+    assert header == [
+        "id", "file", "title", "date", "event", "event_date", "event_place", "type", "agencies",
+        "organisations", "topics", "authors", "manual",
+    ]  # fmt: skip
+    by_name = {Path(row["file"]).name: row for row in rows}
+    report = by_name["regolith-report.pdf"]
+    assert (report["agencies"], report["date"], report["manual"]) == ("DLR; ESA", "2015-05-12", "")
+    # Edited as a spreadsheet would: a date, a list, an event, an author with a comma.
+    report["date"] = "2016-04"
+    report["agencies"] = "ESA; JAXA"
+    report["event"] = "Lunar Polar Volatiles Workshop"
+    report["authors"] = "Smith, Jane; ISECG"
+    by_name["notes.txt"]["topics"] = "mars"
+    _write_sheet(sheet, header, rows)
+
+    dry = run("catalogue", "import", str(sheet), "--dry-run", "--json")
+    assert json.loads(dry.stdout)["applied"] is False
+    assert len(json.loads(dry.stdout)["changes"]) == 5
+    assert filled.archive.read(report["file"]).date.year == 2015  # nothing written
+
+    applied = run("catalogue", "import", str(sheet))
+    assert applied.exit_code == 0, applied.output
+    assert applied.output.endswith("5 rows read; 2 documents changed\n")
+    record = filled.archive.read(report["file"])
+    assert (str(record.date), record.agencies, record.event, record.authors) == (
+        "2016-04", ("ESA", "JAXA"), "Lunar Polar Volatiles Workshop", ("Smith, Jane", "ISECG"),
+    )  # fmt: skip
+    assert record.manual == ("date", "event", "agencies", "authors")
+    assert filled.archive.read(by_name["notes.txt"]["file"]).topics == ("mars",)
+    assert filled.search(SearchRequest(agencies=("JAXA",), topics=())).total >= 1
+    assert [e["action"] for e in _history(run, record.id)] == ["ingest", "import"]
+    # The same sheet again changes nothing.
+    assert run("catalogue", "import", str(sheet)).output == "5 rows read; 0 documents changed\n"
+
+
+def test_a_sheet_with_problems_applies_nothing(filled: Collection, run, tmp_path: Path):
+    sheet = tmp_path / "catalogue.csv"
+    run("catalogue", "export", str(sheet))
+    header, rows = _sheet(sheet)
+    rows[0]["date"] = "spring 2016"
+    rows[1]["agencies"] = "NASA; Roscosmoss"
+    rows[2]["id"] = "ffffffffffff"
+    rows[3]["title"] = "A fine new title"  # a good change, in a sheet that has problems
+    _write_sheet(sheet, header, rows)
+    before = [filled.archive.read(row["file"]) for row in rows if row["id"] != "ffffffffffff"]
+    result = run("catalogue", "import", str(sheet))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "row 2, column date: cannot read the date 'spring 2016'; write it as YYYY, YYYY-MM or"
+        " YYYY-MM-DD",
+        "row 3, column agencies: unknown agency 'Roscosmoss'; known agencies: NASA, ESA, JAXA,"
+        " CNES, CSA, DLR, ISRO, ASI, KARI, KASA, UKSA, CNSA, Roscosmos, SSAU, ASA, CSIRO, UAESA",
+        "row 4, column id: no document 'ffffffffffff' here",
+        f"Error: 3 problems in {sheet}; nothing was applied. Fix them and import again.",
+    ]
+    after = [filled.archive.read(row["file"]) for row in rows if row["id"] != "ffffffffffff"]
+    assert after == before
+    assert [e["action"] for e in _history(run)] == ["ingest"] * 5
