@@ -27,3 +27,24 @@ def staged(path: Path) -> Iterator[Path]:
 def is_partial(name: str) -> bool:
     """Whether a file name is one of a write that never finished."""
     return name.startswith(".") and name.endswith(".partial")
+
+
+def orphaned(folder: Path) -> Iterator[Path]:
+    """The partial files under a folder whose writing process is gone (killed mid-write)."""
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            if not is_partial(name):
+                continue
+            writer = name[: -len(".partial")].rsplit(".", 1)[-1]
+            if writer.isdigit() and not _alive(int(writer)):
+                yield Path(directory) / name
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

@@ -15,7 +15,7 @@ import pkgutil
 import resource
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -131,7 +131,7 @@ def extract_in_workers(
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     function: Callable[..., Extraction] = extract,
-) -> Iterator[Any]:
+) -> Generator[Any, None, None]:
     """Each task's extraction (or what its `then` made of it), or the error that stopped it, in
     the order of the tasks."""
     jobs = max(1, jobs or os.cpu_count() or 1)
