@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint demo samples bench bench-extraction bench-scale bench-load bench-export clean
+.PHONY: install run test lint demo samples bench bench-extraction bench-scale bench-load bench-export bench-catalogue clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench-load: install
 # Exports in every format and a complete OAI-PMH harvest of the same 10,000 documents.
 bench-export: install
 	$(BIN)/python bench/export.py
+
+# The catalogue exported and imported (every record changed) on a copy of them.
+bench-catalogue: install
+	$(BIN)/python bench/catalogue.py
 
 # Extraction on real third-party files and web pages (needs ../shared/benchmarks beside the repo).
 bench-extraction: install

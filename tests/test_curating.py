@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import csv
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from isecg_archive.collection import Collection
 from isecg_archive.history import HISTORY_FILE
-from isecg_archive.ingest import ingest
+from isecg_archive.ingest import IngestOptions, ingest
 from isecg_archive.search import SearchRequest
 
 from conftest import FILES
@@ -28,10 +32,9 @@ def test_every_kind_of_change_is_in_the_history(filled: Collection, run, tmp_pat
     run("remove", report.id)
     run("restore", report.id)
     notes = next(d for d in filled.indexed() if d.original_name == "notes.txt")
-    changed = tmp_path / "again" / "inbox" / "notes.txt"
-    changed.parent.mkdir(parents=True)
+    changed = tmp_path / "notes.txt"
     changed.write_text("Mars analogue notes, second edition\n\nHabitat trials in Utah.\n")
-    ingest(filled, [changed.parent])  # the same folder again, with one file changed
+    ingest(filled, [changed], options=IngestOptions(replace=notes.id))
     entries = _history(run)
     assert [e["action"] for e in entries if e["id"] == report.id] == [
         "ingest", "edit", "remove", "restore",
@@ -215,3 +218,133 @@ def test_a_sheet_with_problems_applies_nothing(filled: Collection, run, tmp_path
     after = [filled.archive.read(row["file"]) for row in rows if row["id"] != "ffffffffffff"]
     assert after == before
     assert [e["action"] for e in _history(run)] == ["ingest"] * 5
+
+
+def test_values_given_for_bytes_the_archive_holds_are_applied(filled: Collection, run, inbox):
+    report = next(d for d in filled.indexed() if d.original_name == "regolith-report.pdf")
+    result = run("ingest", str(inbox / "regolith-report.pdf"), "--date", "2016-04", "--json")
+    (outcome,) = json.loads(result.stdout)["files"]
+    assert (outcome["status"], outcome["message"]) == ("updated", "updated: date")
+    record = filled.archive.read(report.file)
+    assert (str(record.date), record.manual) == ("2016-04", ("date",))
+    again = run("ingest", str(inbox / "regolith-report.pdf"), "--date", "2016-04", "--json")
+    (outcome,) = json.loads(again.stdout)["files"]
+    assert (outcome["status"], outcome["message"]) == ("unchanged", "it already reads so")
+    assert [e["action"] for e in _history(run, report.id)] == ["ingest", "ingest"]
+
+
+def test_a_title_is_for_one_file(filled: Collection, run, inbox):
+    result = run("ingest", str(inbox), "--title", "One title")
+    assert result.exit_code == 2
+    assert "--title is for a single file, and 5 files were given" in result.output
+
+
+def test_removed_bytes_come_back_only_when_asked(filled: Collection, run, inbox):
+    notes = next(d for d in filled.indexed() if d.original_name == "notes.txt")
+    run("remove", notes.id)
+    result = run("ingest", str(inbox), "--json")
+    data = json.loads(result.stdout)
+    assert (data["added"], data["skipped"], data["unchanged"]) == (0, 1, 4)
+    (skipped,) = [f for f in data["files"] if f["status"] == "skipped"]
+    assert skipped["message"].endswith(
+        f"`isecg-archive restore {notes.id}` brings it back (or ingest it with --restore)"
+    )
+    assert skipped["message"].startswith("removed on 20")
+    restored = json.loads(run("ingest", str(inbox), "--restore", "--json").stdout)
+    (back,) = [f for f in restored["files"] if f["status"] == "added"]
+    assert (back["id"], back["file"], back["message"]) == (
+        notes.id, notes.file, "restored from the trash",
+    )  # fmt: skip
+    assert filled.archive.read(notes.file).id == notes.id
+
+
+def test_two_files_with_one_name_are_two_documents(collection: Collection, tmp_path: Path):
+    first, second = tmp_path / "a" / "summary.pdf", tmp_path / "b" / "summary.pdf"
+    for path, sample in ((first, "regolith-report.pdf"), (second, "gateway-logistics-slides.pdf")):
+        path.parent.mkdir()
+        path.write_bytes((FILES / sample).read_bytes())
+    (one,) = ingest(collection, [first]).outcomes
+    (two,) = ingest(collection, [second]).outcomes
+    assert (one.status, one.file) == ("added", "summary.pdf")
+    assert (two.status, two.file) == ("added", "summary-2.pdf")
+    assert two.message == (
+        f"added as summary-2.pdf: the archive holds summary.pdf ({one.document_id}); ingest it"
+        f" with --replace {one.document_id} to make it a new version of that document instead"
+    )
+    assert collection.archive.read("summary.pdf").id == one.document_id
+
+
+def test_a_file_with_nearly_the_same_text_is_proposed_as_a_new_version(
+    collection: Collection, tmp_path: Path
+):
+    words = " ".join(f"paragraph{n} on lunar regolith sintering trials" for n in range(80))
+    first, second = tmp_path / "a" / "summary.txt", tmp_path / "b" / "summary.txt"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    first.write_text(f"Sintering workshop summary\n\n{words}\n")
+    second.write_text(f"Sintering workshop summary\n\n{words} One sentence was added.\n")
+    (one,) = ingest(collection, [first]).outcomes
+    (two,) = ingest(collection, [second]).outcomes
+    assert two.file == "summary-2.txt"
+    assert two.message.startswith(
+        f"added as summary-2.txt: its text is nearly that of summary.txt ({one.document_id});"
+        f" ingest it with --replace {one.document_id}"
+    )
+
+
+def _start_watch(archive: Path, inbox: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "isecg_archive", "--archive", str(archive), "watch", str(inbox),
+         "--settle", "1", "--interval", "0.2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def _wait_for(condition, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_the_watched_inbox_takes_complete_files_and_survives_a_restart(tmp_path: Path):
+    archive, inbox = tmp_path / "archive", tmp_path / "inbox"
+    watcher = _start_watch(archive, inbox)
+    _wait_for(lambda: (inbox / "done").is_dir())
+    # A file written slowly, in chunks, over about three seconds: taken whole, once.
+    with (inbox / "slow.txt").open("w", encoding="utf-8") as handle:
+        handle.write("Slow workshop notes\n\n")
+        for chunk in range(6):
+            handle.write(f"Chunk {chunk} on lunar regolith sintering.\n")
+            handle.flush()
+            time.sleep(0.5)
+    (inbox / "sub").mkdir()
+    (inbox / "sub" / "deck.key").write_text("not a format the archive reads")
+    _wait_for(lambda: (inbox / "done" / "slow.txt").exists())
+    _wait_for(lambda: (inbox / "failed" / "sub" / "deck.key.reason.txt").exists())
+    watcher.terminate()  # SIGTERM, as systemd stops a service
+    out, err = watcher.communicate(timeout=60)
+    assert watcher.returncode == 0, err
+    assert out.splitlines()[0] == f"Watching {inbox} (Ctrl-C to stop)"
+    assert f"added: slow.txt -> {inbox / 'done' / 'slow.txt'}" in out
+    assert out.splitlines()[-1] == "Stopped watching; files not yet taken stay in the inbox."
+    reason = (inbox / "failed" / "sub" / "deck.key.reason.txt").read_text()
+    assert reason.startswith("failed: unsupported format .key;")
+    collection = Collection(archive)
+    (hit,) = collection.search(SearchRequest("sintering")).hits
+    assert "Chunk 5 on lunar regolith sintering." in collection.extraction(hit.document).pages[0]
+
+    # Stopped after an ingest but before the file was moved: started again, it is not added
+    # twice, only put away.
+    (inbox / "again.txt").write_bytes((inbox / "done" / "slow.txt").read_bytes())
+    (inbox / "new.txt").write_text("New notes\n\nGateway logistics.\n")
+    watcher = _start_watch(archive, inbox)
+    _wait_for(lambda: (inbox / "done" / "new.txt").exists())
+    _wait_for(lambda: (inbox / "done" / "again.txt").exists())
+    watcher.send_signal(signal.SIGINT)  # Ctrl-C
+    out, _ = watcher.communicate(timeout=60)
+    assert watcher.returncode == 0
+    assert "unchanged: again.txt" in out and "added: new.txt" in out
+    ingests = [e for e in collection.archive.history.entries() if e.action == "ingest"]
+    assert sorted(e.file for e in ingests) == ["new.txt", "slow.txt"]
+    assert sorted(p.name for p in inbox.iterdir()) == ["done", "failed", "sub"]

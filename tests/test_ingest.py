@@ -9,7 +9,7 @@ from isecg_archive.check import check
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides
 from isecg_archive.index import SearchIndex, add_document
-from isecg_archive.ingest import STATUSES, ingest
+from isecg_archive.ingest import STATUSES, IngestOptions, ingest
 from isecg_archive.records import Document, PartialDate
 from isecg_archive.search import SearchRequest
 
@@ -70,16 +70,38 @@ def test_same_bytes_under_another_name_is_recognised(filled: Collection, tmp_pat
     assert outcome.message == "same content as inbox/notes.txt"
 
 
-def test_a_changed_file_replaces_its_old_version(filled: Collection, inbox: Path):
+def test_a_different_file_under_a_taken_name_is_a_new_document_unless_it_replaces(
+    filled: Collection, inbox: Path
+):
     old = filled.archive.read("inbox/notes.txt")
     (inbox / "notes.txt").write_text(
         "Mars Analogue Campaign Notes\n\nRevised: the crew grew lettuce in the greenhouse.\n",
         encoding="utf-8",
     )
     report = ingest(filled, [inbox])
-    assert report.count("updated") == 1 and report.count("unchanged") == 4
+    assert report.count("added") == 1 and report.count("unchanged") == 4
+    (added,) = [o for o in report.outcomes if o.status == "added"]
+    assert added.file == "inbox/notes-2.txt"
+    assert added.message == (
+        f"added as inbox/notes-2.txt: the archive holds inbox/notes.txt ({old.id}); ingest it"
+        f" with --replace {old.id} to make it a new version of that document instead"
+    )
+    assert filled.archive.read("inbox/notes.txt") == old  # nothing replaced behind one's back
+    assert filled.search(SearchRequest("lettuce")).total == 1
+    assert list(check(filled)) == []
+
+
+def test_replace_makes_a_file_a_new_version(filled: Collection, inbox: Path, tmp_path: Path):
+    old = filled.archive.read("inbox/notes.txt")
+    revised = tmp_path / "notes-revised.txt"
+    revised.write_text(
+        "Mars Analogue Campaign Notes\n\nRevised: the crew grew lettuce in the greenhouse.\n",
+        encoding="utf-8",
+    )
+    (outcome,) = ingest(filled, [revised], options=IngestOptions(replace=old.id)).outcomes
+    assert (outcome.status, outcome.file) == ("updated", "inbox/notes.txt")
     new = filled.archive.read("inbox/notes.txt")
-    assert new.id != old.id
+    assert new.id != old.id and new.original_name == "notes-revised.txt"
     assert filled.search(SearchRequest("lettuce")).total == 1
     assert filled.search(SearchRequest("autonomous medical care")).total == 0
     trashed = list((filled.archive.root / ".trash").glob(f"*-{old.id}/notes.txt"))
@@ -91,9 +113,11 @@ def test_a_person_s_values_survive_a_new_version(filled: Collection, tmp_path: P
     source = tmp_path / "notes.txt"
     source.write_text("Mars Analogue Campaign Notes, first edition.\n", encoding="utf-8")
     ingest(filled, [source], Overrides(agencies=("CNES",), date=PartialDate(2018)))
+    first = filled.archive.read("notes.txt")
     source.write_text("Mars Analogue Campaign Notes, second edition.\n", encoding="utf-8")
-    ingest(filled, [source])
+    ingest(filled, [source], options=IngestOptions(replace=first.id))
     record = filled.archive.read("notes.txt")
+    assert record.id != first.id
     assert record.agencies == ("CNES",)
     assert str(record.date) == "2018"
     assert record.manual == ("date", "agencies")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -64,6 +64,7 @@ class ImportPlan:
     values: dict[str, dict[str, Any]]  # id -> field -> new value, for the fields that change
     problems: tuple[Problem, ...]
     rows: int
+    records: dict[str, Document] = field(default_factory=dict)  # as read, by id
 
 
 def plan_import(collection: Collection, path: Path) -> ImportPlan:
@@ -95,7 +96,7 @@ def plan_import(collection: Collection, path: Path) -> ImportPlan:
                 for name in unknown
             ]
             if problems:
-                return ImportPlan({}, tuple(problems), 0)
+                return ImportPlan({}, tuple(problems), 0, records)
             seen: dict[str, int] = {}
             for number, row in enumerate(reader, start=2):
                 rows += 1
@@ -116,7 +117,7 @@ def plan_import(collection: Collection, path: Path) -> ImportPlan:
                     values[document_id] = changed
         except (csv.Error, UnicodeDecodeError) as exc:
             problems.append(Problem(rows + 2, "-", f"the file is not CSV as exported ({exc})"))
-    return ImportPlan(values, tuple(problems), rows)
+    return ImportPlan(values, tuple(problems), rows, records)
 
 
 def _row_changes(
@@ -175,4 +176,4 @@ def apply_import(collection: Collection, plan: ImportPlan) -> list[tuple[Documen
     """Apply a plan without problems, all at once."""
     if plan.problems:
         raise MetadataError("the sheet has problems; nothing was applied")
-    return apply_corrections(collection, plan.values, action="import")
+    return apply_corrections(collection, plan.values, "import", plan.records)

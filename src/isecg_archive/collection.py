@@ -334,8 +334,12 @@ class Collection:
         """Write new records for documents already archived, and index them as they now read.
 
         All at once or not at all; `action` names the change in the history ("edit")."""
+        procs = min(os.cpu_count() or 1, 4) if len(documents) >= PARALLEL_INDEXING_FROM else 1
         with self.writing():
-            with self.archive.transaction(action) as transaction, self.index.writer() as writer:
+            with (
+                self.archive.transaction(action) as transaction,
+                self.index.writer(procs) as writer,
+            ):
                 for document in documents:
                     transaction.rewrite(document)
                     pages = self.extraction(document).pages

@@ -109,18 +109,23 @@ def edit_many(
 
 
 def apply_corrections(
-    collection: Collection, values: Mapping[str, Mapping[str, Any]], action: str = "import"
+    collection: Collection,
+    values: Mapping[str, Mapping[str, Any]],
+    action: str = "import",
+    records: Mapping[str, Document] | None = None,
 ) -> list[tuple[Document, list[Change]]]:
     """Each document's own values (id -> field -> value), all written at once or none; what is
-    set becomes a person's value."""
+    set becomes a person's value. `records`: the documents' records, if just read (under the
+    writer's lock), by id."""
     for fields in values.values():
         for name in fields:
             if name not in EDITABLE:
                 raise MetadataError(f"{name!r} cannot be edited; editable: {', '.join(EDITABLE)}")
     with collection.writing():
+        known = records or {}
         corrected = [
-            _corrected(collection, collection.find(document_id), fields, {}, {}, (), ())
-            for document_id, fields in values.items()
+            _corrected(collection, known.get(i) or collection.find(i), fields, {}, {}, (), ())
+            for i, fields in values.items()
         ]
         return _write(collection, corrected, action)
 
@@ -133,6 +138,11 @@ def _write(
     if changed:
         collection.rewrite(changed, action)
     return results
+
+
+def corrected(collection: Collection, old: Document, values: Mapping[str, Any]) -> Document:
+    """The record with these values set by a person (`manual`); unchanged values are not."""
+    return _corrected(collection, old, values, {}, {}, (), ())[1]
 
 
 def _corrected(

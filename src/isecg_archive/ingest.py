@@ -15,6 +15,7 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -22,11 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
 
-from isecg_archive.archive import RECORD_SUFFIX, archive_path, file_hash
+from isecg_archive.archive import RECORD_SUFFIX, Transaction, archive_path, file_hash
 from isecg_archive.collection import Collection
-from isecg_archive.corrections import settle_boilerplate
-from isecg_archive.enrich import Metadata, Overrides, Vocabulary, describe
+from isecg_archive.corrections import corrected, settle_boilerplate
+from isecg_archive.enrich import EDITABLE, Metadata, Overrides, Vocabulary, describe
 from isecg_archive.errors import ArchiveError, ExtractionError
 from isecg_archive.extract import (
     DEFAULT_MAX_BYTES,
@@ -38,6 +40,7 @@ from isecg_archive.extract import (
 from isecg_archive.extract.pdf import ocr_available
 from isecg_archive.index import IndexedText, add_document, remove_document
 from isecg_archive.records import Document
+from isecg_archive.staging import orphaned
 from isecg_archive.textcache import TextCache
 from isecg_archive.workers import DEFAULT_TIMEOUT, Task, extract_in_workers
 
@@ -95,6 +98,8 @@ class IngestOptions:
     timeout: float = DEFAULT_TIMEOUT
     jobs: int | None = None  # worker processes; all cores by default
     extract: ExtractOptions = ExtractOptions()
+    replace: str | None = None  # the id of the document the (one) file is a new version of
+    restore: bool = False  # bytes that were removed come back from the trash
 
 
 def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | Outcome]:
@@ -210,6 +215,23 @@ def _read(
 
 
 @dataclass(frozen=True)
+class _Retag:
+    """Bytes the archive holds, given values of a person's: the record is corrected."""
+
+    source: Path
+    known: Document
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Restore:
+    """Bytes that were removed, ingested with --restore: the document comes back."""
+
+    source: Path
+    document_id: str
+
+
+@dataclass(frozen=True)
 class _Repeat:
     """A file with the same bytes as one met earlier in this run: it shares that file's fate."""
 
@@ -220,12 +242,25 @@ class _Repeat:
 class _Planner:
     """Decides what each file is, so that nothing is added twice in one run."""
 
-    def __init__(self, collection: Collection, searcher: Searcher, options: IngestOptions):
+    def __init__(
+        self,
+        collection: Collection,
+        searcher: Searcher,
+        options: IngestOptions,
+        given: dict[str, Any],
+    ):
         self.collection = collection
         self.searcher = searcher  # the index as it was before this run
         self.options = options
+        self.given = given  # the values a person gave for the batch
         self.by_hash: dict[str, _Plan] = {}  # sha256 -> the first file of this run with it
         self.targets: dict[str, Path] = {}  # archive path -> source, for this run's files
+        self.renamed: dict[str, str] = {}  # archive path given -> the free one it went to
+        # Bytes that were removed (not replaced): they come back only when asked.
+        self.removed = {
+            t.document.sha256: t for t in collection.archive.trash() if t.why == "removed"
+        }
+        self.replacing = collection.find(options.replace) if options.replace else None
 
     def _known(self, sha256: str) -> Document | None:
         fields = self.searcher.document(sha256=sha256)
@@ -237,7 +272,9 @@ class _Planner:
             "ocr" in document.needs and self.options.extract.ocr and ocr_available()
         )
 
-    def plan(self, item: tuple[Path, Path] | Outcome) -> _Plan | _Repeat | Outcome:
+    def plan(
+        self, item: tuple[Path, Path] | Outcome
+    ) -> _Plan | _Repeat | _Retag | _Restore | Outcome:
         if isinstance(item, Outcome):
             return item
         source, given = item
@@ -251,9 +288,24 @@ class _Planner:
             previous = None
             if known is not None and self._can_do_better(known):
                 previous, target = known, known.file
+            elif known is not None and self.given:
+                return _Retag(source, known, self.given)
             elif known is not None:
                 note = None if known.file == target else f"same content as {known.file}"
                 return Outcome(str(source), "unchanged", sha256[:12], known.file, message=note)
+            elif sha256 in self.removed:
+                trashed = self.removed[sha256]
+                if self.options.restore:
+                    return _Restore(source, trashed.document.id)
+                return Outcome(
+                    str(source),
+                    "skipped",
+                    sha256[:12],
+                    message=f"removed on {trashed.when:%Y-%m-%d}; `isecg-archive restore"
+                    f" {trashed.document.id}` brings it back (or ingest it with --restore)",
+                )
+            elif self.replacing is not None:
+                previous, target = self.replacing, self.replacing.file
             elif target in self.targets:
                 raise ArchiveError(
                     f"{self.targets[target]} in this batch also goes to {target}; rename one"
@@ -261,7 +313,13 @@ class _Planner:
                 )
             archive = self.collection.archive
             if previous is None and archive.record_path(target).exists():
-                previous = archive.read(target)
+                # A different file under a name the archive holds: a new document beside it,
+                # unless --replace says it is a new version.
+                free = archive.free_name(target)
+                if free in self.targets:
+                    free = _next_free(archive, free, self.targets)
+                self.renamed[free] = target
+                target = free
             cached = None
             if previous is None or previous.sha256 != sha256:
                 cached = self.collection.cache.get(sha256, extractor_id(source))
@@ -280,6 +338,18 @@ class _Planner:
         self.by_hash[sha256] = plan
         self.targets[target] = source
         return plan
+
+
+def _next_free(archive: Any, name: str, taken: dict[str, Path]) -> str:
+    """A name neither the archive nor this batch holds, counting on from `name`."""
+    stem, dot, extension = name.rpartition(".")
+    base = stem.rsplit("-", 1)[0] if stem.rsplit("-", 1)[-1].isdigit() else stem
+    number = 2
+    while True:
+        candidate = f"{base}-{number}" + (f".{extension}" if dot else "")
+        if candidate not in taken and archive.free_name(candidate) == candidate:
+            return candidate
+        number += 1
 
 
 def _person(plan: _Plan, given: dict[str, Any]) -> dict[str, Any]:
@@ -321,7 +391,13 @@ def ingest(
 ) -> IngestReport:
     """Ingest files and folders (recursively) into the collection."""
     with collection.writing():
-        return _ingest(collection, paths, overrides, options, on_outcome)
+        try:
+            return _ingest(collection, paths, overrides, options, on_outcome)
+        except BaseException:
+            # A worker stopped in the middle of keeping a text leaves its partial file.
+            for leftover in orphaned(collection.cache.root):
+                leftover.unlink(missing_ok=True)
+            raise
 
 
 def _ingest(
@@ -338,7 +414,7 @@ def _ingest(
     collection.ensure_index()
     outcomes: list[Outcome] = []
     with collection.index.searcher() as searcher:
-        planner = _Planner(collection, searcher, options)
+        planner = _Planner(collection, searcher, options, given)
         plans = [planner.plan(item) for item in find_files(paths)]
         vocabulary = collection.vocabulary
         tasks = [
@@ -360,29 +436,64 @@ def _ingest(
         extracted = extract_in_workers(tasks, options.jobs, options.timeout)
         ready = _with_text(plans, extracted, given, vocabulary)
         replaced: list[Document] = []
-        while _commit_some(collection, ready, outcomes, on_outcome, replaced):
-            pass
+        # Closed on the way out, so that its workers are stopped before anything is tidied.
+        with closing(extracted):
+            while _commit_some(collection, ready, outcomes, on_outcome, replaced):
+                pass
+    for plan in plans:  # removed bytes, given again with --restore
+        if isinstance(plan, _Restore):
+            document = collection.restore(plan.document_id)
+            outcome = Outcome(
+                str(plan.source), "added", document.id, document.file, document.pages,
+                "restored from the trash",
+            )  # fmt: skip
+            outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome)
     # Versions are linked once the new documents are committed and searchable.
     collection.unlink_versions(replaced)
     new = [o.document_id for o in outcomes if o.status in ("added", "updated") and o.document_id]
-    collection.link_versions(new)
+    linked = {d.id: d for d in collection.link_versions(new)}
+    outcomes = [_told(o, planner.renamed, linked, collection) for o in outcomes]
     # A site's captures share lines that none of them could tell from its own text.
     settle_boilerplate(collection, new)
     return IngestReport(tuple(outcomes), time.monotonic() - started)
 
 
+def _told(
+    outcome: Outcome, renamed: dict[str, str], linked: dict[str, Document], collection: Collection
+) -> Outcome:
+    """An outcome that went to another name than its own, with why and what to do."""
+    if outcome.file not in renamed or outcome.status != "added" or not outcome.document_id:
+        return outcome
+    taken = renamed[outcome.file]
+    try:
+        holder = collection.archive.read(taken)
+    except ArchiveError:
+        return outcome
+    versions = linked[outcome.document_id].versions if outcome.document_id in linked else ()
+    alike = "its text is nearly that of" if holder.id in versions else "the archive holds"
+    note = (
+        f"added as {outcome.file}: {alike} {taken} ({holder.id}); ingest it with --replace"
+        f" {holder.id} to make it a new version of that document instead"
+    )
+    return replace(outcome, message=note)
+
+
 def _with_text(
-    plans: list[_Plan | _Repeat | Outcome],
+    plans: list[_Plan | _Repeat | _Retag | _Restore | Outcome],
     extracted: Iterator[_Read | ExtractionError],
     given: dict[str, Any],
     vocabulary: Vocabulary,
-) -> Iterator[Outcome | tuple[_Plan, _Read]]:
+) -> Iterator[Outcome | _Retag | tuple[_Plan, _Read]]:
     """The plans in order, each with its text (cached, or just read in a worker)."""
     failed: dict[Path, str] = {}
     for plan in plans:
-        if isinstance(plan, Outcome):
+        if isinstance(plan, Outcome | _Retag):
             yield plan
             continue
+        if isinstance(plan, _Restore):
+            continue  # after the batch is committed
         if isinstance(plan, _Repeat):
             first = plan.first
             if first.source in failed:
@@ -406,9 +517,24 @@ def _with_text(
         yield plan, read
 
 
+def _retag(
+    collection: Collection, transaction: Transaction, writer: IndexWriter, retag: _Retag
+) -> Outcome:
+    """A person's values for bytes the archive holds: applied to its record, never dropped."""
+    old, source = retag.known, str(retag.source)
+    new = corrected(collection, old, retag.values)
+    fields = [name for name in EDITABLE if getattr(old, name) != getattr(new, name)]
+    if not fields:
+        return Outcome(source, "unchanged", old.id, old.file, message="it already reads so")
+    transaction.rewrite(new)
+    pages = collection.extraction(new).pages
+    add_document(writer, new, pages, changed=collection.archive.changed(new.file))
+    return Outcome(source, "updated", new.id, new.file, 0, f"updated: {', '.join(fields)}")
+
+
 def _commit_some(
     collection: Collection,
-    ready: Iterator[Outcome | tuple[_Plan, _Read]],
+    ready: Iterator[Outcome | _Retag | tuple[_Plan, _Read]],
     outcomes: list[Outcome],
     on_outcome: Callable[[Outcome], None] | None,
     replaced: list[Document],
@@ -423,6 +549,8 @@ def _commit_some(
         for item in ready:
             if isinstance(item, Outcome):
                 outcome = item
+            elif isinstance(item, _Retag):
+                outcome = _retag(collection, transaction, writer, item)
             else:
                 plan, read = item
                 previous = plan.previous

@@ -205,7 +205,7 @@ def catalogue_import(ctx: click.Context, file: Path, dry_run: bool, output: str)
                 for document_id, fields in plan.values.items()
                 for name, value in fields.items()
             ]
-            records = {d.id: d for d in collection.archive.records()}
+            records = plan.records
             changes = [
                 {"id": i, "file": records[i].file, "field": n,
                  "old": shown(getattr(records[i], n)), "new": shown(v)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,76 +17,108 @@ from isecg_archive.cli.base import (
     output_options,
     partial_date,
 )
-from isecg_archive.records import DOCUMENT_TYPES, PartialDate
+from isecg_archive.collection import Collection
+from isecg_archive.enrich import Overrides
+from isecg_archive.extract import ExtractOptions
+from isecg_archive.ingest import IngestOptions
+from isecg_archive.records import DOCUMENT_TYPES
+
+
+def batch_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """What a batch of files is given: its metadata, and how to read it (`ingest`, `watch`)."""
+    every = "of every file"
+    options = [
+        click.option("--agency", "agencies", multiple=True, help=f"Agency {every} (repeatable)."),
+        click.option("--topic", "topics", multiple=True, help=f"Topic {every} (repeatable)."),
+        click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Type."),
+        click.option("--date", callback=partial_date, help="Publication date: YYYY[-MM[-DD]]."),
+        click.option("--event", help="The event the documents come from."),
+        click.option("--event-date", callback=partial_date, help="Its date: YYYY[-MM[-DD]]."),
+        click.option("--event-place", help="Where the event was held: a city, a country."),
+        click.option("--max-size", default=200, show_default=True, help="Largest file, in MB."),
+        click.option("--timeout", default=120, show_default=True, help="Seconds to read a file."),
+        click.option("--jobs", type=click.IntRange(min=1), help="Worker processes [all cores]."),
+        click.option("--password", help="Password of the encrypted PDF and Office files."),
+        click.option("--no-ocr", is_flag=True, help="Do not OCR scanned pages."),
+        click.option("--restore", is_flag=True, help="Bring back removed files given again."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def batch_settings(
+    collection: Collection, options: dict[str, Any], **more: Any
+) -> tuple[Overrides, IngestOptions]:
+    """The batch's overrides and reading options from batch_options' values (taken out)."""
+    vocabulary = collection.vocabulary
+    overrides = Overrides(
+        title=options.pop("title", None),
+        date=options.pop("date"),
+        event=options.pop("event"),
+        event_date=options.pop("event_date"),
+        event_place=options.pop("event_place"),
+        type=options.pop("doc_type"),
+        agencies=tuple(dict.fromkeys(vocabulary.agency(a) for a in options.pop("agencies"))),
+        topics=tuple(dict.fromkeys(vocabulary.topic(t) for t in options.pop("topics"))),
+    )
+    reading = IngestOptions(
+        max_bytes=options.pop("max_size") * 1024 * 1024,
+        timeout=options.pop("timeout"),
+        jobs=options.pop("jobs"),
+        extract=ExtractOptions(password=options.pop("password"), ocr=not options.pop("no_ocr")),
+        restore=options.pop("restore"),
+        **more,
+    )
+    return overrides, reading
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--agency", "agencies", multiple=True, help="Agency of every file (repeatable).")
-@click.option("--topic", "topics", multiple=True, help="Topic of every file (repeatable).")
-@click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Document type.")
+@batch_options
+@click.option("--title", help="Title (of a single file).")
 @click.option(
-    "--date", callback=partial_date, help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD."
+    "--replace",
+    metavar="ID",
+    help="The (single) file is a new version of this document: it takes its place.",
 )
-@click.option("--event", help="The event the documents come from.")
-@click.option("--event-date", callback=partial_date, help="The event's date: YYYY[-MM[-DD]].")
-@click.option("--event-place", help="Where the event was held: a city, a country.")
-@click.option("--title", help="Title (for a single file).")
-@click.option("--max-size", default=200, show_default=True, help="Largest file to read, in MB.")
-@click.option("--timeout", default=120, show_default=True, help="Seconds allowed to read one file.")
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes [default: all cores].")
-@click.option("--password", help="Password of the batch's encrypted PDF and Office files.")
-@click.option("--no-ocr", is_flag=True, help="Do not OCR scanned pages, even with Tesseract.")
 @output_options
 @click.pass_context
 def ingest(
     ctx: click.Context,
     paths: tuple[Path, ...],
-    agencies: tuple[str, ...],
-    topics: tuple[str, ...],
-    doc_type: str | None,
-    date: PartialDate | None,
-    event: str | None,
-    event_date: PartialDate | None,
-    event_place: str | None,
     title: str | None,
-    max_size: int,
-    timeout: int,
-    jobs: int | None,
-    password: str | None,
-    no_ocr: bool,
+    replace: str | None,
     output: str,
+    **batch: Any,
 ) -> None:
     """Add files and folders (recursively) to the archive and the index.
 
     Files are read in parallel worker processes, each within --timeout seconds. The same bytes
-    ingested again are skipped; a changed file at the same archive path replaces its old version
-    (kept in the archive's .trash folder). An encrypted PDF without its --password, or a scan
-    without Tesseract, is archived with its metadata and reported. Exit status 1 when a file
-    failed.
+    ingested again are unchanged, unless values are given for them (--date...), which are then
+    applied. A different file under a name the archive holds is a new document beside it
+    (summary-2.pdf), unless --replace ID makes it a new version of that document (the old one
+    goes to the trash). Bytes that were removed are not added again without --restore. An
+    encrypted PDF without its --password, or a scan without Tesseract, is archived with its
+    metadata and reported. Exit status 1 when a file failed.
 
     \b
     Example:
         isecg-archive ingest reports/ slides/deck.pdf --agency ESA --topic mars --date 2019-06
     """
-    from isecg_archive.enrich import Overrides
-    from isecg_archive.extract import ExtractOptions
-    from isecg_archive.ingest import IngestOptions, find_files
+    from isecg_archive.ingest import Outcome, find_files
     from isecg_archive.ingest import ingest as run_ingest
 
     collection = collection_of(ctx)
-    vocabulary = collection.vocabulary
-    overrides = Overrides(
-        title=title,
-        date=date,
-        event=event,
-        event_date=event_date,
-        event_place=event_place,
-        type=doc_type,
-        agencies=tuple(dict.fromkeys(vocabulary.agency(a) for a in agencies)),
-        topics=tuple(dict.fromkeys(vocabulary.topic(t) for t in topics)),
-    )
+    overrides, options = batch_settings(collection, {**batch, "title": title}, replace=replace)
     items = list(find_files(paths))
+    files = sum(1 for item in items if not isinstance(item, Outcome))
+    for given, name in ((title, "--title"), (replace, "--replace")):
+        if given and files > 1:
+            raise click.UsageError(
+                f"{name} is for a single file, and {files} files were given; ingest that file"
+                " by itself"
+            )
     with click.progressbar(
         length=len(items),
         label="Ingesting",
@@ -101,12 +134,6 @@ def ingest(
             pages += outcome.pages if outcome.status in ("added", "updated") else 0
             bar.update(1, f"{pages} pages · {Path(outcome.path).name[:32]}")
 
-        options = IngestOptions(
-            max_bytes=max_size * 1024 * 1024,
-            timeout=timeout,
-            jobs=jobs,
-            extract=ExtractOptions(password=password, ocr=not no_ocr),
-        )
         report = run_ingest(collection, paths, overrides, options, on_outcome=advance)
     failures = [o for o in report.outcomes if o.status == "failed"]
     if output == "json":
@@ -135,3 +162,43 @@ def ingest(
         )
     if failures:
         ctx.exit(1)
+
+
+@cli.command()
+@click.argument("inbox", type=click.Path(file_okay=False, path_type=Path))
+@batch_options
+@click.option(
+    "--settle",
+    default=2.0,
+    show_default=True,
+    help="Seconds a file must stay the same size before it is taken.",
+)
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between looks.")
+@click.pass_context
+def watch(ctx: click.Context, inbox: Path, settle: float, interval: float, **batch: Any) -> None:
+    """Watch INBOX and ingest each file dropped into it once it is complete, with the same
+    options as `ingest`; then move it to INBOX/done/, or to INBOX/failed/ beside a
+    NAME.reason.txt. Runs until Ctrl-C or SIGTERM, and can be stopped and started again at any
+    moment: nothing is ingested twice or lost.
+
+    \b
+    Example:
+        isecg-archive watch ~/isecg-inbox --agency ESA
+    """
+    from isecg_archive.watching import Inbox
+    from isecg_archive.watching import watch as run_watch
+
+    collection = collection_of(ctx)
+    overrides, options = batch_settings(collection, batch)
+    inbox.mkdir(parents=True, exist_ok=True)
+
+    def told(moved: Any) -> None:
+        outcome = moved.outcome
+        line = f"{outcome.status}: {Path(outcome.path).name} -> {moved.moved_to}"
+        click.echo(line + (f" ({outcome.message})" if outcome.message else ""), err=False)
+
+    click.echo(f"Watching {inbox} (Ctrl-C to stop)")
+    try:
+        run_watch(collection, Inbox(inbox, settle), overrides, options, interval, told)
+    except KeyboardInterrupt:
+        click.echo("Stopped watching; files not yet taken stay in the inbox.")

@@ -1,0 +1,134 @@
+"""A watched inbox: files dropped into a folder are ingested once they are complete.
+
+A file is complete when its size and modification time have stayed the same for `settle`
+seconds (a copy in progress, a download being written, keep changing). Complete files are
+ingested together, then each is moved out of the way: to `INBOX/done/` when it is in the
+archive (added, updated, or already there), to `INBOX/failed/` beside a `NAME.reason.txt` when
+it is not. A file is moved only after its ingest is committed, and ingesting the same bytes
+again changes nothing, so a watcher stopped at any moment and started again ingests nothing
+twice and loses nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from isecg_archive.collection import Collection
+from isecg_archive.enrich import Overrides
+from isecg_archive.ingest import IngestOptions, Outcome, ingest
+
+DONE, FAILED = "done", "failed"
+# Names that programs give files they are still writing: never taken, whatever their age.
+_BEING_WRITTEN = (".part", ".partial", ".crdownload", ".download", ".tmp", ".swp")
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What became of a dropped file: its outcome, and where the file went."""
+
+    outcome: Outcome
+    moved_to: Path
+
+
+class Inbox:
+    def __init__(self, folder: Path, settle: float = 2.0) -> None:
+        self.folder = folder
+        self.settle = settle
+        self._seen: dict[Path, tuple[int, int, float]] = {}  # size, mtime, since when
+
+    def files(self) -> Iterator[Path]:
+        """The files in the inbox and its sub-folders, done/ and failed/ and hidden ones aside."""
+        for directory, subdirs, names in os.walk(self.folder):
+            here = Path(directory)
+            subdirs[:] = sorted(
+                d
+                for d in subdirs
+                if not d.startswith(".") and not (here == self.folder and d in (DONE, FAILED))
+            )
+            for name in sorted(names):
+                if not name.startswith(".") and not name.endswith(_BEING_WRITTEN):
+                    yield here / name
+
+    def complete(self, now: float | None = None) -> list[Path]:
+        """The files whose size and time have not changed for `settle` seconds."""
+        now = time.monotonic() if now is None else now
+        ready, seen = [], {}
+        for path in self.files():
+            try:
+                stat = path.stat()
+            except OSError:
+                continue  # moved or deleted meanwhile
+            state = (stat.st_size, stat.st_mtime_ns)
+            before = self._seen.get(path)
+            since = before[2] if before and before[:2] == state else now
+            seen[path] = (*state, since)
+            if now - since >= self.settle:
+                ready.append(path)
+        self._seen = seen
+        return ready
+
+    def put_away(self, path: Path, outcome: Outcome) -> Path:
+        """Move a file that was ingested to done/, or one that failed to failed/ with why."""
+        archived = outcome.status in ("added", "updated", "unchanged")
+        relative = path.relative_to(self.folder)
+        target = _free(self.folder / (DONE if archived else FAILED) / relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        path.replace(target)
+        if not archived:
+            reason = target.with_name(target.name + ".reason.txt")
+            reason.write_text(
+                f"{outcome.status}: {outcome.message or 'not archived'}\n", encoding="utf-8"
+            )
+        self._seen.pop(path, None)
+        return target
+
+
+def _free(path: Path) -> Path:
+    """The path, or `name-2.ext`, `name-3.ext`... when a file of that name is there already."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
+
+
+def watch_once(
+    collection: Collection,
+    inbox: Inbox,
+    overrides: Overrides | None = None,
+    options: IngestOptions | None = None,
+) -> list[Moved]:
+    """Ingest the inbox's complete files, and put each away; what became of each."""
+    ready = inbox.complete()
+    if not ready:
+        return []
+    report = ingest(collection, ready, overrides, options)
+    by_path = {outcome.path: outcome for outcome in report.outcomes}
+    moved = []
+    for path in ready:
+        outcome = by_path.get(str(path))
+        if outcome is not None and path.exists():
+            moved.append(Moved(outcome, inbox.put_away(path, outcome)))
+    return moved
+
+
+def watch(
+    collection: Collection,
+    inbox: Inbox,
+    overrides: Overrides | None = None,
+    options: IngestOptions | None = None,
+    interval: float = 1.0,
+    on_moved: Callable[[Moved], None] | None = None,
+) -> None:
+    """Watch until interrupted (KeyboardInterrupt: Ctrl-C, or SIGTERM as `main` makes it)."""
+    for folder in (inbox.folder / DONE, inbox.folder / FAILED):
+        folder.mkdir(parents=True, exist_ok=True)
+    while True:
+        for moved in watch_once(collection, inbox, overrides, options):
+            if on_moved:
+                on_moved(moved)
+        time.sleep(interval)
