@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from bs4 import BeautifulSoup
+
 from isecg_archive.collection import Collection
 from isecg_archive.history import HISTORY_FILE
 from isecg_archive.ingest import IngestOptions, ingest
@@ -348,3 +350,28 @@ def test_the_watched_inbox_takes_complete_files_and_survives_a_restart(tmp_path:
     ingests = [e for e in collection.archive.history.entries() if e.action == "ingest"]
     assert sorted(e.file for e in ingests) == ["new.txt", "slow.txt"]
     assert sorted(p.name for p in inbox.iterdir()) == ["done", "failed", "sub"]
+
+
+def test_a_redetection_is_in_the_history_and_the_page_shows_it(filled: Collection, run, client):
+    (filled.archive.root / "vocabulary.toml").write_text(
+        '[topics.conveyors]\nlabel = "Conveyors"\nstrong = ["conveyor", "conveyor trials"]\n',
+        encoding="utf-8",
+    )
+    report = next(d for d in filled.indexed() if d.original_name == "regolith-report.pdf")
+    run("redetect")
+    run("edit", report.id, "--date", "2016-04")
+    redetected = _history(run, report.id)[1]
+    assert (redetected["action"], redetected["before"], redetected["after"]) == (
+        "redetect", {"topics": ["lunar-surface"]}, {"topics": ["lunar-surface", "conveyors"]},
+    )  # fmt: skip
+    assert redetected["command"] == "isecg-archive redetect"
+    page = BeautifulSoup(client.get(f"/documents/{report.id}").data, "html.parser")
+    lines = [li.get_text(" ", strip=True) for li in page.select("section.history li")]
+    assert [line.split(" ", 2)[2] for line in lines] == [
+        f"edit: date: 2015-05-12 → 2016-04; manual: none → date isecg-archive edit {report.id}"
+        " --date 2016-04",
+        "redetect: topics: lunar-surface → lunar-surface, conveyors isecg-archive redetect",
+        "ingest",  # by the library itself, not a command
+    ]
+    correct = page.select("section.history p code")[0].get_text()
+    assert correct == f"isecg-archive edit {report.id} --title '{report.title}'"
