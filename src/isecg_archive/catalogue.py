@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from isecg_archive.collection import Collection
 from isecg_archive.corrections import Change, apply_corrections
+from isecg_archive.enrich import Vocabulary
 from isecg_archive.enrich.metadata import EDITABLE, LISTS
 from isecg_archive.errors import ArchiveError, MetadataError
 from isecg_archive.records import DOCUMENT_TYPES, Document, PartialDate
@@ -70,12 +71,6 @@ class ImportPlan:
 def plan_import(collection: Collection, path: Path) -> ImportPlan:
     """Read an edited sheet and work out what it changes, or every problem it has."""
     vocabulary = collection.vocabulary
-    readers = {
-        "agencies": vocabulary.agency,
-        "topics": vocabulary.topic,
-        "organisations": vocabulary.organisation,
-        "authors": lambda name: " ".join(name.split()),
-    }
     problems: list[Problem] = []
     values: dict[str, dict[str, Any]] = {}
     records = {document.id: document for document in collection.archive.records()}
@@ -104,7 +99,7 @@ def plan_import(collection: Collection, path: Path) -> ImportPlan:
                 document = records.get(document_id)
                 if document is None:
                     problems.append(Problem(number, "id", f"no document {document_id!r} here"))
-                    _row_changes(None, row, number, readers, problems)  # its other problems
+                    _row_changes(None, row, number, vocabulary, problems)  # its other problems
                     continue
                 if document_id in seen:
                     problems.append(
@@ -112,7 +107,7 @@ def plan_import(collection: Collection, path: Path) -> ImportPlan:
                     )
                     continue
                 seen[document_id] = number
-                changed = _row_changes(document, row, number, readers, problems)
+                changed = _row_changes(document, row, number, vocabulary, problems)
                 if changed:
                     values[document_id] = changed
         except (csv.Error, UnicodeDecodeError) as exc:
@@ -124,7 +119,7 @@ def _row_changes(
     document: Document | None,
     row: dict[str, Any],
     number: int,
-    readers: dict[str, Any],
+    vocabulary: Vocabulary,
     problems: list[Problem],
 ) -> dict[str, Any]:
     current = document.to_dict() if document else {}
@@ -146,7 +141,7 @@ def _row_changes(
                 )
             continue
         try:
-            value = _value(name, text, readers)
+            value = _value(name, text, vocabulary)
         except MetadataError as exc:
             problems.append(Problem(number, name, str(exc)))
             continue
@@ -155,10 +150,10 @@ def _row_changes(
     return changed
 
 
-def _value(name: str, text: str, readers: dict[str, Any]) -> Any:
+def _value(name: str, text: str, vocabulary: Vocabulary) -> Any:
     if name in LISTS:
         parts = [part.strip() for part in text.split(";") if part.strip()]
-        return tuple(dict.fromkeys(readers[name](part) for part in parts))
+        return tuple(dict.fromkeys(vocabulary.value(name, part) for part in parts))
     if name in ("date", "event_date"):
         return PartialDate.parse(text) if text else None
     if name == "type":

@@ -18,6 +18,7 @@ from isecg_archive.cli.base import (
     partial_date,
     require_archive,
 )
+from isecg_archive.enrich.metadata import LISTS
 from isecg_archive.records import DOCUMENT_TYPES
 from isecg_archive.search import SearchRequest
 
@@ -228,19 +229,17 @@ def edit(
     if given["title"] and len(set(ids)) > 1:
         raise click.UsageError("--title sets one document's title; give one id")
     vocabulary = collection.vocabulary
-    canonical = {
-        "agencies": vocabulary.agency,
-        "topics": vocabulary.topic,
-        "organisations": vocabulary.organisation,
-        "authors": lambda name: " ".join(name.split()),
-    }
     given["type"] = given.pop("doc_type")
     add, remove = {}, {}
-    for name, canon in canonical.items():
-        given[name] = tuple(dict.fromkeys(canon(v) for v in given[name]))
-        if added := tuple(dict.fromkeys(canon(v) for v in given.pop(f"add_{name}"))):
+    for name in LISTS:
+
+        def kept(names: tuple[str, ...], field: str = name) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(vocabulary.value(field, n) for n in names))
+
+        given[name] = kept(given[name])
+        if added := kept(given.pop(f"add_{name}")):
             add[name] = added
-        if taken := tuple(dict.fromkeys(canon(v) for v in given.pop(f"remove_{name}"))):
+        if taken := kept(given.pop(f"remove_{name}")):
             remove[name] = taken
     values = {name: value for name, value in given.items() if value not in (None, ())}
     if not (values or add or remove or clear or detect):

@@ -72,6 +72,18 @@ class Vocabulary:
         known = ", ".join(a.key for a in self.agencies)
         raise MetadataError(f"unknown agency {name!r}; known agencies: {known}")
 
+    def value(self, field: str, name: str) -> str:
+        """A value of a record's list field as records keep it, from a name a person typed:
+        agencies and topics by their keys (unknown ones refused), related bodies by their
+        keys, authors with their spaces tidied."""
+        if field == "agencies":
+            return self.agency(name)
+        if field == "topics":
+            return self.topic(name)
+        if field == "organisations":
+            return self.organisation(name)
+        return " ".join(name.split())
+
     def organisation(self, name: str) -> str:
         """The canonical short name of a related body (COSPAR...), or the name as given: any
         body may be named, the vocabulary's ones by any of their names."""
