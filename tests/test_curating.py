@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from isecg_archive.collection import Collection
@@ -375,3 +377,36 @@ def test_a_redetection_is_in_the_history_and_the_page_shows_it(filled: Collectio
     ]
     correct = page.select("section.history p code")[0].get_text()
     assert correct == f"isecg-archive edit {report.id} --title '{report.title}'"
+
+
+CALC = shutil.which("soffice") and Path("/usr/lib/libreoffice/program/libsclo.so").exists()
+
+
+@pytest.mark.skipif(not CALC, reason="LibreOffice Calc is not installed (libreoffice-calc-nogui)")
+def test_the_catalogue_opens_in_libreoffice_calc_and_comes_back_unchanged(
+    filled: Collection, run, tmp_path: Path
+):
+    """Calc reads the sheet as UTF-8 (its import's "Unicode (UTF-8)"), keeps partial dates as
+    text and lists in one cell, and what it saves back imports with no change."""
+    report = next(d for d in filled.indexed() if d.original_name == "regolith-report.pdf")
+    run("edit", report.id, "--author", "Müller, Jürgen", "--event-date", "2016-02")
+    sheet = tmp_path / "catalogue.csv"
+    run("catalogue", "export", str(sheet))
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
+    for arguments in (
+        ["--infilter=CSV:44,34,76,1", "--convert-to", "ods", str(sheet)],
+        ["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir",
+         str(tmp_path / "saved"), str(tmp_path / "catalogue.ods")],
+    ):  # fmt: skip
+        subprocess.run(
+            ["soffice", profile, "--headless", *arguments],
+            cwd=tmp_path, check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+    saved = tmp_path / "saved" / "catalogue.csv"
+    _, rows = _sheet(saved)
+    row = next(r for r in rows if r["id"] == report.id)
+    assert (row["authors"], row["event_date"], row["agencies"]) == (
+        "Müller, Jürgen", "2016-02", "DLR; ESA",
+    )  # fmt: skip
+    result = run("catalogue", "import", str(saved))
+    assert result.output == "5 rows read; 0 documents changed\n"
