@@ -351,7 +351,7 @@ def test_the_watched_inbox_takes_complete_files_and_survives_a_restart(tmp_path:
     assert "unchanged: again.txt" in out and "added: new.txt" in out
     ingests = [e for e in collection.archive.history.entries() if e.action == "ingest"]
     assert sorted(e.file for e in ingests) == ["new.txt", "slow.txt"]
-    assert sorted(p.name for p in inbox.iterdir()) == ["done", "failed", "sub"]
+    assert sorted(p.name for p in inbox.iterdir()) == ["done", "failed"]  # sub/ was emptied
 
 
 def test_a_redetection_is_in_the_history_and_the_page_shows_it(filled: Collection, run, client):

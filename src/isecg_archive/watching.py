@@ -84,6 +84,13 @@ class Inbox:
                 f"{outcome.status}: {outcome.message or 'not archived'}\n", encoding="utf-8"
             )
         self._seen.pop(path, None)
+        for folder in path.parents:  # a dropped folder, emptied, goes too
+            if folder == self.folder or not folder.is_relative_to(self.folder):
+                break
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty yet
         return target
 
 
