@@ -9,15 +9,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from citeproc import (
-    Citation,
-    CitationItem,
-    CitationStylesBibliography,
-    CitationStylesStyle,
-    formatter,
-)
-from citeproc.source.json import CiteProcJSON
-
 from isecg_archive.citing.kinds import kind_of, split_name
 from isecg_archive.citing.links import Links
 from isecg_archive.errors import QueryError
@@ -75,7 +66,10 @@ def csl_item(document: Document, links: Links) -> dict[str, Any]:
 
 
 @cache
-def _style(name: str) -> CitationStylesStyle:
+def _style(name: str) -> Any:
+    """The CSL style, parsed once (citeproc-py and lxml are imported when first needed)."""
+    from citeproc import CitationStylesStyle
+
     try:
         package, path = STYLES[name]
     except KeyError:
@@ -94,6 +88,9 @@ def formatted_citation(
     For HTML, the record's values are escaped before citeproc-py sees them: it escapes the
     style's own words but passes an item's values through as markup.
     """
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
     item = csl_item(document, links)
     if as_html:
         item = {key: _escaped(value) for key, value in item.items()}

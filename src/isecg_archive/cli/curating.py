@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from isecg_archive.catalogue import ENCODING, apply_import, plan_import, write_catalogue
 from isecg_archive.cli.base import (
     cli,
     collection_of,
@@ -162,6 +161,8 @@ def catalogue_export(ctx: click.Context, file: Path) -> None:
     Example:
         isecg-archive catalogue export catalogue.csv
     """
+    from isecg_archive.catalogue import ENCODING, write_catalogue
+
     collection = collection_of(ctx)
     require_archive(collection)
     with staged(file) as partial, partial.open("w", encoding=ENCODING, newline="") as handle:
@@ -184,6 +185,8 @@ def catalogue_import(ctx: click.Context, file: Path, dry_run: bool, output: str)
     Example:
         isecg-archive catalogue import catalogue.csv --dry-run
     """
+    from isecg_archive.catalogue import apply_import, plan_import
+
     collection = collection_of(ctx)
     require_archive(collection)
     with collection.writing():  # the records checked are the records changed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,10 +18,11 @@ from isecg_archive.cli.base import (
     partial_date,
 )
 from isecg_archive.collection import Collection
-from isecg_archive.enrich import Overrides
-from isecg_archive.extract import ExtractOptions
-from isecg_archive.ingest import IngestOptions
 from isecg_archive.records import DOCUMENT_TYPES
+
+if TYPE_CHECKING:  # imported when a command runs: the parsers cost every command's start
+    from isecg_archive.enrich import Overrides
+    from isecg_archive.ingest import IngestOptions
 
 
 def batch_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -51,6 +52,10 @@ def batch_settings(
     collection: Collection, options: dict[str, Any], **more: Any
 ) -> tuple[Overrides, IngestOptions]:
     """The batch's overrides and reading options from batch_options' values (taken out)."""
+    from isecg_archive.enrich import Overrides
+    from isecg_archive.extract import ExtractOptions
+    from isecg_archive.ingest import IngestOptions
+
     vocabulary = collection.vocabulary
     overrides = Overrides(
         title=options.pop("title", None),
