@@ -163,7 +163,7 @@ def test_document_pages_embed_citation_metadata_for_reference_managers(filled, c
     downloads = [a["href"] for a in cite.find_all("a", download=True)]
     assert downloads == [f"/documents/{report.id}/cite.{ext}" for ext in ("bib", "ris", "json")]
     bib = client.get(downloads[0])
-    assert bib.mimetype == "application/x-bibtex"
+    assert bib.headers["Content-Type"] == "application/x-bibtex; charset=utf-8"
     assert _bibtex(bib.get_data(as_text=True))["title"] == report.title
     assert client.get(f"/documents/{report.id}/cite.exe").status_code == 404
 

@@ -107,6 +107,7 @@ def test_the_viewer_exports_the_current_search(demo: Path):
     links = {a.get_text(): a["href"] for a in page.select("p.take a[download]")}
     assert links["BibTeX"] == "/export?q=gateway&type=roadmap&format=bibtex"
     response = client.get(links["BibTeX"])
+    assert response.headers["Content-Type"] == "application/x-bibtex; charset=utf-8"
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="isecg-archive-export.bib"'
     )

@@ -40,7 +40,9 @@ def reference(doc_id: str, extension: str) -> Any:
     document = document_of(doc_id)
     media_type, write = REFERENCES[extension]
     body = write(document, links())
-    return Response(body, mimetype=media_type, headers=_attachment(f"{document.id}.{extension}"))
+    return Response(
+        body, content_type=media_type, headers=_attachment(f"{document.id}.{extension}")
+    )
 
 
 def _search(**changes: Any) -> SearchRequest:
@@ -74,7 +76,7 @@ def export_search() -> Any:
     body = stream_with_context(export(documents(), name, at))
     return Response(
         body,
-        mimetype=chosen.media_type,
+        content_type=chosen.media_type,
         headers=_attachment(f"isecg-archive-export.{chosen.extension}"),
     )
 
