@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -68,6 +68,18 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.normpath(path.absolute()))
 
 
+def numbered(name: str, taken: Callable[[str], bool]) -> str:
+    """`name`, or the first of `name-2.ext`, `name-3.ext`... that is not taken."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot or "/" in extension:
+        stem, extension = name, ""
+    candidate, number = name, 1
+    while taken(candidate):
+        number += 1
+        candidate = f"{stem}-{number}" + (f".{extension}" if extension else "")
+    return candidate
+
+
 def visible_files(folder: Path) -> Iterator[Path]:
     """Every file under a folder, in name order, leaving out hidden files and folders."""
     for directory, subdirs, names in os.walk(folder):
@@ -119,16 +131,14 @@ class Archive:
         text = json.dumps(document.to_dict(), indent=2, ensure_ascii=False) + "\n"
         _write_atomically(self.record_path(document.file), text.encode("utf-8"))
 
-    def free_name(self, file: str) -> str:
-        """`file`, or the first of `name-2.ext`, `name-3.ext`... that no document holds."""
-        stem, dot, extension = file.rpartition(".")
-        if not dot or "/" in extension:
-            stem, extension = file, ""
-        candidate, number = file, 1
-        while self.original(candidate).exists() or self.record_path(candidate).exists():
-            number += 1
-            candidate = f"{stem}-{number}" + (f".{extension}" if extension else "")
-        return candidate
+    def free_name(self, file: str, taken: Container[str] = ()) -> str:
+        """`file`, or the first of `name-2.ext`, `name-3.ext`... that no document holds and
+        that is not among `taken` (the names a batch has given out already)."""
+
+        def held(name: str) -> bool:
+            return name in taken or self.original(name).exists() or self.record_path(name).exists()
+
+        return numbered(file, held)
 
     def changed(self, file: str) -> int:
         """When a document's record last changed: its file's time, in whole seconds (0: none)."""

@@ -315,9 +315,7 @@ class _Planner:
             if previous is None and archive.record_path(target).exists():
                 # A different file under a name the archive holds: a new document beside it,
                 # unless --replace says it is a new version.
-                free = archive.free_name(target)
-                if free in self.targets:
-                    free = _next_free(archive, free, self.targets)
+                free = archive.free_name(target, self.targets)
                 self.renamed[free] = target
                 target = free
             cached = None
@@ -338,18 +336,6 @@ class _Planner:
         self.by_hash[sha256] = plan
         self.targets[target] = source
         return plan
-
-
-def _next_free(archive: Any, name: str, taken: dict[str, Path]) -> str:
-    """A name neither the archive nor this batch holds, counting on from `name`."""
-    stem, dot, extension = name.rpartition(".")
-    base = stem.rsplit("-", 1)[0] if stem.rsplit("-", 1)[-1].isdigit() else stem
-    number = 2
-    while True:
-        candidate = f"{base}-{number}" + (f".{extension}" if dot else "")
-        if candidate not in taken and archive.free_name(candidate) == candidate:
-            return candidate
-        number += 1
 
 
 def _person(plan: _Plan, given: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from isecg_archive.archive import numbered
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides
 from isecg_archive.ingest import IngestOptions, Outcome, ingest
@@ -75,8 +76,9 @@ class Inbox:
         """Move a file that was ingested to done/, or one that failed to failed/ with why."""
         archived = outcome.status in ("added", "updated", "unchanged")
         relative = path.relative_to(self.folder)
-        target = _free(self.folder / (DONE if archived else FAILED) / relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = (self.folder / (DONE if archived else FAILED) / relative).parent
+        target = folder / numbered(path.name, lambda name: (folder / name).exists())
+        folder.mkdir(parents=True, exist_ok=True)
         path.replace(target)
         if not archived:
             reason = target.with_name(target.name + ".reason.txt")
@@ -92,15 +94,6 @@ class Inbox:
             except OSError:
                 break  # not empty yet
         return target
-
-
-def _free(path: Path) -> Path:
-    """The path, or `name-2.ext`, `name-3.ext`... when a file of that name is there already."""
-    candidate, number = path, 1
-    while candidate.exists():
-        number += 1
-        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
-    return candidate
 
 
 def watch_once(
