@@ -269,10 +269,14 @@ class Collection:
     def matching(self, request: SearchRequest) -> Iterator[Document]:
         """The records of every match, read from the archive one at a time as they are wanted.
 
-        The searcher is released before the first is read, so that a long export holds up no
-        search; a record removed meanwhile is left out.
+        The search runs now (a query that cannot be read raises here), and the searcher is
+        released before the first record is read, so that a long export holds up no search; a
+        record removed meanwhile is left out.
         """
-        for file in self.matching_files(request):
+        return self._records(self.matching_files(request))
+
+    def _records(self, files: list[str]) -> Iterator[Document]:
+        for file in files:
             try:
                 yield self.archive.read(file)
             except ArchiveError:

@@ -14,7 +14,7 @@ from isecg_archive.exporting import FORMATS, export
 from isecg_archive.feeds import FEED_SIZE, FeedEntry, atom_feed
 from isecg_archive.search import SearchRequest
 from isecg_archive.web.pages import request_from
-from isecg_archive.web.urls import search_state
+from isecg_archive.web.urls import back_to_search, replaced_args, search_state
 from isecg_archive.web.views import blueprint, collection, document_of, error_page, links
 
 REFERENCES = {
@@ -59,21 +59,11 @@ def export_search() -> Any:
             400, "Unknown format", f"Exports come as {', '.join(FORMATS)}; choose one of them."
         )
     try:
-        wanted = _search(page=1)
-        files = collection().matching_files(wanted)
+        documents = collection().matching(_search(page=1))
     except ArchiveError as exc:
         return error_page(400, "That search could not be read", f"{exc}.")
     chosen = FORMATS[name]
-    archive, at = collection(), links()
-
-    def documents() -> Any:
-        for file in files:
-            try:
-                yield archive.archive.read(file)
-            except ArchiveError:
-                continue  # removed since the search: left out
-
-    body = stream_with_context(export(documents(), name, at))
+    body = stream_with_context(export(documents, name, links()))
     return Response(
         body,
         content_type=chosen.media_type,
@@ -91,12 +81,11 @@ def feed() -> Any:
         return error_page(400, "That search could not be read", f"{exc}.")
     archive = collection().archive
     entries = [FeedEntry(hit.document, archive.changed(hit.document.file)) for hit in result.hits]
-    state = search_state(request.args, leave_out=("sort", "page", "format"))
     described = ", ".join(_described(wanted)) or "everything"
     body = atom_feed(
         f"ISECG Archive: {described}",
-        request.base_url + state,
-        links().base + "/" + (state and state + "&sort=updated" or "?sort=updated"),
+        request.base_url + search_state(request.args, leave_out=("sort", "page", "format")),
+        links().base + back_to_search(replaced_args(request.args, sort="updated", page=None)),
         entries,
         links(),
     )
