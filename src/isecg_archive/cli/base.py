@@ -9,9 +9,9 @@ import functools
 import json
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +20,9 @@ from isecg_archive.collection import ARCHIVE_ENV, INDEX_ENV, Collection
 from isecg_archive.engine.snippets import Snippet, split_at
 from isecg_archive.errors import ArchiveError, MetadataError, QueryError
 from isecg_archive.records import PartialDate
+
+if TYPE_CHECKING:
+    from isecg_archive.corrections import Change
 
 USAGE_ERRORS = (QueryError, MetadataError)  # what a person typed: exit status 2
 # A folder that cannot be written: a full disk or quota, a read-only mount, its permissions.
@@ -162,6 +165,19 @@ def base_url_option(command: Callable[..., Any]) -> Callable[..., Any]:
         help=f"The viewer's address, for documents' links (default: {DEFAULT_BASE_URL},"
         f" or ${BASE_URL_ENV}).",
     )(command)
+
+
+def shown(value: Any) -> str:
+    """A record's value for people: a list joined with commas, nothing as (none)."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(part) for part in value) or "(none)"
+    return "(none)" if value in (None, "") else str(value)
+
+
+def print_changes(changes: Iterable[Change]) -> None:
+    """One line per changed field: `file: field: old -> new`."""
+    for change in changes:
+        click.echo(f"{change.file}: {change.field}: {shown(change.old)} -> {shown(change.new)}")
 
 
 def echo_json(data: Any) -> None:

@@ -4,7 +4,6 @@ removal back, and the catalogue as a spreadsheet."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -15,16 +14,12 @@ from isecg_archive.cli.base import (
     echo_csv,
     echo_json,
     output_options,
+    print_changes,
     require_archive,
+    shown,
 )
 from isecg_archive.history import Entry
 from isecg_archive.staging import staged
-
-
-def shown(value: Any) -> str:
-    if isinstance(value, list | tuple):
-        return ", ".join(str(part) for part in value) or "(none)"
-    return "(none)" if value in (None, "") else str(value)
 
 
 def entry_lines(entry: Entry) -> list[str]:
@@ -186,6 +181,7 @@ def catalogue_import(ctx: click.Context, file: Path, dry_run: bool, output: str)
         isecg-archive catalogue import catalogue.csv --dry-run
     """
     from isecg_archive.catalogue import apply_import, plan_import
+    from isecg_archive.corrections import Change
 
     collection = collection_of(ctx)
     require_archive(collection)
@@ -203,34 +199,26 @@ def catalogue_import(ctx: click.Context, file: Path, dry_run: bool, output: str)
                 " import again."
             )
         if dry_run:
-            results = [
-                (document_id, name, value)
-                for document_id, fields in plan.values.items()
-                for name, value in fields.items()
-            ]
             records = plan.records
             changes = [
-                {"id": i, "file": records[i].file, "field": n,
-                 "old": shown(getattr(records[i], n)), "new": shown(v)}
-                for i, n, v in results
-            ]  # fmt: skip
-            applied = False
+                (i, Change(records[i].file, name, getattr(records[i], name), value))
+                for i, fields in plan.values.items()
+                for name, value in fields.items()
+            ]
         else:
             done = apply_import(collection, plan)
-            changes = [
-                {"id": d.id, "file": c.file, "field": c.field, "old": shown(c.old),
-                 "new": shown(c.new)}
-                for d, found in done for c in found if c.field != "manual"
-            ]  # fmt: skip
-            applied = True
+            changes = [(d.id, c) for d, found in done for c in found if c.field != "manual"]
+    rows = [
+        {"id": i, "file": c.file, "field": c.field, "old": shown(c.old), "new": shown(c.new)}
+        for i, c in changes
+    ]
     if output == "json":
-        echo_json({"applied": applied, "rows": plan.rows, "changes": changes})
+        echo_json({"applied": not dry_run, "rows": plan.rows, "changes": rows})
         return
     if output == "csv":
-        echo_csv(["id", "file", "field", "old", "new"], [list(c.values()) for c in changes])
+        echo_csv(["id", "file", "field", "old", "new"], [list(r.values()) for r in rows])
         return
-    for change in changes:
-        click.echo(f"{change['file']}: {change['field']}: {change['old']} -> {change['new']}")
-    documents = len({c["id"] for c in changes})
+    print_changes(c for _, c in changes)
+    documents = len({i for i, _ in changes})
     verb = "would change" if dry_run else "changed"
     click.echo(f"{plan.rows} rows read; {counted(documents, 'document')} {verb}")

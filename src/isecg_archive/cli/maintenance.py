@@ -16,6 +16,7 @@ from isecg_archive.cli.base import (
     echo_json,
     output_options,
     partial_date,
+    print_changes,
     require_archive,
 )
 from isecg_archive.enrich.metadata import LISTS
@@ -125,16 +126,6 @@ def _field_names(
     _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
 ) -> tuple[str, ...]:
     return tuple(value.replace("-", "_") for value in values)
-
-
-def _print_changes(changes: list[Any]) -> None:
-    def shown(value: Any) -> str:
-        if isinstance(value, tuple):
-            return ", ".join(value) or "(none)"
-        return "(none)" if value is None else str(value)
-
-    for change in changes:
-        click.echo(f"{change.file}: {change.field}: {shown(change.old)} -> {shown(change.new)}")
 
 
 def _listed(name: str, help_text: str) -> list[Callable[..., Any]]:
@@ -262,7 +253,7 @@ def edit(
     elif output == "csv":
         echo_csv(["file", "field", "old", "new"], [list(c.to_dict().values()) for c in changes])
     else:
-        _print_changes(changes)
+        print_changes(changes)
         for document, found in results:
             if found:
                 click.echo(f"Updated {document.id} ({counted(len(found), 'change')})")
@@ -296,6 +287,6 @@ def redetect(ctx: click.Context, dry_run: bool, output: str) -> None:
     elif output == "csv":
         echo_csv(["file", "field", "old", "new"], [list(c.to_dict().values()) for c in changes])
     else:
-        _print_changes(changes)
+        print_changes(changes)
         verb = "would change" if dry_run else "changed"
         click.echo(f"{documents} documents {verb}")
