@@ -34,7 +34,7 @@ from isecg_archive.search import (
     ResultPage,
     SearchRequest,
     changed_documents,
-    matching_files,
+    matching_values,
     more_like,
     page_matches,
     search,
@@ -255,16 +255,13 @@ class Collection:
         """Every match of a search in its order (every document, with no query or filter)."""
         self.ensure_index()
         with self._reading() as searcher:
-            return matching_files(searcher, request, self.glossary)
+            return matching_values(searcher, request, self.glossary, "file")
 
     def matching_ids(self, request: SearchRequest) -> list[str]:
         """The ids of every match of a search, in its order."""
         self.ensure_index()
         with self._reading() as searcher:
-            ids = column_values(searcher.reader(), "id")
-            files = column_values(searcher.reader(), "file")
-            by_file = dict(zip(files, ids, strict=True))
-            return [by_file[file] for file in matching_files(searcher, request, self.glossary)]
+            return matching_values(searcher, request, self.glossary, "id")
 
     def matching(self, request: SearchRequest) -> Iterator[Document]:
         """The records of every match, read from the archive one at a time as they are wanted.
@@ -291,8 +288,9 @@ class Collection:
         with self._reading() as searcher:
             return changed_documents(searcher, request, any_of)
 
-    def events(self) -> list[tuple[Event, list[Document]]]:
-        """Every event the records name, with its documents; the latest events first."""
+    def events(self, slug: str | None = None) -> list[tuple[Event, list[Document]]]:
+        """Every event the records name (or the one with this slug), with its documents; the
+        latest events first. Only those events' records are read."""
         self.ensure_index()
         with self._reading() as searcher:
             reader = searcher.reader()
@@ -300,6 +298,7 @@ class Collection:
             named = [
                 (*split_term(term), [files[n] for n in members(bits)])
                 for term, bits in value_bits(reader, "event_key").items()
+                if slug is None or split_term(term)[0] == slug
             ]
         found = []
         for slug, name, their_files in named:
@@ -310,10 +309,9 @@ class Collection:
 
     def event(self, slug: str) -> tuple[Event, list[Document]]:
         """One event and its documents, by slug."""
-        wanted = slug.strip().lower()
-        for event, documents in self.events():
-            if event.slug == wanted:
-                return event, documents
+        found = self.events(slug.strip().lower())
+        if found:
+            return found[0]
         raise DocumentNotFound(f"no event {slug!r}; list them with `isecg-archive events`")
 
     def find(self, document_id: str) -> Document:

@@ -370,15 +370,16 @@ def _matches(searcher: Searcher, request: SearchRequest, glossary: Glossary) -> 
     return _Matches(parsed, allowed, scores, found, complete & found.keys(), complete_unique)
 
 
-def matching_files(
-    searcher: Searcher, request: SearchRequest, glossary: Glossary | None = None
+def matching_values(
+    searcher: Searcher, request: SearchRequest, glossary: Glossary | None, column: str
 ) -> list[str]:
-    """Every match of a search in its order, versions included, as archive paths: for exports,
-    which read each record from the archive as they write it."""
+    """Every match of a search in its order, versions included, by a column's value: archive
+    paths ("file") for exports, which read each record from the archive as they write it, or
+    ids ("id")."""
     matches = _matches(searcher, request, glossary or Glossary())
     ranked = _ranked(searcher, matches.found, request.effective_sort, matches.complete)
-    files = column_values(searcher.reader(), "file")
-    return [files[docnum] for docnum in ranked]
+    values = column_values(searcher.reader(), column)
+    return [values[docnum] for docnum in ranked]
 
 
 def search(
