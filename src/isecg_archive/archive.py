@@ -147,11 +147,6 @@ class Archive:
         except OSError:
             return 0
 
-    def removed(self) -> Iterator[tuple[Document, datetime]]:
-        """The records in the trash, each with when it went there (removed, or replaced)."""
-        for trashed in self.trash():
-            yield trashed.document, trashed.when
-
     def trash(self) -> Iterator[Trashed]:
         """What the trash holds, oldest first: each record with its original, when and why."""
         for folder in sorted((self.root / TRASH).glob("*-*")):

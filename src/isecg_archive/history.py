@@ -72,9 +72,9 @@ class Entry:
         return [name for name in KEPT if name in names] + sorted(names - set(KEPT))
 
 
-def _kept(document: Document, names: tuple[str, ...] = KEPT) -> dict[str, Any]:
+def _kept(document: Document) -> dict[str, Any]:
     data = document.to_dict()
-    return {name: data[name] for name in names}
+    return {name: data[name] for name in KEPT}
 
 
 def change(

@@ -268,7 +268,8 @@ class Repository:
         ids = {document_id for _, document_id, _ in live}
         items = [Item(changed, document_id, file) for changed, document_id, file in live]
         gone: dict[str, Item] = {}
-        for document, when in self.collection.archive.removed():
+        for trashed in self.collection.archive.trash():
+            document, when = trashed.document, trashed.when
             if document.id in ids:
                 continue
             if spec and (
@@ -292,9 +293,10 @@ class Repository:
                     return Item(changed, document.id, document.file)
             except ArchiveError:
                 pass
-            for document, when in self.collection.archive.removed():
-                if document.id == document_id:
-                    return Item(int(when.timestamp()), document.id, None, document)
+            for trashed in self.collection.archive.trash():
+                if trashed.document.id == document_id:
+                    stamp = int(trashed.when.timestamp())
+                    return Item(stamp, document_id, None, trashed.document)
         raise OAIError("idDoesNotExist", f"no item {identifier!r} in this repository")
 
     def _check_format(self, prefix: str) -> None:
