@@ -100,6 +100,11 @@ def export_format(name: str) -> ExportFormat:
         raise QueryError(f"unknown format {name!r}; use one of {', '.join(FORMATS)}") from None
 
 
+def as_reference(document: Document, format: str, links: Links) -> str:
+    """One document in a format, whole: a reference to download or append to a file."""
+    return "".join(export([document], format, links))
+
+
 def export(documents: Iterable[Document], format: str, links: Links) -> Iterator[str]:
     """The documents in a format, a chunk at a time."""
     chosen = export_format(format)

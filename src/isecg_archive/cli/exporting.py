@@ -12,21 +12,17 @@ import click
 from isecg_archive.citing import (
     STYLES,
     Links,
-    bibtex_entry,
-    csl_item,
     formatted_citation,
-    ris_entry,
 )
 from isecg_archive.cli.base import (
     base_url_option,
     cli,
     collection_of,
     counted,
-    echo_json,
     require_archive,
 )
 from isecg_archive.cli.searching import filter_options, search_request
-from isecg_archive.exporting import FORMATS, export
+from isecg_archive.exporting import FORMATS, as_reference, export
 from isecg_archive.search import SORTS
 from isecg_archive.staging import staged
 
@@ -150,9 +146,5 @@ def cite(
         click.echo(formatted_citation(document, links, style, as_html=format_ == "html"))
         if page:
             click.echo(links.document(document.id, page))
-    elif format_ == "bibtex":
-        click.echo(bibtex_entry(document, links), nl=False)
-    elif format_ == "ris":
-        click.echo(ris_entry(document, links), nl=False)
     else:
-        echo_json([csl_item(document, links)])
+        click.echo(as_reference(document, format_, links), nl=False)

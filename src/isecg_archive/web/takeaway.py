@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
 
 from flask import Response, request, stream_with_context
 
-from isecg_archive.citing import bibtex_entry, csl_item, ris_entry
 from isecg_archive.errors import ArchiveError
-from isecg_archive.exporting import FORMATS, export
+from isecg_archive.exporting import FORMATS, as_reference, export
 from isecg_archive.feeds import FEED_SIZE, FeedEntry, atom_feed
 from isecg_archive.search import SearchRequest
 from isecg_archive.web.pages import request_from
 from isecg_archive.web.urls import back_to_search, replaced_args, search_state
 from isecg_archive.web.views import blueprint, collection, document_of, error_page, links
 
-REFERENCES = {
-    # extension: (media type, writer)
-    "bib": ("application/x-bibtex; charset=utf-8", lambda d, ln: bibtex_entry(d, ln)),
-    "ris": ("application/x-research-info-systems; charset=utf-8", lambda d, ln: ris_entry(d, ln)),
-    "json": (
-        "application/vnd.citationstyles.csl+json; charset=utf-8",
-        lambda d, ln: json.dumps([csl_item(d, ln)], ensure_ascii=False, indent=2),
-    ),
-}
+# A reference to download, by its extension: a format of the exports, for one document.
+REFERENCES = {f.extension: f for f in FORMATS.values() if f.name in ("bibtex", "ris", "csl-json")}
 
 
 def _attachment(name: str) -> dict[str, str]:
@@ -38,10 +29,10 @@ def reference(doc_id: str, extension: str) -> Any:
     if extension not in REFERENCES:
         return error_page(404, "Not Found", "References come as cite.bib, cite.ris or cite.json.")
     document = document_of(doc_id)
-    media_type, write = REFERENCES[extension]
-    body = write(document, links())
+    chosen = REFERENCES[extension]
+    body = as_reference(document, chosen.name, links())
     return Response(
-        body, content_type=media_type, headers=_attachment(f"{document.id}.{extension}")
+        body, content_type=chosen.media_type, headers=_attachment(f"{document.id}.{extension}")
     )
 
 
