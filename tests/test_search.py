@@ -565,3 +565,18 @@ def test_a_word_far_more_common_than_the_rarest_is_not_needed_for_all_the_words(
         summary,
         "some",
     )
+
+
+def test_a_field_takes_a_phrase_as_its_value(demo: Collection):
+    """title:"polar volatiles" is Whoosh's syntax for a phrase in a field, not a field with no
+    value; a field with nothing after it still is one."""
+    found = titles(demo, SearchRequest('title:"polar volatiles"', per_page=100))
+    assert sorted(found) == [
+        "ISECG announces the Lunar Polar Volatiles Workshop",
+        "Lunar Polar Volatiles Virtual Workshop 2020: Summary",
+        "Lunar Polar Volatiles Workshop 2016: Summary",
+        "Prospecting Lunar Polar Volatiles with Small Rovers",
+    ]
+    assert demo.search(SearchRequest('event:"polar volatiles"')).total == 2
+    with pytest.raises(QueryError, match="title: has no value"):
+        demo.search(SearchRequest('polar title: "volatiles"'))

@@ -146,16 +146,21 @@ def _punctuation(text: str) -> str:
     """The text with sentence punctuation left out, and its field names checked."""
     pieces, last = [], 0
     for quoted in _QUOTED.finditer(text):
-        pieces.append(_unquoted(text[last : quoted.start()]))
+        pieces.append(_unquoted(text[last : quoted.start()], quote_follows=True))
         pieces.append(quoted.group())
         last = quoted.end()
     pieces.append(_unquoted(text[last:]))
     return "".join(pieces).strip()
 
 
-def _unquoted(text: str) -> str:
+def _unquoted(text: str, quote_follows: bool = False) -> str:
+    """An unquoted stretch of a query; `quote_follows`: a "phrase" comes right after it, the
+    value of a field name it ends with (title:"polar volatiles")."""
+
     def field(match: re.Match[str]) -> str:
         name, value = match.group(1), match.group(2)
+        if not value and quote_follows and match.end() == len(text):
+            value = '"'  # the phrase that follows is the value
         if name.lower() not in _NAMES:
             if not value:  # "Question: why", "Mars:" is a word and a colon
                 return name
