@@ -134,6 +134,18 @@ def parse_query(text: str, schema: Schema, glossary: Glossary | None = None) -> 
     return found
 
 
+def has_patterns(text: str) -> bool:
+    """Whether a query holds wildcard patterns (`volatil*`, `m?rs`) outside its quotes: the
+    dearest queries to run. Sentence punctuation (`ice?`) is no pattern."""
+    if "*" not in text and "?" not in text:
+        return False
+    try:
+        plain = _QUOTED.sub(" ", _punctuation(_printable(text)))
+    except QueryError:
+        return False  # refused before it costs anything
+    return "*" in plain or "?" in plain
+
+
 def _printable(text: str) -> str:
     return "".join(ch if ch >= " " else " " for ch in text).strip()
 

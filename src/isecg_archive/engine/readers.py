@@ -2,14 +2,20 @@
 
 A reader sees one generation of the index, which never changes under it, so the documents of
 each facet value and the families of versions can be read once and kept as long as the reader
-lives. Sets of documents are bitsets: Python integers whose bit N stands for document number N,
-so a facet count is one `&` and one `bit_count()`, whatever the number of matches.
+lives. What is read is shared by every reader of the same generation in the process (a server's
+searchers, one per request under way), known by the generation and its segments' ids: a
+segment's id is drawn at random when it is written, so an index rebuilt in the same folder
+is never taken for the one before it.
+
+Sets of documents are bitsets: Python integers whose bit N stands for document number N, so a
+facet count is one `&` and one `bit_count()`, whatever the number of matches.
 """
 
 from __future__ import annotations
 
 import pickle
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +29,11 @@ from isecg_archive.staging import staged
 
 _CACHE: WeakKeyDictionary[IndexReader, dict[Any, Any]] = WeakKeyDictionary()
 _FILES: WeakKeyDictionary[IndexReader, Path] = WeakKeyDictionary()
+# What readers of one generation share, by its key (`_generation`); the latest few generations.
+_SHARED: OrderedDict[tuple[Any, ...], dict[Any, Any]] = OrderedDict()
+_SHARED_APART: dict[tuple[Any, ...], dict[str, Any]] = {}
+_SHARED_LOCK = threading.Lock()
+_GENERATIONS_SHARED = 8
 # Bump when what is read once changes: files of another version are not read.
 _FILE_VERSION = 1
 _FILE_PREFIX = "read-once-"
@@ -61,12 +72,47 @@ def keep_in(reader: IndexReader, folder: Path) -> None:
         return
     path = folder / f"{_FILE_PREFIX}v{_FILE_VERSION}-{generation}.pickle"
     _FILES[reader] = path
+    cached = _cached(reader)
+    if cached:  # another reader of this generation has read it already
+        return
     try:
         with path.open("rb") as handle:
             kept = pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError):
         return  # not written yet, or being replaced: read as usual
-    _CACHE.setdefault(reader, {}).update(kept)
+    cached.update(kept)
+
+
+def _generation(reader: IndexReader) -> tuple[Any, ...] | None:
+    """What tells this reader's generation of the index from any other, or None."""
+    try:
+        segments = tuple(leaf.segment().segment_id() for leaf, _ in reader.leaf_readers())
+    except AttributeError:  # not a reader of segments (an empty index)
+        return None
+    return (reader.generation(), segments) if segments else None
+
+
+def _cached(reader: IndexReader) -> dict[Any, Any]:
+    """What is read once for this reader: shared with the other readers of its generation."""
+    own = _CACHE.get(reader)
+    if own is not None:
+        return own
+    key = _generation(reader)
+    if key is None:
+        return _CACHE.setdefault(reader, {})
+    with _SHARED_LOCK:
+        shared = _SHARED.get(key)
+        if shared is None:
+            shared = _SHARED[key] = {}
+            while len(_SHARED) > _GENERATIONS_SHARED:
+                forgotten, _ = _SHARED.popitem(last=False)
+                _SHARED_APART.pop(forgotten, None)
+        else:
+            _SHARED.move_to_end(key)
+        _SHARED_APART.setdefault(key, {})
+    _CACHE[reader] = shared
+    _APART[reader] = _SHARED_APART[key]
+    return shared
 
 
 def _keep(reader: IndexReader, cached: dict[Any, Any]) -> None:
@@ -91,6 +137,7 @@ def kept_apart(reader: IndexReader, name: str, read: Callable[[], Any]) -> Any:
     """What read() returns for this reader, kept in a file of its own beside the read-once
     file: for what only some searches need (did-you-mean's words), which the others should not
     load. Read on the first call of the first process for each generation of the index."""
+    _cached(reader)  # joins the readers of its generation
     with _APART_LOCK:  # one thread reads it; the others wait for what it read
         cached = _APART.setdefault(reader, {})
         if name not in cached:
@@ -115,7 +162,7 @@ def _read_apart(reader: IndexReader, name: str, read: Callable[[], Any]) -> Any:
 
 def _once(reader: IndexReader, key: object, read: Callable[[], Any]) -> Any:
     """What read() returns for this reader, read on the first call only."""
-    cached = _CACHE.setdefault(reader, {})
+    cached = _cached(reader)
     if key not in cached:
         cached[key] = read()
         _keep(reader, cached)
