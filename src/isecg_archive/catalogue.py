@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from isecg_archive.cleantext import refuse_controls
 from isecg_archive.collection import Collection
 from isecg_archive.corrections import Change, apply_corrections
 from isecg_archive.enrich import Vocabulary
@@ -142,6 +143,7 @@ def _row_changes(
             continue
         try:
             value = _value(name, text, vocabulary)
+            refuse_controls(name, value)
         except MetadataError as exc:
             problems.append(Problem(number, name, str(exc)))
             continue

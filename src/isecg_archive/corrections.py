@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from isecg_archive.boilerplate import CAPTURE_FORMATS, Boilerplate, holders
+from isecg_archive.cleantext import refuse_controls
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import EDITABLE, Vocabulary, describe
 from isecg_archive.enrich.metadata import LISTS
@@ -90,6 +91,8 @@ def edit_many(
     for name in named:
         if name not in EDITABLE:
             raise MetadataError(f"{name!r} cannot be edited; editable: {', '.join(EDITABLE)}")
+    for name, value in (*values.items(), *add.items(), *remove.items()):
+        refuse_controls(name, value)
     for name in (*add, *remove):
         if name not in LISTS:
             raise MetadataError(f"only lists take values added or removed: {', '.join(LISTS)}")
@@ -121,6 +124,7 @@ def apply_corrections(
         for name in fields:
             if name not in EDITABLE:
                 raise MetadataError(f"{name!r} cannot be edited; editable: {', '.join(EDITABLE)}")
+            refuse_controls(name, fields[name])
     with collection.writing():
         known = records or {}
         corrected = [

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
 from isecg_archive.citing import Links, formatted_citation
+from isecg_archive.cleantext import xml_bytes
 from isecg_archive.records import Document
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -47,7 +48,7 @@ def atom_feed(
     _add(feed, "generator", "ISECG Archive")
     for entry in entries:
         _entry(feed, entry, links)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return xml_bytes(feed)
 
 
 def _entry(feed: ET.Element, entry: FeedEntry, links: Links) -> None:

@@ -22,6 +22,7 @@ from xml.etree import ElementTree as ET
 
 from isecg_archive.citing import Links
 from isecg_archive.citing.kinds import kind_of
+from isecg_archive.cleantext import xml_bytes
 from isecg_archive.collection import Collection
 from isecg_archive.errors import ArchiveError, QueryError
 from isecg_archive.records import DOCUMENT_TYPES, Document
@@ -113,7 +114,7 @@ class Repository:
             if error.code in ("badVerb", "badArgument"):
                 echoed.attrib.clear()
             _sub(root, "error", str(error), code=error.code)
-        return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+        return xml_bytes(root)
 
     def _arguments(self, pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
         args: dict[str, str] = {}

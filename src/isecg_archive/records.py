@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from isecg_archive.cleantext import clean_field
 from isecg_archive.errors import MetadataError
 
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -72,6 +73,13 @@ class PartialDate:
         return self.year * 10000 + (self.month or 12) * 100 + (self.day or 31)
 
 
+# The fields of a record that hold free text (from people or from files).
+_TEXT_FIELDS = (
+    *("title", "original_name", "event", "event_place", "agencies", "organisations"),
+    *("topics", "authors", "warnings"),
+)
+
+
 @dataclass(frozen=True)
 class Document:
     """The metadata record of one archived document, as kept beside its original."""
@@ -100,6 +108,20 @@ class Document:
     ocr_pages: tuple[int, ...] = ()  # pages whose text was read by OCR from scans
     unread_pages: tuple[int, ...] = ()  # pages no reader could read (a damaged file)
     versions: tuple[str, ...] = ()  # ids of the same text in other files (a deck and its PDF)
+
+    def __post_init__(self) -> None:
+        # Whatever a file's metadata (or an older record) holds, no control character gets
+        # into a record, and so into a page, a feed, an export or a terminal.
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                cleaned: object = clean_field(value)
+            elif isinstance(value, tuple):
+                cleaned = tuple(clean_field(v) if isinstance(v, str) else v for v in value)
+            else:
+                continue
+            if cleaned != value:
+                object.__setattr__(self, name, cleaned)
 
     def person_values(self) -> dict[str, Any]:
         """The values a person set (or cleared), by field name."""

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from isecg_archive.citing import Links, formatted_citation
+from isecg_archive.cleantext import for_terminal
 from isecg_archive.cli.base import (
     agree,
     base_url_option,
@@ -198,13 +199,15 @@ def show(ctx: click.Context, document_id: str, base_url: str | None, output: str
     for key, value in document.to_dict().items():
         if isinstance(value, list):
             value = ", ".join(str(part) for part in value)
-        click.echo(f"{key + ':':<15} {value if value not in (None, '') else '-'}")
+        click.echo(
+            f"{key + ':':<15} {for_terminal(str(value)) if value not in (None, '') else '-'}"
+        )
     links = Links.from_environment(base_url)
     click.echo(f"{'url:':<15} {links.document(document.id)}")
-    click.echo(f"{'citation:':<15} {formatted_citation(document, links)}")
+    click.echo(f"{'citation:':<15} {for_terminal(formatted_citation(document, links))}")
     for number, text in enumerate(pages, start=1):
         click.echo(click.style(f"\n--- page {number} of {len(pages)} ---", bold=True))
-        click.echo(text or "(no text on this page)")
+        click.echo(for_terminal(text) or "(no text on this page)")
 
 
 @cli.command()
