@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -296,12 +297,25 @@ def test_a_file_with_nearly_the_same_text_is_proposed_as_a_new_version(
     )
 
 
-def _start_watch(archive: Path, inbox: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "isecg_archive", "--archive", str(archive), "watch", str(inbox),
-         "--settle", "1", "--interval", "0.2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+@pytest.fixture
+def start_watch() -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """Start `watch` processes; any still running when the test ends, however, is killed."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(archive: Path, inbox: Path, *options: str) -> subprocess.Popen[str]:
+        watcher = subprocess.Popen(
+            [sys.executable, "-m", "isecg_archive", "--archive", str(archive), "watch",
+             str(inbox), "--settle", "1", "--interval", "0.2", *options],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        started.append(watcher)
+        return watcher
+
+    yield start
+    for watcher in started:
+        if watcher.poll() is None:
+            watcher.kill()
+        watcher.communicate()
 
 
 def _wait_for(condition, seconds: float = 60.0) -> None:
@@ -311,9 +325,9 @@ def _wait_for(condition, seconds: float = 60.0) -> None:
         time.sleep(0.1)
 
 
-def test_the_watched_inbox_takes_complete_files_and_survives_a_restart(tmp_path: Path):
+def test_the_watched_inbox_takes_complete_files_and_survives_a_restart(tmp_path: Path, start_watch):
     archive, inbox = tmp_path / "archive", tmp_path / "inbox"
-    watcher = _start_watch(archive, inbox)
+    watcher = start_watch(archive, inbox)
     _wait_for(lambda: (inbox / "done").is_dir())
     # A file written slowly, in chunks, over about three seconds: taken whole, once.
     with (inbox / "slow.txt").open("w", encoding="utf-8") as handle:
@@ -342,7 +356,7 @@ def test_the_watched_inbox_takes_complete_files_and_survives_a_restart(tmp_path:
     # twice, only put away.
     (inbox / "again.txt").write_bytes((inbox / "done" / "slow.txt").read_bytes())
     (inbox / "new.txt").write_text("New notes\n\nGateway logistics.\n")
-    watcher = _start_watch(archive, inbox)
+    watcher = start_watch(archive, inbox)
     _wait_for(lambda: (inbox / "done" / "new.txt").exists())
     _wait_for(lambda: (inbox / "done" / "again.txt").exists())
     watcher.send_signal(signal.SIGINT)  # Ctrl-C
@@ -352,6 +366,49 @@ def test_the_watched_inbox_takes_complete_files_and_survives_a_restart(tmp_path:
     ingests = [e for e in collection.archive.history.entries() if e.action == "ingest"]
     assert sorted(e.file for e in ingests) == ["new.txt", "slow.txt"]
     assert sorted(p.name for p in inbox.iterdir()) == ["done", "failed"]  # sub/ was emptied
+
+
+def test_the_watched_inbox_takes_no_link_out_of_it_unless_told(tmp_path: Path, start_watch):
+    archive, inbox = tmp_path / "archive", tmp_path / "inbox"
+    inbox.mkdir()
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "keys.txt").write_text("Private keys\n\nThe wallet passphrase is sesame.\n")
+    (inbox / "notes.txt").write_text("Workshop notes\n\nLunar regolith sintering.\n")
+    (inbox / "to-notes.txt").symlink_to(inbox / "notes.txt")  # inside: taken
+    (inbox / "keys.txt").symlink_to(private / "keys.txt")
+    (inbox / "gone.txt").symlink_to(tmp_path / "nothing-here.txt")
+    (inbox / "folder").symlink_to(private, target_is_directory=True)
+    watcher = start_watch(archive, inbox)
+    _wait_for(lambda: (inbox / "done" / "notes.txt").exists())
+    for name in ("keys.txt", "gone.txt", "folder"):
+        _wait_for(lambda name=name: (inbox / "failed" / f"{name}.reason.txt").exists())
+    watcher.terminate()
+    out, err = watcher.communicate(timeout=60)
+    assert watcher.returncode == 0, err
+    reasons = {
+        name: (inbox / "failed" / f"{name}.reason.txt").read_text().strip()
+        for name in ("keys.txt", "gone.txt", "folder")
+    }
+    assert reasons == {
+        "keys.txt": "failed: a link to a file outside the inbox, which is not followed; drop the"
+        " file itself, or watch with --follow-links",
+        "gone.txt": "failed: a link to nothing; drop the file itself",
+        "folder": "failed: a link to a folder, which is not followed; drop the folder itself",
+    }
+    assert (inbox / "failed" / "keys.txt").is_symlink()  # moved as the link it is
+    assert (private / "keys.txt").exists()  # the file it points to left where it is
+    collection = Collection(archive)
+    assert collection.search(SearchRequest("sesame")).total == 0
+    assert collection.search(SearchRequest("sintering")).total == 1
+
+    # Told to, it follows links to files anywhere.
+    (inbox / "keys.txt").symlink_to(private / "keys.txt")
+    watcher = start_watch(archive, inbox, "--follow-links")
+    _wait_for(lambda: (inbox / "done" / "keys.txt").exists())
+    watcher.terminate()
+    watcher.communicate(timeout=60)
+    assert collection.search(SearchRequest("sesame")).total == 1
 
 
 def test_a_redetection_is_in_the_history_and_the_page_shows_it(filled: Collection, run, client):

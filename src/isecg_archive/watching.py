@@ -6,7 +6,9 @@ ingested together, then each is moved out of the way: to `INBOX/done/` when it i
 archive (added, updated, or already there), to `INBOX/failed/` beside a `NAME.reason.txt` when
 it is not. A file is moved only after its ingest is committed, and ingesting the same bytes
 again changes nothing, so a watcher stopped at any moment and started again ingests nothing
-twice and loses nothing.
+twice and loses nothing. Links are taken only to files inside the inbox (`follow_links` takes
+the others too); a link to nothing, to a folder, or out of the inbox goes to `failed/` with why,
+so that dropping a link cannot make any file of the machine searchable.
 """
 
 from __future__ import annotations
@@ -36,29 +38,56 @@ class Moved:
 
 
 class Inbox:
-    def __init__(self, folder: Path, settle: float = 2.0) -> None:
+    def __init__(self, folder: Path, settle: float = 2.0, follow_links: bool = False) -> None:
         self.folder = folder
         self.settle = settle
+        self.follow_links = follow_links  # take links to files outside the inbox too
         self._seen: dict[Path, tuple[int, int, float]] = {}  # size, mtime, since when
 
     def files(self) -> Iterator[Path]:
-        """The files in the inbox and its sub-folders, done/ and failed/ and hidden ones aside."""
+        """The files in the inbox and its sub-folders, done/ and failed/ and hidden ones aside;
+        links among them, to files or to folders."""
         for directory, subdirs, names in os.walk(self.folder):
             here = Path(directory)
+            linked = [d for d in subdirs if (here / d).is_symlink()]  # never walked into
             subdirs[:] = sorted(
                 d
                 for d in subdirs
-                if not d.startswith(".") and not (here == self.folder and d in (DONE, FAILED))
+                if d not in linked
+                and not d.startswith(".")
+                and not (here == self.folder and d in (DONE, FAILED))
             )
-            for name in sorted(names):
+            for name in sorted([*names, *linked]):
                 if not name.startswith(".") and not name.endswith(_BEING_WRITTEN):
                     yield here / name
 
-    def complete(self, now: float | None = None) -> list[Path]:
-        """The files whose size and time have not changed for `settle` seconds."""
+    def refusal(self, path: Path) -> str | None:
+        """Why a link in the inbox is not taken, or None for a file (or a link it takes)."""
+        if not path.is_symlink():
+            return None
+        target = Path(os.path.realpath(path))
+        if not target.exists():
+            return "a link to nothing; drop the file itself"
+        if target.is_dir():
+            return "a link to a folder, which is not followed; drop the folder itself"
+        inside = target.is_relative_to(Path(os.path.realpath(self.folder)))
+        if not inside and not self.follow_links:
+            return (
+                "a link to a file outside the inbox, which is not followed; drop the file"
+                " itself, or watch with --follow-links"
+            )
+        return None
+
+    def complete(self, now: float | None = None) -> tuple[list[Path], list[tuple[Path, str]]]:
+        """The files whose size and time have not changed for `settle` seconds, and the links
+        that will not be taken, each with why."""
         now = time.monotonic() if now is None else now
-        ready, seen = [], {}
+        ready, refused, seen = [], [], {}
         for path in self.files():
+            why = self.refusal(path)
+            if why is not None:
+                refused.append((path, why))
+                continue
             try:
                 stat = path.stat()
             except OSError:
@@ -70,7 +99,7 @@ class Inbox:
             if now - since >= self.settle:
                 ready.append(path)
         self._seen = seen
-        return ready
+        return ready, refused
 
     def put_away(self, path: Path, outcome: Outcome) -> Path:
         """Move a file that was ingested to done/, or one that failed to failed/ with why."""
@@ -103,12 +132,15 @@ def watch_once(
     options: IngestOptions | None = None,
 ) -> list[Moved]:
     """Ingest the inbox's complete files, and put each away; what became of each."""
-    ready = inbox.complete()
+    ready, refused = inbox.complete()
+    moved = []
+    for path, why in refused:
+        refusal = Outcome(str(path), "failed", message=why)
+        moved.append(Moved(refusal, inbox.put_away(path, refusal)))
     if not ready:
-        return []
+        return moved
     report = ingest(collection, ready, overrides, options)
     by_path = {outcome.path: outcome for outcome in report.outcomes}
-    moved = []
     for path in ready:
         outcome = by_path.get(str(path))
         if outcome is not None and path.exists():

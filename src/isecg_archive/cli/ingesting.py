@@ -52,6 +52,7 @@ def batch_settings(
     collection: Collection, options: dict[str, Any], **more: Any
 ) -> tuple[Overrides, IngestOptions]:
     """The batch's overrides and reading options from batch_options' values (taken out)."""
+    from isecg_archive.cleantext import refuse_controls
     from isecg_archive.enrich import Overrides
     from isecg_archive.extract import ExtractOptions
     from isecg_archive.ingest import IngestOptions
@@ -67,6 +68,8 @@ def batch_settings(
         agencies=tuple(dict.fromkeys(vocabulary.agency(a) for a in options.pop("agencies"))),
         topics=tuple(dict.fromkeys(vocabulary.topic(t) for t in options.pop("topics"))),
     )
+    for name in ("title", "event", "event_place", "agencies", "topics"):
+        refuse_controls(name, getattr(overrides, name))
     reading = IngestOptions(
         max_bytes=options.pop("max_size") * 1024 * 1024,
         timeout=options.pop("timeout"),
@@ -179,8 +182,20 @@ def ingest(
     help="Seconds a file must stay the same size before it is taken.",
 )
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between looks.")
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Take links to files outside the inbox too (by default they go to failed/).",
+)
 @click.pass_context
-def watch(ctx: click.Context, inbox: Path, settle: float, interval: float, **batch: Any) -> None:
+def watch(
+    ctx: click.Context,
+    inbox: Path,
+    settle: float,
+    interval: float,
+    follow_links: bool,
+    **batch: Any,
+) -> None:
     """Watch INBOX and ingest each file dropped into it once it is complete, with the same
     options as `ingest`; then move it to INBOX/done/, or to INBOX/failed/ beside a
     NAME.reason.txt. Runs until Ctrl-C or SIGTERM, and can be stopped and started again at any
@@ -204,6 +219,8 @@ def watch(ctx: click.Context, inbox: Path, settle: float, interval: float, **bat
 
     click.echo(f"Watching {inbox} (Ctrl-C to stop)")
     try:
-        run_watch(collection, Inbox(inbox, settle), overrides, options, interval, told)
+        run_watch(
+            collection, Inbox(inbox, settle, follow_links), overrides, options, interval, told
+        )
     except KeyboardInterrupt:
         click.echo("Stopped watching; files not yet taken stay in the inbox.")
