@@ -252,8 +252,74 @@ def test_serve_binds_to_this_machine_by_default(run, inbox: Path, monkeypatch):
 
     run("ingest", str(inbox))
     served = {}
-    monkeypatch.setattr(waitress, "serve", lambda app, **options: served.update(options))
+
+    class Server:
+        effective_port = 8000
+
+        def run(self) -> None:
+            served["ran"] = True
+
+        def close(self) -> None:
+            served["closed"] = True
+
+    def create_server(app, **options):
+        served.update(options)
+        return Server()
+
+    monkeypatch.setattr(waitress, "create_server", create_server)
     result = run("serve")
     assert result.exit_code == 0
     assert result.stdout.endswith("at http://127.0.0.1:8000/ (Ctrl-C to stop)\n")
-    assert served == {"host": "127.0.0.1", "port": 8000, "threads": 8, "ident": "isecg-archive"}
+    assert served == {
+        "host": "127.0.0.1",
+        "port": 8000,
+        "threads": 8,
+        "ident": "isecg-archive",
+        "ran": True,
+        "closed": True,
+    }
+
+
+def test_serve_refuses_bad_options_and_a_busy_port_in_one_line(run, inbox: Path, archive_dir):
+    import socket
+
+    run("ingest", str(inbox))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        expected = {
+            ("--port", "-5"): (2, "Error: Invalid value for '--port': -5 is not in the range"
+                               " 1<=x<=65535. (see `isecg-archive serve -h`)"),
+            ("--port", "99999"): (2, "Error: Invalid value for '--port': 99999 is not in the"
+                                  " range 1<=x<=65535. (see `isecg-archive serve -h`)"),
+            ("--threads", "0"): (2, "Error: Invalid value for '--threads': 0 is not in the"
+                                 " range x>=1. (see `isecg-archive serve -h`)"),
+            ("--host", "999.1.1.1"): (2, "Error: Invalid value for --host: '999.1.1.1' is"
+                                      " neither an address of this machine nor a name it can"
+                                      " look up"),
+            ("--port", str(busy)): (1, f"Error: port {busy} on 127.0.0.1 is in use by another"
+                                    " program; choose another with --port (or stop that"
+                                    " program)"),
+        }  # fmt: skip
+        for options, (code, message) in expected.items():
+            served = subprocess.run(
+                [sys.executable, "-m", "isecg_archive", "--archive", str(archive_dir), "serve",
+                 *options],
+                capture_output=True, text=True, timeout=60,
+            )  # fmt: skip
+            assert served.returncode == code, (options, served.stderr)
+            assert served.stderr.startswith(message), (options, served.stderr)
+            assert served.stderr.count("\n") == 1, (options, served.stderr)
+            assert served.stdout == "", options
+
+
+def test_edit_where_matching_nothing_changes_nothing_and_says_so(run, inbox: Path, archive_dir):
+    run("ingest", str(inbox))
+    records = {p: p.read_bytes() for p in archive_dir.rglob("*.meta.json")}
+    result = run("edit", "--where", "title:nothing-like-this", "--add-topic", "mars")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: no document matches 'title:nothing-like-this'; nothing was changed\n"
+    )
+    assert {p: p.read_bytes() for p in archive_dir.rglob("*.meta.json")} == records

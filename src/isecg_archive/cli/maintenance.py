@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,6 +22,11 @@ from isecg_archive.cli.base import (
 from isecg_archive.enrich.metadata import LISTS
 from isecg_archive.records import DOCUMENT_TYPES
 from isecg_archive.search import SearchRequest
+
+if TYPE_CHECKING:
+    from isecg_archive.collection import Collection
+    from isecg_archive.corrections import Change
+    from isecg_archive.records import Document
 
 
 @cli.command()
@@ -208,13 +213,48 @@ def edit(
         isecg-archive edit --where 'event:"polar volatiles" type:presentation' --add-topic isru
         isecg-archive edit 365b83ff13ec 02cbac41f7a1 --add-organisation COSPAR
     """  # fmt: skip
-    from isecg_archive.corrections import edit_many
-
     collection = collection_of(ctx)
     require_archive(collection)
-    ids = list(document_ids)
+    with collection.writing():  # the documents --where finds are the documents changed
+        results = _edit(collection, list(document_ids), where, clear, detect, given)
+    changes = [change for _, found in results for change in found]
+    if output == "json":
+        echo_json(
+            {
+                "documents": [
+                    {"id": d.id, "status": "updated" if found else "unchanged",
+                     "document": d.to_dict(), "changes": [c.to_dict() for c in found]}
+                    for d, found in results
+                ],
+                "changes": [c.to_dict() for c in changes],
+            }
+        )  # fmt: skip
+    elif output == "csv":
+        echo_csv(["file", "field", "old", "new"], [list(c.to_dict().values()) for c in changes])
+    else:
+        print_changes(changes)
+        for document, found in results:
+            if found:
+                click.echo(f"Updated {document.id} ({counted(len(found), 'change')})")
+            else:
+                click.echo(f"Unchanged {document.id}: it already reads so")
+
+
+def _edit(
+    collection: Collection,
+    ids: list[str],
+    where: str | None,
+    clear: tuple[str, ...],
+    detect: tuple[str, ...],
+    given: dict[str, Any],
+) -> list[tuple[Document, list[Change]]]:
+    from isecg_archive.corrections import edit_many
+
     if where is not None:
-        ids += collection.matching_ids(SearchRequest(query=where, per_page=1))
+        found = collection.matching_ids(SearchRequest(query=where, per_page=1))
+        if not found:
+            raise click.ClickException(f"no document matches {where!r}; nothing was changed")
+        ids += found
     if not ids:
         raise click.UsageError("say which documents: their ids, or --where QUERY")
     if given["title"] and len(set(ids)) > 1:
@@ -237,28 +277,7 @@ def edit(
         raise click.UsageError(
             "say what to change: an option such as --title, --add-agency, --clear or --detect"
         )
-    results = edit_many(collection, ids, values, add, remove, clear, detect)
-    changes = [change for _, found in results for change in found]
-    if output == "json":
-        echo_json(
-            {
-                "documents": [
-                    {"id": d.id, "status": "updated" if found else "unchanged",
-                     "document": d.to_dict(), "changes": [c.to_dict() for c in found]}
-                    for d, found in results
-                ],
-                "changes": [c.to_dict() for c in changes],
-            }
-        )  # fmt: skip
-    elif output == "csv":
-        echo_csv(["file", "field", "old", "new"], [list(c.to_dict().values()) for c in changes])
-    else:
-        print_changes(changes)
-        for document, found in results:
-            if found:
-                click.echo(f"Updated {document.id} ({counted(len(found), 'change')})")
-            else:
-                click.echo(f"Unchanged {document.id}: it already reads so")
+    return edit_many(collection, ids, values, add, remove, clear, detect)
 
 
 @cli.command()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 
 import click
 
@@ -15,8 +17,16 @@ from isecg_archive.cli.base import (
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, help="Worker threads.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
+@click.option(
+    "--threads", default=8, show_default=True, type=click.IntRange(min=1), help="Worker threads."
+)
 @click.option(
     "--allow-host",
     "allow_hosts",
@@ -52,6 +62,7 @@ def serve(
 
     collection = collection_of(ctx)
     require_archive(collection)
+    _check_host(host)
     names = {host, *allow_hosts} - {"0.0.0.0", "::", ""}
     app = create_app(
         {
@@ -64,6 +75,38 @@ def serve(
     )
     # Under load waitress warns of its queue at every request: the clients see the wait.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    try:
+        server = waitress.create_server(
+            app, host=host, port=port, threads=threads, ident="isecg-archive"
+        )
+    except OSError as exc:
+        shown = f"[{host}]" if ":" in host else host
+        if exc.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"port {port} on {shown} is in use by another program; choose another with"
+                " --port (or stop that program)"
+            ) from None
+        raise click.ClickException(
+            f"cannot listen on {shown} port {port} ({exc.strerror or exc}); choose another"
+            " --host or --port"
+        ) from None
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Serving {collection.archive.root} at http://{shown}:{port}/ (Ctrl-C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="isecg-archive")
+    # A name with several addresses gets a server per address, all on one port.
+    listening = getattr(server, "effective_port", None) or server.effective_listen[0][1]
+    click.echo(f"Serving {collection.archive.root} at http://{shown}:{listening}/ (Ctrl-C to stop)")
+    try:
+        server.run()
+    finally:
+        server.close()
+
+
+def _check_host(host: str) -> None:
+    """A host that is an address or a name this machine can look up: one line otherwise."""
+    try:
+        socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise click.BadParameter(
+            f"{host!r} is neither an address of this machine nor a name it can look up ({exc});"
+            " give an address such as 127.0.0.1 or 0.0.0.0",
+            param_hint="--host",
+        ) from None
