@@ -180,9 +180,10 @@ def test_the_next_command_repairs_what_a_kill_9_left(tmp_path: Path, moment: str
         " repairing"
     )
     kept = records()
-    if moment == "committing":
-        reindexed = f"repaired: reindexed {kept} documents, which mended "
-        assert [line for line in said if line.startswith(reindexed)] != []
+    if moment == "committing":  # the files archived since the last commit: undone, whole
+        undone = "repaired: undid the unfinished ingest of a stopped command ("
+        assert [line for line in said if line.startswith(undone)] != [], said
+        assert kept == 0
     if moment == "rebuilding":
         assert f"repaired: removed {index / 'whoosh.2'}, an index no search reads" in said
         assert kept == 400

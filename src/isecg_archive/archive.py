@@ -12,17 +12,19 @@ import json
 import os
 import re
 import shutil
+import threading
 import unicodedata
 from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
+from typing import Any
 
 from isecg_archive.enrich.vocab import ARCHIVE_VOCABULARY
 from isecg_archive.errors import ArchiveError
 from isecg_archive.history import Entry, History, change
+from isecg_archive.journal import Journal, recover, undo_step
 from isecg_archive.records import Document
 from isecg_archive.staging import staged
 
@@ -110,6 +112,7 @@ class Archive:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.history = History(root)
+        self._open = threading.local()  # the transaction this thread has under way
         self.command = ""  # what is changing it, for the history: "isecg-archive edit ..."
 
     def original(self, file: str) -> Path:
@@ -200,25 +203,79 @@ class Archive:
     @contextmanager
     def transaction(self, action: str = "update") -> Iterator[Transaction]:
         """Changes made together, written to the history when the block succeeds and undone
-        when it fails. `action` names a rewrite's cause in the history ("edit", "import")."""
-        transaction = Transaction(self, action)
+        when it fails, also after a kill (journal.py). `action` names a rewrite's cause in the
+        history ("edit", "import"). Inside another transaction of this thread, the block's
+        changes join it: committed or undone with it."""
+        outer = getattr(self._open, "transaction", None)
+        if outer is not None:
+            yield Transaction(self, action, outer)
+            return
+        journal = Journal(self.root)
+        journal.begin(action, self.history.size())
+        transaction = Transaction(self, action, journal=journal)
+        self._open.transaction = transaction
         try:
             yield transaction
-            self.history.append(transaction.entries)
+            text = self.history.lines(transaction.entries)
+            journal.commit(text)  # done: from here on it is finished, never undone
         except BaseException:
             transaction.undo()
+            journal.end()
             raise
+        finally:
+            self._open.transaction = None
+        self.history.append_lines(text)
+        journal.end()
+
+    def recover(self) -> str | None:
+        """Finish or undo a transaction a stopped command left; what was done, if anything."""
+        return recover(self.root, self.history.path)
+
+    def unfinished(self) -> str | None:
+        """The action of a transaction a stopped command left, if any."""
+        pending = Journal(self.root).pending()
+        return pending.action if pending else None
 
 
 class Transaction:
-    """Changes to the archive that are undone, newest first, if the block fails."""
+    """Changes to the archive, each step journaled before it is taken, and undone newest
+    first if the block fails (or by the next command, if this one is killed)."""
 
-    def __init__(self, archive: Archive, action: str = "update") -> None:
+    def __init__(
+        self,
+        archive: Archive,
+        action: str = "update",
+        outer: Transaction | None = None,
+        journal: Journal | None = None,
+    ) -> None:
         self.archive = archive
         self.action = action
-        self.entries: list[Entry] = []  # for the history, once the transaction succeeds
-        self._undo: list[Callable[[], object]] = []
+        if outer is not None:  # a transaction within another shares its steps and history
+            self.entries: list[Entry] = outer.entries
+            self._steps: list[dict[str, Any]] = outer._steps
+            self._journal: Journal = outer._journal
+            self._stamp: str = outer._stamp
+            return
+        assert journal is not None
+        self.entries = []  # for the history, once the transaction succeeds
+        self._steps = []
+        self._journal = journal
         self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+
+    def _step(self, op: str, **where: Any) -> None:
+        """Journal a step before it is taken; paths are kept relative to the archive."""
+        step = {"op": op, **{k: self._relative(v) if isinstance(v, Path) else v
+                             for k, v in where.items()}}  # fmt: skip
+        self._steps.append(step)
+        self._journal.note(step)
+
+    def _relative(self, path: Path) -> str:
+        return path.relative_to(self.archive.root).as_posix()
+
+    def _write(self, path: Path, document: Document) -> None:
+        before = path.read_text("utf-8") if path.exists() else None
+        self._step("wrote", path=path, before=before)
+        self.archive.write_record(document)
 
     def _log(self, action: str, old: Document | None, new: Document | None) -> None:
         entry = change(action, old, new, self.archive.command)
@@ -239,16 +296,14 @@ class Transaction:
             if self.archive.record_path(document.file).exists():
                 old = self.archive.read(document.file)
                 self._to_trash(old, f"replaced by {document.id}")
-            self._undo.append(lambda: target.unlink(missing_ok=True))
-        self._undo.append(lambda: self.archive.record_path(document.file).unlink(missing_ok=True))
-        self.archive.write_record(document)
+            self._step("created", path=target)
+        self._write(self.archive.record_path(document.file), document)
         self._log("new version" if old else "ingest", old, document)
 
     def rewrite(self, document: Document) -> None:
         """Replace the record of a document already in the archive."""
         old = self.archive.read(document.file)
-        self._undo.append(partial(self.archive.write_record, old))
-        self.archive.write_record(document)
+        self._write(self.archive.record_path(document.file), document)
         self._log(self.action, old, document)
 
     def remove(self, document: Document) -> None:
@@ -259,31 +314,32 @@ class Transaction:
         """Put a trashed document back, at `file` (its own place, or a free one beside it)."""
         # Its versions are found again once it is back (Collection.restore links them).
         document = replace(trashed.document, file=file, versions=())
-        target, record = self.archive.original(file), self.archive.record_path(file)
+        target = self.archive.original(file)
         target.parent.mkdir(parents=True, exist_ok=True)
         if trashed.original.exists():
+            self._step("moved", **{"from": trashed.original, "to": target})
             trashed.original.replace(target)
-            self._undo.append(partial(target.replace, trashed.original))
-        self._undo.append(lambda: record.unlink(missing_ok=True))
-        self.archive.write_record(document)
-        self._undo.append(partial(_write_atomically, trashed.record, trashed.record.read_bytes()))
+        self._write(self.archive.record_path(file), document)
+        self._step("wrote", path=trashed.record, before=trashed.record.read_text("utf-8"))
         trashed.record.unlink()
         self._log("restore", None, document)
         return document
 
     def _to_trash(self, document: Document, why: str) -> None:
         folder = self.archive.root / TRASH / f"{self._stamp}-{document.id}"
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.exists():
+            self._step("made", path=folder)
+            folder.mkdir(parents=True)
         note = folder / WHY
+        self._step("wrote", path=note, before=note.read_text("utf-8") if note.exists() else None)
         note.write_text(why + "\n", encoding="utf-8")
-        self._undo.append(partial(note.unlink, missing_ok=True))
         for path in (self.archive.original(document.file), self.archive.record_path(document.file)):
             if path.exists():
                 kept = folder / path.name
+                self._step("moved", **{"from": path, "to": kept})
                 path.replace(kept)
-                self._undo.append(partial(kept.replace, path))
 
     def undo(self) -> None:
-        while self._undo:
+        while self._steps:
             with suppress(OSError):  # undo all that can be undone, whatever failed before
-                self._undo.pop()()
+                undo_step(self.archive.root, self._steps.pop())

@@ -65,6 +65,21 @@ def check(collection: Collection, verify_hashes: bool = True) -> Iterator[Proble
             f"{problem}: the line is kept as it is and skipped when the history is read; fix"
             " it by hand or take it out",
         )
+    unfinished = archive.unfinished()
+    if unfinished and not collection.lock.busy():
+        yield Problem(
+            "archive",
+            f"an unfinished {unfinished} was stopped half-way; `check --repair` undoes it (or"
+            " finishes it, if it had got as far as writing its history)",
+        )
+    unclean = archive.history.clean(write=False)
+    if unclean:
+        yield Problem(
+            "history",
+            f"{_lines(unclean)} of the history {'keep' if unclean > 1 else 'keeps'} a password or"
+            " a path of this machine (written by an older version); `check --repair` takes"
+            " them out",
+        )
     records = {}
     for file in archive.record_files():
         try:
@@ -140,12 +155,19 @@ def leftovers(collection: Collection) -> Iterator[Problem]:
         )
 
 
+def _lines(count: int) -> str:
+    return f"{count} line{'s' if count > 1 else ''}"
+
+
 def repair(collection: Collection) -> list[str]:
     """Finish or undo what an interrupted command left, and say what was done: remove stray
     files and index generations no search reads, and rebuild the index when it is missing,
     outdated, or does not hold the archive's records as they are."""
     done = []
     with collection.writing():
+        finished = collection.archive.recover()  # first: what follows reads the records
+        if finished:
+            done.append(finished)
         for path in list(stray_files(collection)):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
@@ -155,6 +177,9 @@ def repair(collection: Collection) -> list[str]:
         for folder in collection.index.leftovers():
             shutil.rmtree(folder, ignore_errors=True)
             done.append(f"removed {folder}, an index no search reads")
+        cleaned = collection.archive.history.clean()
+        if cleaned:
+            done.append(f"took passwords and local paths out of {_lines(cleaned)} of the history")
         # An ingest killed between copying an original and writing its record: undone.
         archive = collection.archive
         recorded = set(archive.record_files())

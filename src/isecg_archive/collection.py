@@ -375,24 +375,27 @@ class Collection:
                     f"{trashed.document.id} is in the archive already, as {present['file']}"
                 )
             file = self.archive.free_name(trashed.document.file)
-            with self.archive.transaction("restore") as transaction, self.index.writer() as writer:
-                document = transaction.restore(trashed, file)
-                pages = self.extraction(document).pages
-                add_document(writer, document, pages, changed=self.archive.changed(file))
+            # One transaction for the document and its versions' records: all back, or none.
+            with self.archive.transaction("restore") as transaction:
+                with self.index.writer() as writer:
+                    document = transaction.restore(trashed, file)
+                    pages = self.extraction(document).pages
+                    add_document(writer, document, pages, changed=self.archive.changed(file))
+                relinked = {d.id: d for d in self.link_versions([document.id])}
             folder = trashed.record.parent
             if not any(folder.glob(f"*{RECORD_SUFFIX}")):
                 shutil.rmtree(folder, ignore_errors=True)
-            relinked = {d.id: d for d in self.link_versions([document.id])}
             return relinked.get(document.id, document)
 
     def remove(self, document_id: str) -> Document:
         """Take a document out of the index and move its original and record to the trash."""
         with self.writing():
             document = self.find(document_id)
-            with self.archive.transaction("remove") as transaction, self.index.writer() as writer:
-                transaction.remove(document)
-                remove_document(writer, document.id)
-            self.unlink_versions([document])
+            with self.archive.transaction("remove") as transaction:
+                with self.index.writer() as writer:
+                    transaction.remove(document)
+                    remove_document(writer, document.id)
+                self.unlink_versions([document])
         return document
 
     # Versions (near-duplicates) -------------------------------------------------------------

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from isecg_archive.records import Document
+from isecg_archive.staging import staged
 
 HISTORY_FILE = ".history.jsonl"
 # What a line keeps of a record that comes or goes whole (a rewrite keeps what changed).
@@ -107,6 +109,77 @@ def change(
     )
 
 
+# Options whose value is a secret: history says one was given, never what it was.
+SECRET_OPTIONS = ("--password",)
+GIVEN = "(given)"
+
+
+def recorded_command(arguments: list[str], archive_root: Path) -> str:
+    """The command line as history keeps it: no secret, and no path of this machine (a file
+    in the archive by its archive path, any other by its name alone)."""
+    return shlex.join(
+        [
+            "isecg-archive",
+            *_without_secrets(arguments, partial(_without_place, archive_root=archive_root)),
+        ]
+    )
+
+
+def cleaned_command(command: str) -> str:
+    """A command kept by an older history, its secrets and this machine's paths taken out."""
+    try:
+        arguments = shlex.split(command)
+    except ValueError:  # unbalanced quotes: keep the command's name only
+        return command.split(" ", 1)[0]
+    if not arguments:
+        return command
+    return shlex.join([arguments[0], *_without_secrets(arguments[1:], _without_old_place)])
+
+
+def _without_secrets(arguments: list[str], place: Callable[[str], str]) -> list[str]:
+    """The arguments with each secret option's value replaced by GIVEN, and `place` applied
+    to the others."""
+    kept, secret = [], False
+    for argument in arguments:
+        name, equals, _ = argument.partition("=")
+        if secret:
+            kept.append(GIVEN)
+            secret = False
+        elif name in SECRET_OPTIONS:
+            kept.append(f"{name}={GIVEN}" if equals else name)
+            secret = not equals
+        else:
+            kept.append(place(argument))
+    return kept
+
+
+def _without_place(argument: str, archive_root: Path | None) -> str:
+    """An argument that names a file or folder of this machine, by its name alone (or its
+    path in the archive); any other argument as it is."""
+    if argument.startswith("-") or not argument or "\n" in argument:
+        return argument
+    path = Path(argument).expanduser()
+    if not (path.is_absolute() or os.path.lexists(path)):
+        return argument
+    absolute = Path(os.path.normpath(path.absolute()))
+    if archive_root is not None:
+        root = Path(os.path.normpath(archive_root.absolute()))
+        if absolute.is_relative_to(root) and absolute != root:
+            return absolute.relative_to(root).as_posix()
+    return absolute.name or argument
+
+
+def _without_old_place(argument: str) -> str:
+    """An absolute path in an old command by its name alone: the machine it named is gone."""
+    if argument.startswith(("/", "~")):
+        return Path(argument).name or argument
+    return argument
+
+
+def _may_hold_secrets(command: str) -> bool:
+    return any(option in command for option in SECRET_OPTIONS) or " /" in command or " ~" in command
+
+
 def _mentions(ids: frozenset[str], line: str) -> bool:
     return any(i in line for i in ids)
 
@@ -115,11 +188,24 @@ class History:
     def __init__(self, archive_root: Path) -> None:
         self.path = archive_root / HISTORY_FILE
 
+    def size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    @staticmethod
+    def lines(entries: list[Entry]) -> str:
+        """The entries as the lines the file keeps."""
+        return "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in entries)
+
     def append(self, entries: list[Entry]) -> None:
-        """Add the entries at the end, in one write, on disk before this returns."""
-        if not entries:
+        self.append_lines(self.lines(entries))
+
+    def append_lines(self, text: str) -> None:
+        """Add lines at the end, in one write, on disk before this returns."""
+        if not text:
             return
-        text = "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in entries)
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -152,9 +238,38 @@ class History:
                 if not wanted(line):
                     continue
                 try:
-                    yield Entry.from_dict(json.loads(line))
+                    entry = Entry.from_dict(json.loads(line))
                 except (ValueError, KeyError, TypeError):
                     continue
+                if _may_hold_secrets(entry.command):  # kept by an older version
+                    entry = replace(entry, command=cleaned_command(entry.command))
+                yield entry
+
+    def clean(self, write: bool = True) -> int:
+        """Take the secrets and this machine's paths out of the commands an older version
+        kept; how many lines changed (write=False: would change). The file is rewritten whole,
+        or not at all."""
+        try:
+            lines = self.path.read_text("utf-8").splitlines(keepends=True)
+        except FileNotFoundError:
+            return 0
+        changed = 0
+        for number, line in enumerate(lines):
+            try:
+                data = json.loads(line)
+                command = data.get("command") or ""
+            except (ValueError, AttributeError):
+                continue
+            if isinstance(command, str) and _may_hold_secrets(command):
+                cleaned = cleaned_command(command)
+                if cleaned != command:
+                    data["command"] = cleaned
+                    lines[number] = json.dumps(data, ensure_ascii=False) + "\n"
+                    changed += 1
+        if changed and write:
+            with staged(self.path) as partial:
+                partial.write_text("".join(lines), encoding="utf-8")
+        return changed
 
     def problems(self) -> list[str]:
         """The lines that cannot be read, each with its number."""

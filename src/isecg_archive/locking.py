@@ -11,12 +11,21 @@ lock is re-entrant: an ingest that rebuilds a missing index takes it once. A wri
 finishes, or stops on Ctrl-C or SIGTERM after undoing what it had not committed, empties the
 file; one killed outright leaves its name there, which tells the next command to repair
 (`check.repair`).
+
+A process forked while the lock is held (Whoosh's index writer forks its helpers) would share
+the locked file and keep the lock alive after its parent was killed, for ever if it waits on
+that parent. So a child forked by a holder lets go of the file at once, and is killed when
+the thread that forked it dies (Linux's parent-death signal): a killed command frees the lock
+whatever its children do.
 """
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -77,6 +86,19 @@ class WriterLock:
             return None
         return holder
 
+    def busy(self) -> bool:
+        """Whether a writer (of any process, this one too) holds the lock now."""
+        if self._handle is not None:
+            return True
+        try:
+            with self.path.open("r", encoding="utf-8") as handle:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        except OSError:  # no lock file: nobody ever wrote here
+            return False
+        return False
+
     def _acquire(
         self, wait: float | None, waiting: Callable[[str], None] | None, holder: str
     ) -> IO[str]:
@@ -127,3 +149,34 @@ def writer_lock(index_dir: Path) -> WriterLock:
     path = index_dir.absolute() / "writer.lock"
     with _registry:
         return _locks.setdefault(path, WriterLock(path))
+
+
+_PR_SET_PDEATHSIG = 1
+_forked_by: int | None = None  # in a child: the pid of the holder that forked it
+
+
+def _before_fork() -> None:
+    global _forked_by
+    _forked_by = os.getpid()
+
+
+def _in_child() -> None:
+    """In a process just forked: let go of every lock its parent holds, and die with it."""
+    held = [lock for lock in _locks.values() if lock._handle is not None]
+    if not held:
+        return
+    for lock in held:
+        assert lock._handle is not None
+        with suppress(OSError):  # the child's copy now reads /dev/null; the parent's is intact
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, lock._handle.fileno())
+            os.close(devnull)
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != _forked_by:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
+os.register_at_fork(before=_before_fork, after_in_child=_in_child)

@@ -7,7 +7,7 @@ import csv
 import errno
 import functools
 import json
-import shlex
+import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -16,14 +16,17 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from isecg_archive.citing.links import BASE_URL_ENV, DEFAULT_BASE_URL
+from isecg_archive.cleantext import for_terminal
 from isecg_archive.collection import ARCHIVE_ENV, INDEX_ENV, Collection
 from isecg_archive.engine.snippets import Snippet, split_at
-from isecg_archive.errors import ArchiveError, MetadataError, QueryError
+from isecg_archive.errors import ArchiveError, MetadataError, QueryError, StorageError
+from isecg_archive.history import recorded_command
 from isecg_archive.records import PartialDate
 
 if TYPE_CHECKING:
     from isecg_archive.corrections import Change
 
+_C1 = re.compile("[\x7f-\x9f]")
 USAGE_ERRORS = (QueryError, MetadataError)  # what a person typed: exit status 2
 # A folder that cannot be written: a full disk or quota, a read-only mount, its permissions.
 WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
@@ -56,6 +59,16 @@ class _Group(click.Group):
                     " folder's permissions, then run the command again (what was not"
                     " finished was undone)"
                 ) from exc
+        except click.UsageError as exc:
+            # One line, as every error here: what is wrong and where to read the options.
+            message = exc.format_message()
+            if type(exc) is not click.UsageError:  # click's own: a bad option or value
+                message += f" (see `{exc.ctx.command_path if exc.ctx else 'isecg-archive'} -h`)"
+            usage = _UsageProblem(message)
+            if not wants_json:
+                raise usage from None
+            echo_json({"error": usage.format_message(), "status": usage.exit_code})
+            ctx.exit(usage.exit_code)
         except click.ClickException as exc:
             if not wants_json:
                 raise
@@ -112,19 +125,37 @@ def cli(
     ctx.obj.writer = f"isecg-archive {ctx.invoked_subcommand}"
     # For the history: the command and its arguments (the global options aside).
     given = ctx.meta.get("isecg-archive.arguments", [])
-    ctx.obj.archive.command = shlex.join(["isecg-archive", *given])
+    ctx.obj.archive.command = recorded_command(given, ctx.obj.archive.root)
     _recover(ctx.obj)
 
 
 def _recover(collection: Collection) -> None:
-    """After a command that was killed while writing, repair first, and say what was done."""
+    """After a command that was killed while writing, repair first, and say what was done.
+
+    An archive that cannot be written (a read-only mount, a backup) is searched as it was
+    left: the repair is skipped with a warning."""
     holder = collection.lock.interrupted()
-    if holder is None or not collection.archive.root.is_dir():
+    if holder is None:
+        if collection.archive.unfinished() is None or collection.lock.busy():
+            return
+        holder = "a command"
+    if not collection.archive.root.is_dir():
         return
     from isecg_archive.check import repair
 
     click.echo(f"the last writer ({holder}) stopped without finishing; repairing", err=True)
-    for line in repair(collection) or ["nothing was left to repair"]:
+    try:
+        done = repair(collection)
+    except (OSError, StorageError) as exc:
+        if isinstance(exc, OSError) and exc.errno not in WRITE_ERRORS:
+            raise
+        click.echo(
+            "warning: the archive cannot be written here, so it was not repaired; it is read"
+            " as it was left (run `isecg-archive check --repair` where it can be written)",
+            err=True,
+        )
+        return
+    for line in done or ["nothing was left to repair"]:
         click.echo(f"repaired: {line}", err=True)
 
 
@@ -170,8 +201,8 @@ def base_url_option(command: Callable[..., Any]) -> Callable[..., Any]:
 def shown(value: Any) -> str:
     """A record's value for people: a list joined with commas, nothing as (none)."""
     if isinstance(value, list | tuple):
-        return ", ".join(str(part) for part in value) or "(none)"
-    return "(none)" if value in (None, "") else str(value)
+        return for_terminal(", ".join(str(part) for part in value)) or "(none)"
+    return "(none)" if value in (None, "") else for_terminal(str(value))
 
 
 def print_changes(changes: Iterable[Change]) -> None:
@@ -181,7 +212,13 @@ def print_changes(changes: Iterable[Change]) -> None:
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    # JSON escapes the C0 controls itself; the C1 ones (U+009B starts a terminal's command)
+    # are escaped here too, so that the JSON read on a terminal is as safe as the table.
+    click.echo(
+        _C1.sub(
+            lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, indent=2, ensure_ascii=False)
+        )
+    )
 
 
 def echo_csv(header: list[str], rows: list[list[Any]]) -> None:
@@ -201,7 +238,7 @@ def partial_date(
 
 def styled(snippet: Snippet) -> str:
     return "".join(
-        click.style(piece, bold=True, fg="yellow") if hit else piece
+        click.style(for_terminal(piece), bold=True, fg="yellow") if hit else for_terminal(piece)
         for piece, hit in split_at(snippet.text, snippet.matches)
     )
 
