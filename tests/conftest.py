@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -72,3 +74,24 @@ def app(filled: Collection):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def command(archive: Path, *args: str) -> list[str]:
+    """The command line of a real `isecg-archive` process on `archive`."""
+    return [sys.executable, "-m", "isecg_archive", "--archive", str(archive), *args]
+
+
+@pytest.fixture
+def small_filesystem(tmp_path: Path) -> Iterator[Path]:
+    """A tmpfs of its own, which a test can fill or make read-only (needs the right to mount)."""
+    mount = tmp_path / "mount"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a file system here: {made.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)

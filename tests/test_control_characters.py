@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import feedparser
@@ -16,26 +15,27 @@ from pypdf import PdfReader, PdfWriter
 
 from isecg_archive.web import create_app
 
-from conftest import FILES
+from conftest import FILES, command
 
 HOSTILE = "Gateway\x1b[2J\x1b[31m plan\x07\x00 \x9b1m"
 TYPED = HOSTILE.replace("\x00", "")  # a command line cannot hold a NUL
-
-
-def command(archive: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "isecg_archive", "--archive", str(archive), *args]
 
 
 def cli(archive: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command(archive, *args), capture_output=True, text=True)
 
 
-def test_a_person_s_control_characters_are_refused_in_one_line(tmp_path: Path):
-    archive = tmp_path / "archive"
-    inbox = tmp_path / "inbox"
+def archived_notes(tmp_path: Path) -> tuple[Path, Path]:
+    """An archive holding one text file, and the inbox it came from."""
+    archive, inbox = tmp_path / "archive", tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "notes.txt").write_text("Workshop notes\n\nLunar regolith.\n", encoding="utf-8")
     assert cli(archive, "ingest", str(inbox)).returncode == 0
+    return archive, inbox
+
+
+def test_a_person_s_control_characters_are_refused_in_one_line(tmp_path: Path):
+    archive, inbox = archived_notes(tmp_path)
     (document,) = json.loads(cli(archive, "search", "regolith", "--json").stdout)["hits"]
 
     edited = cli(archive, "edit", document["id"], "--title", TYPED)
@@ -88,11 +88,7 @@ def test_a_file_s_control_characters_are_taken_out(tmp_path: Path):
 
 
 def test_whatever_a_record_holds_xml_is_well_formed_and_the_terminal_safe(tmp_path: Path):
-    archive = tmp_path / "archive"
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    (inbox / "notes.txt").write_text("Workshop notes\n\nLunar regolith.\n", encoding="utf-8")
-    assert cli(archive, "ingest", str(inbox)).returncode == 0
+    archive, _ = archived_notes(tmp_path)
     # A record edited by hand, or written by another program, holding every control there is.
     (record,) = archive.rglob("*.meta.json")
     data = json.loads(record.read_text("utf-8"))

@@ -7,8 +7,6 @@ import json
 import random
 import shutil
 import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,27 +14,7 @@ import pytest
 from isecg_archive.collection import Collection
 from isecg_archive.search import SearchRequest
 
-from conftest import ROOT
-
-
-@pytest.fixture
-def small_filesystem(tmp_path: Path) -> Iterator[Path]:
-    """A tmpfs of its own, which a test can fill or make read-only (needs the right to mount)."""
-    mount = tmp_path / "mount"
-    mount.mkdir()
-    made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True
-    )
-    if made.returncode != 0:
-        pytest.skip(f"cannot mount a file system here: {made.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def command(archive: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "isecg_archive", "--archive", str(archive), *args]
+from conftest import ROOT, command
 
 
 def test_a_read_only_archive_is_searched_with_nothing_written(small_filesystem: Path):

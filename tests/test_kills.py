@@ -10,20 +10,15 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, command
 
 PAUSING = Path(__file__).parent / "pausing"
-
-
-def command(archive: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "isecg_archive", "--archive", str(archive), *args]
 
 
 def records(archive: Path) -> dict[str, str]:
@@ -218,22 +213,6 @@ def test_a_killed_reindex_leaves_no_writer_holding_the_lock(tmp_path: Path, reap
     assert again.returncode == 0, again.stderr
     assert "stopped without finishing; repairing" in again.stderr
     assert again.stdout.startswith("Indexed 150 documents")
-
-
-@pytest.fixture
-def small_filesystem(tmp_path: Path) -> Iterator[Path]:
-    """A tmpfs of its own, which a test can make read-only (needs the right to mount)."""
-    mount = tmp_path / "mount"
-    mount.mkdir()
-    made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True
-    )
-    if made.returncode != 0:
-        pytest.skip(f"cannot mount a file system here: {made.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_a_crashed_archive_mounted_read_only_is_searched(

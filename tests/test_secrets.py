@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -14,13 +13,9 @@ from bs4 import BeautifulSoup
 from isecg_archive.exporting import FORMATS
 from isecg_archive.web import create_app
 
-from conftest import FILES
+from conftest import FILES, command
 
 PASSWORD = "secret"  # the user password of encrypted.pdf
-
-
-def command(archive: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "isecg_archive", "--archive", str(archive), *args]
 
 
 def every_page(client, document_id: str) -> dict[str, bytes]:

@@ -15,11 +15,7 @@ from isecg_archive.collection import Collection
 from isecg_archive.locking import writer_lock
 from isecg_archive.search import SearchRequest
 
-from conftest import FILES, GOOD_FILES, ROOT
-
-
-def command(archive: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "isecg_archive", "--archive", str(archive), *args]
+from conftest import FILES, GOOD_FILES, ROOT, command
 
 
 def documents(archive: Path) -> int:
