@@ -1,14 +1,17 @@
 """The viewer under hostile requests and under 32 clients at once, over loopback.
 
     python bench/load.py [--documents 10000] [--workdir DIR] [--clients 32] [--requests 640]
+                         [--only hostile|load]
 
 Builds (once, cached in bench/.cache/) an archive of N short text documents whose words are
 many and mostly distinct (a common vocabulary, and twenty words of its own in each document,
 the lexicon wildcards and "did you mean" must walk), starts `isecg-archive serve` on a free
 loopback port, and prints:
 - the hostile mix: `*`, `?*`, `*a*`, a 100 KB query, 20,000 parameters, `page=10**9`,
-  misspellings, and eight 20,000-parameter requests at once while a plain search waits: each
-  request's status and seconds (a request not answered in --timeout seconds is "timeout");
+  misspellings, queries of 4 and 20 leading-wildcard patterns, and eight costly requests at
+  once (20,000 parameters; 20 patterns; the costliest 4 patterns the budget allows) while a
+  plain search is sent beside them: each request's status and seconds (a request not answered
+  in --timeout seconds is "timeout");
 - 32 clients (threads), each sending the viewer's usual searches one after another until
   --requests have been answered: requests per second, p50 / p95 / max;
 - the server's peak resident memory (VmHWM) after each part.
@@ -49,6 +52,9 @@ USUAL = [
     "/",
 ]
 MISSPELLINGS = ["gatway", "lunnar", "volatils", "explortion", "regolth"]
+# Leading-wildcard patterns, each a walk through every word of the archive.
+FOUR_PATTERNS = urllib.parse.quote("*qua* *zel* *mor* *tin*")
+TWENTY_PATTERNS = urllib.parse.quote(" ".join(f"*{a}{b}" for a in "aeiou" for b in "lnrs"))
 
 
 def collection(count: int) -> Path:
@@ -115,20 +121,28 @@ def hostile(base: str, timeout: float) -> list[tuple[str, str, float]]:
         ("20,000 parameters", f"/?q=lunar&{many}"),
         ("page=10**9", "/?q=lunar&page=1000000000"),
         *((f"misspelt {word}", f"/?q={word}") for word in MISSPELLINGS),
+        ("4 leading-wildcard patterns", f"/?q={FOUR_PATTERNS}"),
+        ("20 leading-wildcard patterns", f"/?q={TWENTY_PATTERNS}"),
     ]
     rows = []
     for name, path in mix:
         status, seconds = fetch(base + path, timeout)
         rows.append((name, status, seconds))
-    # Eight heavy requests at once, and a plain search sent while they run.
-    with ThreadPoolExecutor(9) as pool:
-        heavy = [pool.submit(fetch, f"{base}/?q=lunar&{many}", timeout) for _ in range(8)]
-        time.sleep(0.2)
-        plain = pool.submit(fetch, f"{base}/?q=gateway", timeout)
-        answers = [future.result() for future in heavy]
-        rows.append(("plain search beside 8 x 20,000 parameters", *plain.result()))
-    slowest = max(answers, key=lambda answer: answer[1])
-    rows.append(("slowest of the 8 x 20,000 parameters", *slowest))
+    # Eight costly requests at once, and a plain search sent while they run.
+    for name, path in (
+        ("20,000 parameters", f"/?q=lunar&{many}"),
+        ("20 patterns", f"/api/search?q={TWENTY_PATTERNS}"),
+        ("4 patterns", f"/api/search?q={FOUR_PATTERNS}"),
+    ):
+        with ThreadPoolExecutor(9) as pool:
+            heavy = [pool.submit(fetch, base + path, timeout) for _ in range(8)]
+            time.sleep(0.2)
+            plain = pool.submit(fetch, f"{base}/api/search?q=gateway", timeout)
+            answers = [future.result() for future in heavy]
+            rows.append((f"plain search beside 8 x {name}", *plain.result()))
+        slowest = max(answers, key=lambda answer: answer[1])
+        statuses = "/".join(sorted({status for status, _ in answers}))
+        rows.append((f"slowest of the 8 x {name} ({statuses})", *slowest))
     return rows
 
 
@@ -157,6 +171,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=640)
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument(
+        "--only",
+        choices=["hostile", "load"],
+        help="run one part (a slow hostile mix can"
+        " leave the server busy for the load that follows it)",
+    )
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="isecg-load-"))
     archive, index = workdir / "archive", workdir / args.index_name
@@ -166,10 +186,15 @@ def main() -> None:
         ensure_archive(command, archive, args.documents)
         with serving(command, "/?q=lunar", args.timeout) as (base, server):  # built, and warm
             print(f"server up, peak memory so far {peak_mib(server.pid):.0f} MiB\n")
-            print("| hostile request | status | seconds |\n| --- | --- | ---: |")
-            for name, status, seconds in hostile(base, args.timeout):
-                print(f"| {name} | {status} | {seconds:.2f} |")
-            print(f"\nserver peak memory after the hostile mix: {peak_mib(server.pid):.0f} MiB\n")
+            if args.only != "load":
+                print("| hostile request | status | seconds |\n| --- | --- | ---: |")
+                for name, status, seconds in hostile(base, args.timeout):
+                    print(f"| {name} | {status} | {seconds:.2f} |", flush=True)
+                print(
+                    f"\nserver peak memory after the hostile mix: {peak_mib(server.pid):.0f} MiB\n"
+                )
+            if args.only == "hostile":
+                return
             figures = load(base, args.clients, args.requests, args.timeout)
             print(f"{args.clients} clients, {args.requests} requests of the usual searches:")
             print(" · ".join(f"{key} {value:.1f}" for key, value in figures.items()))

@@ -5,11 +5,11 @@ This is the core API that the CLI and the web viewer call.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import shutil
 import struct
-import threading
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -20,6 +20,9 @@ from pathlib import Path
 from whoosh.searching import Searcher
 
 from isecg_archive.archive import RECORD_SUFFIX, Archive, Trashed
+from isecg_archive.engine.lanes import Lane
+from isecg_archive.engine.patterns import check_budget, walks_lexicon
+from isecg_archive.engine.query import has_patterns, parse_query
 from isecg_archive.engine.readers import column_values, live_docnums, members, value_bits
 from isecg_archive.engine.spelling import prepare
 from isecg_archive.enrich import Vocabulary, load_vocabulary
@@ -27,7 +30,7 @@ from isecg_archive.enrich.glossary import Glossary, load_glossary
 from isecg_archive.errors import ArchiveError, DocumentNotFound, ExtractionError, IndexDamaged
 from isecg_archive.events import Event, gather, split_term
 from isecg_archive.extract import Extraction, extract, extractor_id
-from isecg_archive.index import SearchIndex, add_document, remove_document
+from isecg_archive.index import SearchIndex, add_document, build_schema, remove_document
 from isecg_archive.locking import writer_lock
 from isecg_archive.records import Document
 from isecg_archive.search import (
@@ -52,6 +55,8 @@ from isecg_archive.versions import (
 DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)
 ARCHIVE_ENV = "ISECG_ARCHIVE"
 INDEX_ENV = "ISECG_INDEX"
+# Queries whose patterns walk the lexicon a server takes at once: one runs, the others wait.
+MAX_COSTLY_IN_FLIGHT = 4
 # From this many documents on, a reindex feeds Whoosh's writer in several processes: below it,
 # starting them costs more than it saves.
 PARALLEL_INDEXING_FROM = 100
@@ -72,6 +77,10 @@ class ReindexReport:
     failures: tuple[str, ...]
 
 
+# The index's schema, to read a query before a searcher is taken.
+_schema = functools.cache(build_schema)
+
+
 class Collection:
     def __init__(
         self, archive_dir: Path, index_dir: Path | None = None, keep_searchers: bool = False
@@ -79,10 +88,12 @@ class Collection:
         """keep_searchers: reuse one searcher until the index changes (for a server)."""
         index_dir = index_dir or default_index_dir(archive_dir)
         self._keep = keep_searchers
-        self._kept: tuple[Searcher, int] | None = None
-        self._kept_lock = threading.RLock()
         self.archive = Archive(archive_dir)
         self.index = SearchIndex(index_dir / "whoosh")
+        # For a server (keep_searchers): plain searches, and those whose patterns walk the
+        # lexicon, each take their own searcher in turn (engine/lanes.py).
+        self._plain = Lane(self.index.open_searcher, self.index.identity, None, self._spelling)
+        self._costly = Lane(self.index.open_searcher, self.index.identity, MAX_COSTLY_IN_FLIGHT)
         self.cache = TextCache(index_dir / "text")
         self.lock = writer_lock(index_dir)
         self.wait: float | None = None  # seconds to wait for another writer; None: no limit
@@ -190,30 +201,23 @@ class Collection:
     # Queries ----------------------------------------------------------------------------
 
     @contextmanager
-    def _reading(self) -> Iterator[Searcher]:
-        """A searcher for reading: opened and closed, or one kept and shared (keep_searchers).
-
-        The kept searcher is reopened when the index changes. Threads take turns with it: a
-        Whoosh searcher is not safe to share at once, and each thread keeping its own would
-        read the facet bitsets and families once per thread (engine/readers.py), for no gain under
-        Python's global interpreter lock.
-        """
+    def _reading(self, query: str = "") -> Iterator[Searcher]:
+        """A searcher for reading: opened and closed, or a lane's (keep_searchers), the costly
+        lane's for a query whose patterns walk the lexicon. Such a query is checked against
+        the budget first, so that one that would be refused is not made to wait its turn."""
         try:
             if not self._keep:
                 with self.index.searcher() as searcher:
                     yield searcher
                 return
-            with self._kept_lock:
-                identity = self.index.identity()
-                kept = self._kept
-                if kept is None or kept[1] != identity or not kept[0].up_to_date():
-                    if kept is not None:
-                        kept[0].close()
-                    kept = self._kept = (self.index.open_searcher(), identity)
-                    # Did-you-mean's words, grouped before the first misspelling needs them.
-                    warm = threading.Thread(target=self._prepare_spelling, daemon=True)
-                    warm.start()
-                yield kept[0]
+            lane = self._plain
+            if has_patterns(query):
+                parsed = parse_query(query, _schema(), self.glossary)
+                check_budget(parsed)
+                if walks_lexicon(parsed):
+                    lane = self._costly
+            with lane.searcher() as searcher:
+                yield searcher
         except DAMAGE as exc:  # a segment file deleted, or cut short by a full disk or a crash
             raise IndexDamaged(
                 f"the index in {self.index.path.resolve()} is damaged"
@@ -221,30 +225,28 @@ class Collection:
                 " `isecg-archive reindex`"
             ) from None
 
-    def _prepare_spelling(self) -> None:
-        """Group did-you-mean's words into their file beside the index, through a searcher of
-        this thread's own: the kept one reads its files through shared handles, which two
-        threads at once would garble. The kept searcher then loads the file when it needs it."""
+    def _spelling(self) -> None:
+        """Group did-you-mean's words into their file beside the index, in a searcher of its
+        own, so that no request waits for it; a lane's searcher loads the file when a
+        misspelling first needs it."""
         with suppress(Exception), self.index.searcher() as searcher:
             prepare(searcher.reader())
 
     def close(self) -> None:
-        """Close the searcher kept for reuse, if any."""
-        with self._kept_lock:
-            if self._kept is not None:
-                self._kept[0].close()
-                self._kept = None
+        """Close the searchers kept for reuse, if any."""
+        self._plain.close()
+        self._costly.close()
 
     def search(self, request: SearchRequest) -> ResultPage:
         self.ensure_index()
-        with self._reading() as searcher:
+        with self._reading(request.query) as searcher:
             return search(searcher, request, self.vocabulary, self.glossary)
 
     def page_matches(
         self, query: str, pages: tuple[str, ...]
     ) -> tuple[tuple[tuple[int, int], ...], ...]:
         """Where the query's words are on each page, to highlight them."""
-        with self._reading() as searcher:
+        with self._reading(query) as searcher:
             return page_matches(searcher, query, pages, self.glossary)
 
     def more_like_this(self, document: Document, limit: int = 5) -> tuple[Document, ...]:

@@ -43,3 +43,7 @@ class StorageError(ArchiveError):
 
 class IndexDamaged(ArchiveError):
     """A file of the index is missing or cut short: rebuild it from the archive."""
+
+
+class Overloaded(ArchiveError):
+    """The viewer has as many costly searches under way as it takes: try again shortly."""

@@ -39,7 +39,7 @@ _UNSTEMMED = "author"  # the text field indexed as written
 def expand_patterns(query: q.Query, reader: IndexReader) -> q.Query:
     """The query with each wildcard and prefix on a text field replaced by the terms it matches,
     within the budget (MAX_PATTERNS, MAX_TERMS)."""
-    _check_budget(query)
+    check_budget(query)
     expanded = _expand(query, reader)
     if _terms(expanded) - _terms(query) > MAX_TERMS:
         raise QueryError(
@@ -57,7 +57,18 @@ def _terms(query: q.Query) -> int:
     return sum(type(leaf) is q.Term for leaf in _leaves(query))
 
 
-def _check_budget(query: q.Query) -> None:
+def walks_lexicon(query: q.Query) -> bool:
+    """Whether one of the query's patterns is matched by walking every word of a field (it has
+    fewer than two letters before its first wildcard): the costliest queries there are."""
+    return any(
+        _is_pattern(leaf) and len(re.split(r"[*?]", _pattern(leaf), maxsplit=1)[0]) < _SEEK_FROM
+        for leaf in _leaves(query)
+    )
+
+
+def check_budget(query: q.Query) -> None:
+    """Refuse a query with more than MAX_PATTERNS patterns, or a range of words on a text
+    field, before anything is looked up."""
     typed: set[object] = set()
     for leaf in _leaves(query):
         if type(leaf) is q.TermRange and leaf.fieldname in TEXT_FIELDS:

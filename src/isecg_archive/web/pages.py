@@ -15,7 +15,7 @@ from isecg_archive.citing import Links, citation_meta, formatted_citation
 from isecg_archive.collection import Collection
 from isecg_archive.engine.facets import Facet
 from isecg_archive.engine.snippets import split_at
-from isecg_archive.errors import ArchiveError, QueryError
+from isecg_archive.errors import ArchiveError, MetadataError, QueryError
 from isecg_archive.events import event_slug
 from isecg_archive.history import Entry
 from isecg_archive.records import Document, PartialDate
@@ -258,7 +258,7 @@ def search_page(collection: Collection, args: MultiDict[str, str]) -> SearchPage
     try:
         request = request_from(args, collection)
         result = collection.search(request)
-    except ArchiveError as exc:
+    except (QueryError, MetadataError) as exc:  # the reader's to fix; the rest, the handlers'
         error = str(exc)
         request = SearchRequest()
     facets = result.facets if result else ()
@@ -353,7 +353,7 @@ def document_page(
     if query.strip():
         try:
             matches = collection.page_matches(query, pages)
-        except ArchiveError:
+        except (QueryError, MetadataError):
             pass  # a query that cannot be read highlights nothing; the page still shows
     return DocumentPage(
         document=document,

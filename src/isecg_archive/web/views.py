@@ -21,7 +21,13 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from isecg_archive.citing import Links
 from isecg_archive.collection import Collection
-from isecg_archive.errors import ArchiveError, DocumentNotFound
+from isecg_archive.errors import (
+    ArchiveError,
+    DocumentNotFound,
+    MetadataError,
+    Overloaded,
+    QueryError,
+)
 from isecg_archive.records import Document, document_json
 from isecg_archive.web import host_name
 from isecg_archive.web.pages import document_page, highlight, request_from, search_page
@@ -156,7 +162,7 @@ def api_search() -> Any:
     archive = collection()
     try:
         result = archive.search(request_from(request.args, archive))
-    except ArchiveError as exc:
+    except (QueryError, MetadataError) as exc:  # the reader's to fix; the rest, the handlers'
         return jsonify({"error": str(exc)}), 400
     return jsonify(result.to_dict())
 
@@ -188,6 +194,18 @@ def register_errors(app: Flask) -> None:
         response = current_app.make_response((body, code))
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response
+
+    @app.errorhandler(Overloaded)
+    def overloaded(error: Overloaded) -> Any:
+        body, code = render(
+            503,
+            "Busy with other searches",
+            "The viewer is busy with other searches for wildcard patterns. Try again in a"
+            " moment, or search without a pattern (no * or ?).",
+        )
+        response = current_app.make_response((body, code))
+        response.headers["Retry-After"] = "2"
         return response
 
     @app.errorhandler(ArchiveError)
