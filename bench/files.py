@@ -36,8 +36,8 @@ from isecg_archive.collection import Collection
 from isecg_archive.errors import QueryError
 from isecg_archive.extract import ExtractOptions
 from isecg_archive.ingest import IngestOptions, ingest
-from isecg_archive.records import Document
 from isecg_archive.search import SearchRequest
+from isecg_archive.storage.records import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = ROOT.parent / "shared" / "benchmarks" / "files"

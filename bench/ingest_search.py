@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from isecg_archive.archive import RECORD_SUFFIX
 from isecg_archive.collection import Collection
 from isecg_archive.ingest import ingest
 from isecg_archive.search import SearchRequest
+from isecg_archive.storage.archive import RECORD_SUFFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ['"polar volatiles"', "gateway", "mars AND crew", "lunar", "volatil*", ""]

@@ -18,7 +18,7 @@ from pathlib import Path
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides
 from isecg_archive.ingest import ingest
-from isecg_archive.records import PartialDate
+from isecg_archive.storage.records import PartialDate
 
 from documents import DOCUMENTS
 from pdfwriter import write_report, write_slides

@@ -8,7 +8,7 @@ from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
 from bs4 import BeautifulSoup
 
 from isecg_archive.citing import Links, bibtex_entry, csl_item, formatted_citation, ris_entry
-from isecg_archive.records import Document, PartialDate
+from isecg_archive.storage.records import Document, PartialDate
 
 LINKS = Links("http://archive.example:8000/")
 SUMMARY = Document(

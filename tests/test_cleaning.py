@@ -10,7 +10,7 @@ from isecg_archive.enrich.dates import find_dates
 from isecg_archive.enrich.titles import detect_title, embedded_title, is_placeholder
 from isecg_archive.extract import extract
 from isecg_archive.extract.cleaning import clean_pages, clean_text
-from isecg_archive.records import PartialDate
+from isecg_archive.storage.records import PartialDate
 
 
 def test_characters_fonts_garble_are_mended():

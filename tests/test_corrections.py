@@ -7,8 +7,8 @@ from isecg_archive.check import check
 from isecg_archive.collection import Collection
 from isecg_archive.corrections import edit, redetect
 from isecg_archive.errors import MetadataError
-from isecg_archive.records import PartialDate
 from isecg_archive.search import SearchRequest
+from isecg_archive.storage.records import PartialDate
 
 REPORT = "506b5215c6d3"  # regolith-report.pdf: detected agencies DLR, ESA; date 2015-05-12
 

@@ -17,9 +17,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from isecg_archive.collection import Collection
-from isecg_archive.history import HISTORY_FILE
 from isecg_archive.ingest import IngestOptions, ingest
 from isecg_archive.search import SearchRequest
+from isecg_archive.storage.history import HISTORY_FILE
 
 from conftest import FILES
 

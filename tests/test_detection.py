@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from isecg_archive.archive import Archive
 from isecg_archive.enrich import Metadata, describe, load_vocabulary
 from isecg_archive.extract import Extraction, extract
+from isecg_archive.storage.archive import Archive
 
 from conftest import ROOT
 

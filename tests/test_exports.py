@@ -18,13 +18,13 @@ import rispy
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from isecg_archive.archive import Archive
 from isecg_archive.cli import cli
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides
 from isecg_archive.exporting import CSV_COLUMNS
 from isecg_archive.ingest import ingest
-from isecg_archive.records import PartialDate
+from isecg_archive.storage.archive import Archive
+from isecg_archive.storage.records import PartialDate
 from isecg_archive.web import create_app
 
 from conftest import FILES, ROOT

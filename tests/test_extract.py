@@ -4,7 +4,7 @@ import pytest
 
 from isecg_archive.errors import ExtractionError, UnsupportedFormat
 from isecg_archive.extract import ExtractOptions, extract, registry
-from isecg_archive.records import PartialDate
+from isecg_archive.storage.records import PartialDate
 
 from conftest import FILES
 

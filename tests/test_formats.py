@@ -11,15 +11,15 @@ import pytest
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from isecg_archive.archive import file_hash
 from isecg_archive.check import check, needing_attention
 from isecg_archive.collection import Collection
 from isecg_archive.errors import ExtractionError, UnsupportedFormat
 from isecg_archive.events import slug
 from isecg_archive.extract import ExtractOptions, extract
 from isecg_archive.ingest import IngestOptions, ingest
-from isecg_archive.records import PartialDate
 from isecg_archive.search import SearchRequest
+from isecg_archive.storage.archive import file_hash
+from isecg_archive.storage.records import PartialDate
 from isecg_archive.workers import Task, extract_in_workers
 
 from conftest import FILES, ROOT

@@ -10,8 +10,8 @@ from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides
 from isecg_archive.index import SearchIndex, add_document
 from isecg_archive.ingest import STATUSES, IngestOptions, ingest
-from isecg_archive.records import Document, PartialDate
 from isecg_archive.search import SearchRequest
+from isecg_archive.storage.records import Document, PartialDate
 
 from conftest import FILES, GOOD_FILES
 

@@ -13,8 +13,8 @@ import pytest
 from oaipmh_scythe import Scythe
 from oaipmh_scythe.exceptions import NoRecordsMatch
 
-from isecg_archive.archive import Archive
 from isecg_archive.collection import Collection
+from isecg_archive.storage.archive import Archive
 from isecg_archive.web import create_app
 
 from conftest import ROOT

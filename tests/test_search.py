@@ -12,8 +12,8 @@ from isecg_archive.collection import Collection
 from isecg_archive.errors import QueryError
 from isecg_archive.events import event_slug
 from isecg_archive.ingest import ingest
-from isecg_archive.records import Document, PartialDate
 from isecg_archive.search import SearchRequest
+from isecg_archive.storage.records import Document, PartialDate
 
 from conftest import ROOT
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from isecg_archive.collection import Collection
-from isecg_archive.locking import writer_lock
 from isecg_archive.search import SearchRequest
+from isecg_archive.storage.locking import writer_lock
 
 from conftest import FILES, GOOD_FILES, ROOT, command
 
@@ -85,7 +85,7 @@ def test_the_lock_is_free_again_after_a_writer_is_killed(tmp_path: Path):
             sys.executable,
             "-c",
             "import sys, time; from pathlib import Path;"
-            "from isecg_archive.locking import writer_lock;"
+            "from isecg_archive.storage.locking import writer_lock;"
             "lock = writer_lock(Path(sys.argv[1]));"
             "held = lock.hold(); held.__enter__(); print('held', flush=True); time.sleep(600)",
             str(tmp_path / "index"),

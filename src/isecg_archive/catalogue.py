@@ -23,7 +23,7 @@ from isecg_archive.corrections import Change, apply_corrections
 from isecg_archive.enrich import Vocabulary
 from isecg_archive.enrich.metadata import EDITABLE, LISTS
 from isecg_archive.errors import ArchiveError, MetadataError
-from isecg_archive.records import DOCUMENT_TYPES, Document, PartialDate
+from isecg_archive.storage.records import DOCUMENT_TYPES, Document, PartialDate
 
 LIST_SEPARATOR = "; "
 COLUMNS = ("id", "file", *EDITABLE, "manual")

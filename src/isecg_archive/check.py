@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from isecg_archive.archive import file_hash
 from isecg_archive.collection import Collection
 from isecg_archive.errors import ArchiveError, IndexDamaged
-from isecg_archive.staging import is_partial
+from isecg_archive.storage.archive import file_hash
+from isecg_archive.storage.staging import is_partial
 
 
 @dataclass(frozen=True)

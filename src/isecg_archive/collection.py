@@ -19,7 +19,6 @@ from pathlib import Path
 
 from whoosh.searching import Searcher
 
-from isecg_archive.archive import RECORD_SUFFIX, Archive, Trashed
 from isecg_archive.engine.lanes import Lane
 from isecg_archive.engine.patterns import check_budget, walks_lexicon
 from isecg_archive.engine.query import has_patterns, parse_query
@@ -31,8 +30,6 @@ from isecg_archive.errors import ArchiveError, DocumentNotFound, ExtractionError
 from isecg_archive.events import Event, gather, split_term
 from isecg_archive.extract import Extraction, extract, extractor_id
 from isecg_archive.index import SearchIndex, add_document, build_schema, remove_document
-from isecg_archive.locking import writer_lock
-from isecg_archive.records import Document
 from isecg_archive.search import (
     ResultPage,
     SearchRequest,
@@ -42,7 +39,10 @@ from isecg_archive.search import (
     page_matches,
     search,
 )
-from isecg_archive.textcache import TextCache
+from isecg_archive.storage.archive import RECORD_SUFFIX, Archive, Trashed
+from isecg_archive.storage.locking import writer_lock
+from isecg_archive.storage.records import Document
+from isecg_archive.storage.textcache import TextCache
 from isecg_archive.versions import (
     CANDIDATE_HASHES,
     SIMILAR,

@@ -20,7 +20,7 @@ from isecg_archive.enrich.metadata import LISTS
 from isecg_archive.enrich.titles import line_key
 from isecg_archive.errors import MetadataError
 from isecg_archive.extract import RECORD_FIELDS
-from isecg_archive.records import Document
+from isecg_archive.storage.records import Document
 
 # Fields a person may clear; a title and a type always have a value.
 CLEARABLE = (

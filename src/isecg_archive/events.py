@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from isecg_archive.records import Document, PartialDate
+from isecg_archive.storage.records import Document, PartialDate
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _SEPARATOR = "|"  # between the slug and the name in an indexed event term

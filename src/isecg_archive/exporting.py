@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 
 from isecg_archive.citing import Links, bibtex_entry, csl_item, ris_entry
 from isecg_archive.errors import QueryError
-from isecg_archive.records import Document
+from isecg_archive.storage.records import Document
 
 LIST_SEPARATOR = "; "  # between the values of a list in one CSV cell
 CSV_COLUMNS = (*(f.name for f in fields(Document)), "url")

@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 
 from isecg_archive.citing import Links, formatted_citation
 from isecg_archive.cleantext import xml_bytes
-from isecg_archive.records import Document
+from isecg_archive.storage.records import Document
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 20  # entries in a feed: the matches changed last

@@ -26,7 +26,7 @@ from isecg_archive.engine import analysis, readers
 from isecg_archive.engine.scoring import BM25F
 from isecg_archive.errors import IndexBusy
 from isecg_archive.events import event_term
-from isecg_archive.records import Document
+from isecg_archive.storage.records import Document
 from isecg_archive.versions import family, sketch, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.

@@ -25,7 +25,6 @@ from typing import Any
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from isecg_archive.archive import RECORD_SUFFIX, Transaction, archive_path, file_hash
 from isecg_archive.collection import Collection
 from isecg_archive.corrections import corrected, settle_boilerplate
 from isecg_archive.enrich import EDITABLE, Metadata, Overrides, Vocabulary, describe
@@ -39,9 +38,10 @@ from isecg_archive.extract import (
 )
 from isecg_archive.extract.pdf import ocr_available
 from isecg_archive.index import IndexedText, add_document, remove_document
-from isecg_archive.records import Document
-from isecg_archive.staging import orphaned
-from isecg_archive.textcache import TextCache
+from isecg_archive.storage.archive import RECORD_SUFFIX, Transaction, archive_path, file_hash
+from isecg_archive.storage.records import Document
+from isecg_archive.storage.staging import orphaned
+from isecg_archive.storage.textcache import TextCache
 from isecg_archive.workers import DEFAULT_TIMEOUT, Task, extract_in_workers
 
 COMMIT_EVERY_SECONDS = 10.0  # fewer, larger segments: Whoosh merges small ones at each commit

@@ -25,8 +25,8 @@ from isecg_archive.citing.kinds import kind_of
 from isecg_archive.cleantext import xml_bytes
 from isecg_archive.collection import Collection
 from isecg_archive.errors import ArchiveError, QueryError
-from isecg_archive.records import DOCUMENT_TYPES, Document
 from isecg_archive.search import SearchRequest
+from isecg_archive.storage.records import DOCUMENT_TYPES, Document
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"

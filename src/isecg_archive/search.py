@@ -28,7 +28,7 @@ from isecg_archive.enrich import Vocabulary
 from isecg_archive.enrich.glossary import Glossary
 from isecg_archive.errors import QueryError
 from isecg_archive.events import event_slug, split_term
-from isecg_archive.records import DOCUMENT_TYPES, Document, PartialDate
+from isecg_archive.storage.records import DOCUMENT_TYPES, Document, PartialDate
 
 # "updated": the records changed last first (added, edited or re-read): what feeds follow.
 SORTS = ("relevance", "newest", "oldest", "updated")

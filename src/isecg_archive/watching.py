@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from isecg_archive.archive import numbered
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides
 from isecg_archive.ingest import IngestOptions, Outcome, ingest
+from isecg_archive.storage.archive import numbered
 
 DONE, FAILED = "done", "failed"
 # Names that programs give files they are still writing: never taken, whatever their age.

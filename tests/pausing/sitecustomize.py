@@ -21,8 +21,8 @@ def _pause() -> None:
 
 
 if _WHERE:
-    from isecg_archive.archive import Archive
-    from isecg_archive.history import History
+    from isecg_archive.storage.archive import Archive
+    from isecg_archive.storage.history import History
 
     if _WHERE.startswith("record:"):
         _wanted = int(_WHERE.split(":")[1])

@@ -7,7 +7,7 @@ import unicodedata
 
 from isecg_archive.citing.kinds import kind_of, split_name
 from isecg_archive.citing.links import Links
-from isecg_archive.records import Document
+from isecg_archive.storage.records import Document
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # LaTeX's special characters, written so that LaTeX and BibTeX parsers read them back as typed.

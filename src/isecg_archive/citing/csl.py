@@ -12,7 +12,7 @@ from typing import Any
 from isecg_archive.citing.kinds import kind_of, split_name
 from isecg_archive.citing.links import Links
 from isecg_archive.errors import QueryError
-from isecg_archive.records import Document, PartialDate
+from isecg_archive.storage.records import Document, PartialDate
 
 # Style name -> CSL file: APA 7th edition (shipped here), Harvard (shipped with citeproc-py).
 STYLES = {

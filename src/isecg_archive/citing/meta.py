@@ -10,7 +10,7 @@ import mimetypes
 
 from isecg_archive.citing.kinds import kind_of
 from isecg_archive.citing.links import Links
-from isecg_archive.records import Document, PartialDate
+from isecg_archive.storage.records import Document, PartialDate
 
 WORKSHOP_TYPES = ("presentation", "workshop-summary")
 

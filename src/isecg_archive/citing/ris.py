@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from isecg_archive.citing.kinds import kind_of
 from isecg_archive.citing.links import Links
-from isecg_archive.records import Document, PartialDate
+from isecg_archive.storage.records import Document, PartialDate
 
 
 def _date(date: PartialDate) -> str:

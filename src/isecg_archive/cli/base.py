@@ -20,8 +20,8 @@ from isecg_archive.cleantext import for_terminal
 from isecg_archive.collection import ARCHIVE_ENV, INDEX_ENV, Collection
 from isecg_archive.engine.snippets import Snippet, split_at
 from isecg_archive.errors import ArchiveError, MetadataError, QueryError, StorageError
-from isecg_archive.history import recorded_command
-from isecg_archive.records import PartialDate
+from isecg_archive.storage.history import recorded_command
+from isecg_archive.storage.records import PartialDate
 
 if TYPE_CHECKING:
     from isecg_archive.corrections import Change

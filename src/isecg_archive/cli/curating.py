@@ -18,8 +18,8 @@ from isecg_archive.cli.base import (
     require_archive,
     shown,
 )
-from isecg_archive.history import Entry
-from isecg_archive.staging import staged
+from isecg_archive.storage.history import Entry
+from isecg_archive.storage.staging import staged
 
 
 def entry_lines(entry: Entry) -> list[str]:

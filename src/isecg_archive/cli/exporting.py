@@ -24,7 +24,7 @@ from isecg_archive.cli.base import (
 from isecg_archive.cli.searching import filter_options, search_request
 from isecg_archive.exporting import FORMATS, as_reference, export
 from isecg_archive.search import SORTS
-from isecg_archive.staging import staged
+from isecg_archive.storage.staging import staged
 
 
 @cli.command("export")

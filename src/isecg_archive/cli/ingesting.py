@@ -18,7 +18,7 @@ from isecg_archive.cli.base import (
     partial_date,
 )
 from isecg_archive.collection import Collection
-from isecg_archive.records import DOCUMENT_TYPES
+from isecg_archive.storage.records import DOCUMENT_TYPES
 
 if TYPE_CHECKING:  # imported when a command runs: the parsers cost every command's start
     from isecg_archive.enrich import Overrides

@@ -20,13 +20,13 @@ from isecg_archive.cli.base import (
     require_archive,
 )
 from isecg_archive.enrich.metadata import LISTS
-from isecg_archive.records import DOCUMENT_TYPES
 from isecg_archive.search import SearchRequest
+from isecg_archive.storage.records import DOCUMENT_TYPES
 
 if TYPE_CHECKING:
     from isecg_archive.collection import Collection
     from isecg_archive.corrections import Change
-    from isecg_archive.records import Document
+    from isecg_archive.storage.records import Document
 
 
 @cli.command()

@@ -23,8 +23,8 @@ from isecg_archive.cli.base import (
     styled,
 )
 from isecg_archive.collection import Collection
-from isecg_archive.records import DOCUMENT_TYPES, document_json
 from isecg_archive.search import SORTS, ResultPage, SearchRequest
+from isecg_archive.storage.records import DOCUMENT_TYPES, document_json
 
 
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -25,7 +25,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
 
 from isecg_archive.engine.postings import postings
-from isecg_archive.staging import staged
+from isecg_archive.storage.staging import staged
 
 _CACHE: WeakKeyDictionary[IndexReader, dict[Any, Any]] = WeakKeyDictionary()
 _FILES: WeakKeyDictionary[IndexReader, Path] = WeakKeyDictionary()

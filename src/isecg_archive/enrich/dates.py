@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from dateutil.parser import parserinfo
 
 from isecg_archive.errors import MetadataError
-from isecg_archive.records import PartialDate
+from isecg_archive.storage.records import PartialDate
 
 
 class _Months(parserinfo):

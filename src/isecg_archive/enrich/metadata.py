@@ -18,7 +18,7 @@ from isecg_archive.enrich.topics import detect_topics
 from isecg_archive.enrich.types import detect_type
 from isecg_archive.enrich.vocab import Vocabulary
 from isecg_archive.extract import Extraction
-from isecg_archive.records import PartialDate
+from isecg_archive.storage.records import PartialDate
 
 # The fields a person may set; the order is the order they are listed in records.
 EDITABLE = (

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from isecg_archive.errors import ArchiveError, ExtractionError, FileTooLarge, UnsupportedFormat
 from isecg_archive.extract.cleaning import SURROGATES
-from isecg_archive.records import PartialDate
+from isecg_archive.storage.records import PartialDate
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 # An Office or OpenDocument file is a zip: refuse one that would inflate past this, or by more

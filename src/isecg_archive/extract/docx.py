@@ -19,7 +19,7 @@ from isecg_archive.extract import Extraction, ExtractOptions, guard_zip
 from isecg_archive.extract.cleaning import clean_pages
 from isecg_archive.extract.pptx import NOTES_MARK
 from isecg_archive.extract.protected import open_package
-from isecg_archive.records import PartialDate
+from isecg_archive.storage.records import PartialDate
 
 FORMAT = "docx"
 EXTENSIONS = (".docx",)

@@ -20,7 +20,7 @@ from typing import Any
 from isecg_archive.extract import Extraction, ExtractOptions, date_from_iso_prefix
 from isecg_archive.extract.cleaning import clean_pages, clean_text
 from isecg_archive.extract.text import decode
-from isecg_archive.records import PartialDate
+from isecg_archive.storage.records import PartialDate
 
 FORMAT = "html"
 EXTENSIONS = (".html", ".htm")

@@ -29,7 +29,7 @@ from isecg_archive.errors import ExtractionError
 from isecg_archive.extract import Extraction, ExtractOptions, date_from_iso_prefix
 from isecg_archive.extract.cleaning import clean_pages, clean_text
 from isecg_archive.extract.protected import locked, password_message
-from isecg_archive.records import PartialDate
+from isecg_archive.storage.records import PartialDate
 
 FORMAT = "pdf"
 EXTENSIONS = (".pdf",)

@@ -14,7 +14,7 @@ from typing import IO, Any
 from isecg_archive.extract import Extraction, ExtractOptions, guard_zip
 from isecg_archive.extract.cleaning import clean_pages, clean_text
 from isecg_archive.extract.protected import open_package
-from isecg_archive.records import PartialDate
+from isecg_archive.storage.records import PartialDate
 
 FORMAT = "pptx"
 EXTENSIONS = (".pptx",)

@@ -9,7 +9,7 @@ from flask import abort, render_template
 
 from isecg_archive.errors import DocumentNotFound
 from isecg_archive.events import Event
-from isecg_archive.records import DOCUMENT_TYPES, Document
+from isecg_archive.storage.records import DOCUMENT_TYPES, Document
 from isecg_archive.web.views import blueprint, collection
 
 PLURALS = {

@@ -28,7 +28,7 @@ from isecg_archive.errors import (
     Overloaded,
     QueryError,
 )
-from isecg_archive.records import Document, document_json
+from isecg_archive.storage.records import Document, document_json
 from isecg_archive.web import host_name
 from isecg_archive.web.pages import document_page, highlight, request_from, search_page
 

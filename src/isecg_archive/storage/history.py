@@ -18,8 +18,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from isecg_archive.records import Document
-from isecg_archive.staging import staged
+from isecg_archive.storage.records import Document
+from isecg_archive.storage.staging import staged
 
 HISTORY_FILE = ".history.jsonl"
 # What a line keeps of a record that comes or goes whole (a rewrite keeps what changed).

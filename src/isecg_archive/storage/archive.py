@@ -23,10 +23,10 @@ from typing import Any
 
 from isecg_archive.enrich.vocab import ARCHIVE_VOCABULARY
 from isecg_archive.errors import ArchiveError
-from isecg_archive.history import Entry, History, change
-from isecg_archive.journal import Journal, recover, undo_step
-from isecg_archive.records import Document
-from isecg_archive.staging import staged
+from isecg_archive.storage.history import Entry, History, change
+from isecg_archive.storage.journal import Journal, recover, undo_step
+from isecg_archive.storage.records import Document
+from isecg_archive.storage.staging import staged
 
 RECORD_SUFFIX = ".meta.json"
 TRASH = ".trash"

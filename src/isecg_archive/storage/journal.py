@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from isecg_archive.staging import staged
+from isecg_archive.storage.staging import staged
 
 JOURNAL = ".journal.jsonl"
 

@@ -10,8 +10,8 @@ from contextlib import suppress
 from pathlib import Path
 
 from isecg_archive.extract import Extraction
-from isecg_archive.records import PartialDate
-from isecg_archive.staging import staged
+from isecg_archive.storage.records import PartialDate
+from isecg_archive.storage.staging import staged
 
 _log = logging.getLogger(__name__)
 
