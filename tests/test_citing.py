@@ -153,11 +153,13 @@ def test_document_pages_embed_citation_metadata_for_reference_managers(filled, c
     assert meta["citation_title"] == [report.title]
     assert meta["citation_author"] == list(report.authors)
     assert meta["citation_publication_date"] == [str(report.date).replace("-", "/")]
-    assert meta["citation_pdf_url"] == [f"http://localhost/documents/{report.id}/file"]
+    assert meta["citation_pdf_url"] == [f"http://127.0.0.1:8000/documents/{report.id}/file"]
     assert meta["DC.title"] == [report.title]
-    assert meta["DC.identifier"] == [f"http://localhost/documents/{report.id}"]
+    assert meta["DC.identifier"] == [f"http://127.0.0.1:8000/documents/{report.id}"]
     assert meta["DC.format"] == ["application/pdf"]
-    assert soup.find("link", rel="canonical")["href"] == f"http://localhost/documents/{report.id}"
+    assert (
+        soup.find("link", rel="canonical")["href"] == f"http://127.0.0.1:8000/documents/{report.id}"
+    )
     cite = soup.find("section", class_="cite")
     assert cite.find("p", class_="citation").get_text().startswith(report.authors[0])
     downloads = [a["href"] for a in cite.find_all("a", download=True)]

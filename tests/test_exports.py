@@ -143,7 +143,7 @@ def test_the_atom_feed_holds_exactly_the_newest_matches(tmp_path: Path):
     assert not parsed.bozo
     assert parsed.feed.title == "ISECG Archive: JAXA"
     assert [e.link for e in parsed.entries] == [
-        f"http://localhost/documents/{d.id}" for d in newest[:20]
+        f"http://127.0.0.1:8000/documents/{d.id}" for d in newest[:20]
     ]
     first = parsed.entries[0]
     assert first.title == newest[0].title

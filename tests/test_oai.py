@@ -34,6 +34,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     Collection(archive).remove(REMOVED)
     app = create_app({"ARCHIVE_DIR": archive, "OAI_PAGE_SIZE": 10})
     running = create_server(app, host="127.0.0.1", port=0, threads=2)
+    app.config["STARTED_AT"] = f"http://127.0.0.1:{running.effective_port}"  # as serve does
     threading.Thread(target=running.run, daemon=True).start()
     yield f"http://127.0.0.1:{running.effective_port}"
     running.close()

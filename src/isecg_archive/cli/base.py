@@ -193,9 +193,23 @@ def base_url_option(command: Callable[..., Any]) -> Callable[..., Any]:
         "--base-url",
         envvar=BASE_URL_ENV,
         metavar="URL",
+        callback=lambda ctx, param, value: checked_base_url(value) if value else value,
         help=f"The viewer's address, for documents' links (default: {DEFAULT_BASE_URL},"
         f" or ${BASE_URL_ENV}).",
     )(command)
+
+
+def checked_base_url(url: str) -> str:
+    """A base URL as given, if it is an http(s) address with a host; one line otherwise."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise click.BadParameter(
+            f"{url!r} is not an http:// or https:// address such as https://archive.example.org",
+            param_hint="--base-url",
+        )
+    return url.strip().rstrip("/")
 
 
 def shown(value: Any) -> str:

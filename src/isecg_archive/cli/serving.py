@@ -8,11 +8,8 @@ import socket
 
 import click
 
-from isecg_archive.cli.base import (
-    cli,
-    collection_of,
-    require_archive,
-)
+from isecg_archive.citing.links import BASE_URL_ENV
+from isecg_archive.cli.base import checked_base_url, cli, collection_of, require_archive
 
 
 @cli.command()
@@ -41,6 +38,22 @@ from isecg_archive.cli.base import (
     show_default=True,
     help="The address OAI-PMH harvesters are given to write to (Identify).",
 )
+@click.option(
+    "--base-url",
+    envvar=BASE_URL_ENV,
+    metavar="URL",
+    help="The address readers reach the viewer by (https://archive.example.org): every"
+    " document's address, in feeds, OAI-PMH, citations and page tags, starts with it."
+    f" Default: the address served, or ${BASE_URL_ENV}.",
+)
+@click.option(
+    "--proxy",
+    "proxies",
+    multiple=True,
+    metavar="ADDRESS",
+    help="A reverse proxy's address (repeatable): without --base-url, the X-Forwarded-Proto"
+    " and X-Forwarded-Host it sends make the documents' addresses.",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -49,6 +62,8 @@ def serve(
     threads: int,
     allow_hosts: tuple[str, ...],
     admin_email: str,
+    base_url: str | None,
+    proxies: tuple[str, ...],
 ) -> None:
     """Serve the web viewer (waitress, multi-threaded) on this machine only, by default.
 
@@ -63,6 +78,8 @@ def serve(
     collection = collection_of(ctx)
     require_archive(collection)
     _check_host(host)
+    if base_url is not None:
+        base_url = checked_base_url(base_url)
     names = {host, *allow_hosts} - {"0.0.0.0", "::", ""}
     app = create_app(
         {
@@ -71,6 +88,9 @@ def serve(
             "KEEP_SEARCHERS": True,
             "ALLOWED_HOSTS": sorted(names),
             "OAI_ADMIN_EMAIL": admin_email,
+            "BASE_URL": base_url,
+            "STARTED_AT": _started_at(host, port, allow_hosts),
+            "PROXIES": proxies,
         }
     )
     # Under load waitress warns of its queue at every request: the clients see the wait.
@@ -110,3 +130,12 @@ def _check_host(host: str) -> None:
             " give an address such as 127.0.0.1 or 0.0.0.0",
             param_hint="--host",
         ) from None
+
+
+def _started_at(host: str, port: int, allow_hosts: tuple[str, ...]) -> str:
+    """The address the viewer is served at, for its documents' addresses: on every address of
+    the machine (0.0.0.0), by the first name it answers to, or the machine's name."""
+    if host in ("0.0.0.0", "::", ""):
+        host = allow_hosts[0] if allow_hosts else socket.getfqdn()
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from isecg_archive.citing.links import BASE_URL_ENV, DEFAULT_BASE_URL
 from isecg_archive.collection import Collection
 
 # The names a browser on this machine reaches the viewer by. Any other Host header is refused:
@@ -26,7 +28,10 @@ def host_name(host: str) -> str:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The app for an archive: config ARCHIVE_DIR, INDEX_DIR (optional), KEEP_SEARCHERS,
-    ALLOWED_HOSTS (host names besides LOCAL_HOSTS), OAI_ADMIN_EMAIL (for OAI-PMH's Identify).
+    ALLOWED_HOSTS (host names besides LOCAL_HOSTS), OAI_ADMIN_EMAIL (for OAI-PMH's Identify),
+    BASE_URL (the documents' addresses start with it), STARTED_AT (the address served, for
+    them when there is no BASE_URL), PROXIES (addresses of the reverse proxies whose
+    X-Forwarded-Proto and X-Forwarded-Host are believed when there is no BASE_URL).
 
     KEEP_SEARCHERS reuses one searcher, shared by the server's threads, until the index
     changes (what `serve` does); without it every request opens and closes its own.
@@ -49,6 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["isecg_collection"] = collection
 
     app.config.setdefault("OAI_ADMIN_EMAIL", "admin@localhost")
+    app.config.setdefault("BASE_URL", os.environ.get(BASE_URL_ENV) or None)
+    app.config.setdefault("STARTED_AT", DEFAULT_BASE_URL)
+    app.config["PROXIES"] = frozenset(app.config.get("PROXIES", ()))
     # The modules that add routes to the viewer's blueprint, before it is registered.
     from isecg_archive.web import events, harvesting, takeaway, views  # noqa: F401
 

@@ -38,6 +38,8 @@ _ID = re.compile(r"[0-9a-f]{6,64}")
 MAX_QUERY_STRING = 80_000
 MAX_PARAMETERS = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A host name or address with an optional port, as a proxy forwards it (nothing else).
+_FORWARDED_HOST = re.compile(r"[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
 # Document text is only ever shown escaped; the policy is a second line of defence.
 _POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self';"
@@ -46,8 +48,17 @@ _POLICY = (
 
 
 def links() -> Links:
-    """Documents' addresses at the address the reader reached the viewer by."""
-    return Links(request.url_root)
+    """Documents' stable addresses: under the viewer's base URL (`serve --base-url`, else the
+    address it was started on), whatever Host a request names, so that every reader sees one
+    address for a document. Behind a reverse proxy named by `serve --proxy`, the address the
+    proxy says it was reached by (X-Forwarded-Proto and X-Forwarded-Host)."""
+    config = current_app.config
+    if config["BASE_URL"] is None and request.remote_addr in config["PROXIES"]:
+        host = request.headers.get("X-Forwarded-Host", "").split(",")[0].strip()
+        scheme = request.headers.get("X-Forwarded-Proto", "http").split(",")[0].strip().lower()
+        if _FORWARDED_HOST.fullmatch(host) and scheme in ("http", "https"):
+            return Links(f"{scheme}://{host}")
+    return Links(config["BASE_URL"] or config["STARTED_AT"])
 
 
 def collection() -> Collection:
