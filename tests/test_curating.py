@@ -10,11 +10,13 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from lxml import etree
 
 from isecg_archive.collection import Collection
 from isecg_archive.ingest import IngestOptions, ingest
@@ -439,6 +441,40 @@ def test_a_redetection_is_in_the_history_and_the_page_shows_it(filled: Collectio
 CALC = shutil.which("soffice") and Path("/usr/lib/libreoffice/program/libsclo.so").exists()
 
 
+def _calc(folder: Path, *arguments: str) -> None:
+    profile = f"-env:UserInstallation=file://{folder / 'profile'}"
+    subprocess.run(
+        ["soffice", profile, "--headless", *arguments],
+        cwd=folder, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+
+
+def _opened_in_calc(sheet: Path) -> list[list[tuple[str, bool]]]:
+    """The sheet as Calc opens it (UTF-8, commas, quotes): each cell's text and whether Calc
+    made it a formula."""
+    _calc(sheet.parent, "--infilter=CSV:44,34,76,1", "--convert-to", "ods", str(sheet))
+    with zipfile.ZipFile(sheet.with_suffix(".ods")) as ods:
+        content = etree.fromstring(ods.read("content.xml"))
+    ns = {
+        "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+        "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    }
+    formula = f"{{{ns['table']}}}formula"
+    return [
+        [("".join(c.xpath(".//text:p//text()", namespaces=ns)), formula in c.attrib)
+         for c in r.xpath("table:table-cell", namespaces=ns)]
+        for r in content.xpath("//table:table-row", namespaces=ns)
+    ]  # fmt: skip
+
+
+def _through_calc(sheet: Path) -> Path:
+    """The sheet opened in Calc and saved back as CSV (UTF-8): the saved file."""
+    _opened_in_calc(sheet)
+    _calc(sheet.parent, "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1",
+          "--outdir", str(sheet.parent / "saved"), str(sheet.with_suffix(".ods")))  # fmt: skip
+    return sheet.parent / "saved" / sheet.name
+
+
 @pytest.mark.skipif(not CALC, reason="LibreOffice Calc is not installed (libreoffice-calc-nogui)")
 def test_the_catalogue_opens_in_libreoffice_calc_and_comes_back_unchanged(
     filled: Collection, run, tmp_path: Path
@@ -449,17 +485,7 @@ def test_the_catalogue_opens_in_libreoffice_calc_and_comes_back_unchanged(
     run("edit", report.id, "--author", "Müller, Jürgen", "--event-date", "2016-02")
     sheet = tmp_path / "catalogue.csv"
     run("catalogue", "export", str(sheet))
-    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
-    for arguments in (
-        ["--infilter=CSV:44,34,76,1", "--convert-to", "ods", str(sheet)],
-        ["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir",
-         str(tmp_path / "saved"), str(tmp_path / "catalogue.ods")],
-    ):  # fmt: skip
-        subprocess.run(
-            ["soffice", profile, "--headless", *arguments],
-            cwd=tmp_path, check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
-    saved = tmp_path / "saved" / "catalogue.csv"
+    saved = _through_calc(sheet)
     _, rows = _sheet(saved)
     row = next(r for r in rows if r["id"] == report.id)
     assert (row["authors"], row["event_date"], row["agencies"]) == (
@@ -467,3 +493,33 @@ def test_the_catalogue_opens_in_libreoffice_calc_and_comes_back_unchanged(
     )  # fmt: skip
     result = run("catalogue", "import", str(saved))
     assert result.output == "5 rows read; 0 documents changed\n"
+
+
+@pytest.mark.skipif(not CALC, reason="LibreOffice Calc is not installed (libreoffice-calc-nogui)")
+def test_no_title_runs_as_a_formula_in_calc_and_the_sheet_comes_back_exact(
+    filled: Collection, run, tmp_path: Path
+):
+    """Titles come from PDF metadata nobody here wrote: those a spreadsheet would run are
+    written behind a quote (OWASP's advice), in both CSV outputs, and imported back exact."""
+    hostile = {
+        "regolith-report.pdf": '=HYPERLINK("http://example.com/x","Click")',
+        "notes.txt": "+1+1 Müller",
+        "news.html": "-2 Überblick",
+        "gateway-logistics-slides.pdf": "@SUM(A1)",
+        "Überblick Mondmission 2019.md": "'=already quoted",
+    }
+    by_name = {d.original_name: d for d in filled.indexed()}
+    for name, title in hostile.items():
+        assert run("edit", by_name[name].id, "--title", title).exit_code == 0
+    catalogue, export = tmp_path / "catalogue.csv", tmp_path / "export.csv"
+    run("catalogue", "export", str(catalogue))
+    run("export", "--format", "csv", "-o", str(export))
+    for sheet in (catalogue, export):
+        rows = _opened_in_calc(sheet)
+        column = [text for text, _ in rows[0]].index("title")
+        assert not any(formula for row in rows for _, formula in row), sheet.name
+        titles = sorted(row[column][0] for row in rows[1:])
+        assert titles == sorted(["'" + title for title in hostile.values()]), sheet.name
+    saved = _through_calc(catalogue)
+    assert run("catalogue", "import", str(saved)).output == "5 rows read; 0 documents changed\n"
+    assert {d.original_name: d.title for d in Collection(filled.archive.root).indexed()} == hostile

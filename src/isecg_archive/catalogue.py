@@ -2,7 +2,9 @@
 
 One row per document, one column per field; a list is one cell, its values separated by "; "
 (LIST_SEPARATOR). The file is UTF-8 with a byte order mark, which Excel needs to read it as
-UTF-8 and LibreOffice Calc and Python's csv module (encoding "utf-8-sig") take as it is.
+UTF-8 and LibreOffice Calc and Python's csv module (encoding "utf-8-sig") take as it is. Cells
+are written and read through spreadsheets.py, so that no value runs as a formula and each
+comes back as it was.
 
 An import is checked whole before anything is written: every problem is listed with its row and
 column, and a sheet with any problem applies nothing. A sheet without problems is applied in
@@ -23,20 +25,14 @@ from isecg_archive.corrections import Change, apply_corrections
 from isecg_archive.enrich import Vocabulary
 from isecg_archive.enrich.metadata import EDITABLE, LISTS
 from isecg_archive.errors import ArchiveError, MetadataError
+from isecg_archive.spreadsheets import cell, value_of
 from isecg_archive.storage.records import DOCUMENT_TYPES, Document, PartialDate
 
-LIST_SEPARATOR = "; "
 COLUMNS = ("id", "file", *EDITABLE, "manual")
 # What identifies a row, and what the import works out itself: "manual" is there to read, and
 # is left alone (an import marks what it changes as a person's).
 READ_ONLY = ("id", "file", "manual")
 ENCODING = "utf-8-sig"
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, list | tuple):
-        return LIST_SEPARATOR.join(str(part) for part in value)
-    return "" if value is None else str(value)
 
 
 def write_catalogue(documents: Iterator[Document], handle: TextIO) -> int:
@@ -46,7 +42,7 @@ def write_catalogue(documents: Iterator[Document], handle: TextIO) -> int:
     count = 0
     for document in documents:
         data = document.to_dict()
-        writer.writerow([_cell(data[name]) for name in COLUMNS])
+        writer.writerow([cell(data[name]) for name in COLUMNS])
         count += 1
     return count
 
@@ -129,9 +125,9 @@ def _row_changes(
         if name is None or text is None:  # a row longer or shorter than the header
             problems.append(Problem(number, "-", "the row has more or fewer cells than the header"))
             continue
-        text = text.strip()
+        text = value_of(text.strip())
         if name in READ_ONLY:
-            if name == "file" and document and text != _cell(current[name]):
+            if name == "file" and document and text != current[name]:
                 problems.append(
                     Problem(
                         number,

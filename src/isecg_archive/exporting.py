@@ -6,17 +6,15 @@ written as it is read and never held whole in memory.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 
 from isecg_archive.citing import Links, bibtex_entry, csl_item, ris_entry
 from isecg_archive.errors import QueryError
+from isecg_archive.spreadsheets import BOM, row
 from isecg_archive.storage.records import Document
 
-LIST_SEPARATOR = "; "  # between the values of a list in one CSV cell
 CSV_COLUMNS = (*(f.name for f in fields(Document)), "url")
 
 
@@ -30,22 +28,10 @@ class ExportFormat:
     tail: str = ""
 
 
-def _csv_row(values: Iterable[object]) -> str:
-    out = io.StringIO()
-    csv.writer(out).writerow(values)
-    return out.getvalue()
-
-
 def csv_values(document: Document, links: Links) -> list[object]:
-    """One CSV row: every field of the record, lists joined by LIST_SEPARATOR, then the URL."""
+    """One CSV row's values: every field of the record, then the URL."""
     data = document.to_dict()
-    values: list[object] = []
-    for name in CSV_COLUMNS[:-1]:
-        value = data[name]
-        if isinstance(value, list):
-            value = LIST_SEPARATOR.join(str(part) for part in value)
-        values.append("" if value is None else value)
-    return [*values, links.document(document.id)]
+    return [*(data[name] for name in CSV_COLUMNS[:-1]), links.document(document.id)]
 
 
 def _jsonl(document: Document, links: Links, first: bool) -> str:
@@ -65,8 +51,8 @@ FORMATS = {
             "csv",
             "text/csv; charset=utf-8",
             "csv",
-            lambda d, links, first: _csv_row(csv_values(d, links)),
-            head=_csv_row(CSV_COLUMNS),
+            lambda d, links, first: row(csv_values(d, links)),
+            head=BOM + row(CSV_COLUMNS),
         ),
         ExportFormat("jsonl", "application/jsonl; charset=utf-8", "jsonl", _jsonl),
         ExportFormat(
