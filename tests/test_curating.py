@@ -12,6 +12,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,9 @@ def test_remove_then_restore_brings_everything_back(filled: Collection, run):
     assert filled.search(SearchRequest("regolith")).total == 0
     restored = run("restore", report.id[:8])
     assert restored.output == f"Restored {report.id} as {report.file} ({report.title})\n"
-    assert filled.archive.read(report.file) == report
+    back = filled.archive.read(report.file)
+    assert replace(back, changed=report.changed) == report
+    assert back.changed >= report.changed  # a restore is a change harvesters must see
     assert (filled.archive.root / report.file).read_bytes() == (
         FILES / "regolith-report.pdf"
     ).read_bytes()

@@ -3,10 +3,14 @@ Sickle harvester), and its protocol errors as the specification lists them."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
 import threading
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -17,7 +21,7 @@ from isecg_archive.collection import Collection
 from isecg_archive.storage.archive import Archive
 from isecg_archive.web import create_app
 
-from conftest import ROOT
+from conftest import ROOT, command
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 DEMO = {d.id: d for d in Archive(ROOT / "archive").records()}
@@ -134,3 +138,60 @@ def test_errors_have_the_protocol_codes(server: str, query: str, code: str):
     assert root.find(f"{OAI}error").get("code") == code
     if code in ("badVerb", "badArgument"):
         assert root.find(f"{OAI}request").attrib == {}  # the request is not echoed back
+
+
+@pytest.fixture
+def serve_archive() -> Iterator:
+    """Serve archives with waitress on free ports; each is stopped when the test ends."""
+    from waitress.server import create_server
+
+    running = []
+
+    def serve(archive) -> str:
+        server = create_server(create_app({"ARCHIVE_DIR": archive}), host="127.0.0.1", port=0)
+        threading.Thread(target=server.run, daemon=True).start()
+        running.append(server)
+        return f"http://127.0.0.1:{server.effective_port}/oai"
+
+    yield serve
+    for server in running:
+        server.close()
+
+
+def _stamps(base: str) -> dict[str, str]:
+    with Scythe(base) as scythe:
+        listed = scythe.list_identifiers(metadata_prefix="oai_dc")
+        return {h.identifier: h.datestamp for h in listed}
+
+
+def test_a_copied_archive_is_dated_as_the_original_and_resends_nothing(tmp_path, serve_archive):
+    """A clone, a copy or a restore from backup gives every file a new time: harvesters see
+    the same datestamps, and an incremental harvest after the last one gets nothing."""
+    original, copy = tmp_path / "original", tmp_path / "copy"
+    shutil.copytree(ROOT / "archive", original)
+    before = _stamps(serve_archive(original))
+    assert len(before) == len(DEMO)
+    assert max(before.values()) == "2026-11-22T06:03:09Z"  # the records' own times
+    shutil.copytree(original, copy, copy_function=shutil.copy)  # new file times
+    for path in copy.rglob("*"):
+        os.utime(path)
+    served = serve_archive(copy)
+    assert _stamps(served) == before
+    with Scythe(served) as scythe, pytest.raises(NoRecordsMatch):
+        after = datetime.fromisoformat(max(before.values())) + timedelta(seconds=1)
+        list(scythe.list_identifiers(metadata_prefix="oai_dc", from_=f"{after:%Y-%m-%dT%H:%M:%SZ}"))
+
+    # A record from before records kept their time: its last history entry dates it, and
+    # `check --repair` writes that down.
+    record = next(copy.glob("*.meta.json"))
+    data = json.loads(record.read_text("utf-8"))
+    del data["changed"]
+    record.write_text(json.dumps(data), encoding="utf-8")
+    (copy / ".history.jsonl").write_text(
+        json.dumps({"when": "2024-05-06T07:08:09+00:00", "action": "edit", "id": data["id"],
+                    "file": data["file"], "before": {}, "after": {}}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    repaired = subprocess.run(command(copy, "check", "--repair"), capture_output=True, text=True)
+    assert "repaired: wrote down when 1 record last changed" in repaired.stderr
+    assert json.loads(record.read_text("utf-8"))["changed"] == "2024-05-06T07:08:09Z"

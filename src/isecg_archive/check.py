@@ -177,6 +177,12 @@ def repair(collection: Collection) -> list[str]:
         for folder in collection.index.leftovers():
             shutil.rmtree(folder, ignore_errors=True)
             done.append(f"removed {folder}, an index no search reads")
+        dated = collection.archive.date_undated()
+        if dated:
+            done.append(
+                f"wrote down when {_lines(dated).replace('line', 'record')} last changed,"
+                " from the history or the file's time"
+            )
         cleaned = collection.archive.history.clean()
         if cleaned:
             done.append(f"took passwords and local paths out of {_lines(cleaned)} of the history")

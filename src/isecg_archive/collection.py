@@ -179,7 +179,6 @@ class Collection:
                         text.pages,
                         new=True,
                         spelled=spelled,
-                        changed=self.archive.changed(file),
                     )
                     documents += 1
                     pages += len(text.pages)
@@ -345,11 +344,9 @@ class Collection:
                 self.index.writer(procs) as writer,
             ):
                 for document in documents:
-                    transaction.rewrite(document)
+                    document = transaction.rewrite(document)
                     pages = self.extraction(document).pages
-                    add_document(
-                        writer, document, pages, changed=self.archive.changed(document.file)
-                    )
+                    add_document(writer, document, pages)
 
     def trashed(self, document_id: str) -> Trashed:
         """The latest trashed copy of a document, by id (or its first 6 characters or more)."""
@@ -382,7 +379,7 @@ class Collection:
                 with self.index.writer() as writer:
                     document = transaction.restore(trashed, file)
                     pages = self.extraction(document).pages
-                    add_document(writer, document, pages, changed=self.archive.changed(file))
+                    add_document(writer, document, pages)
                 relinked = {d.id: d for d in self.link_versions([document.id])}
             folder = trashed.record.parent
             if not any(folder.glob(f"*{RECORD_SUFFIX}")):

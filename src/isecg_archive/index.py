@@ -26,7 +26,7 @@ from isecg_archive.engine import analysis, readers
 from isecg_archive.engine.scoring import BM25F
 from isecg_archive.errors import IndexBusy
 from isecg_archive.events import event_term
-from isecg_archive.storage.records import Document
+from isecg_archive.storage.records import Document, seconds
 from isecg_archive.versions import family, sketch, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
@@ -354,7 +354,6 @@ def add_document(
     new: bool = False,
     spelled: set[str] | None = None,
     indexed: IndexedText | None = None,
-    changed: int = 0,
 ) -> None:
     """Index one document, replacing any with the same id unless it is known to be new.
 
@@ -363,7 +362,6 @@ def add_document(
     of a large batch). Without it, all the document's words are added.
     indexed: the text's postings and words, if already worked out; without it the writer works
     out the postings (in its own processes, if it has several).
-    changed: when the record last changed (Archive.changed).
     """
     content: str | tuple[Posting, ...]
     if indexed is None:
@@ -388,7 +386,7 @@ def add_document(
         "date_key": document.date.key if document.date else 0,
         "oldest_key": document.date.key if document.date else UNDATED_LAST,
         "family": family(document.id, document.versions),
-        "changed": changed,
+        "changed": seconds(document.changed),
         "record": document.to_dict(),
         "pages": list(pages),
     }

@@ -512,9 +512,9 @@ def _retag(
     fields = [name for name in EDITABLE if getattr(old, name) != getattr(new, name)]
     if not fields:
         return Outcome(source, "unchanged", old.id, old.file, message="it already reads so")
-    transaction.rewrite(new)
+    new = transaction.rewrite(new)
     pages = collection.extraction(new).pages
-    add_document(writer, new, pages, changed=collection.archive.changed(new.file))
+    add_document(writer, new, pages)
     return Outcome(source, "updated", new.id, new.file, 0, f"updated: {', '.join(fields)}")
 
 
@@ -546,9 +546,9 @@ def _commit_some(
                     document = replace(
                         document, ingested=previous.ingested, versions=previous.versions
                     )
-                    transaction.rewrite(document)
+                    document = transaction.rewrite(document)
                 else:
-                    transaction.add(plan.source, document)
+                    document = transaction.add(plan.source, document)
                     if previous:
                         replaced.append(previous)  # its versions forget it after the commit
                 if previous:
@@ -561,7 +561,6 @@ def _commit_some(
                     new=True,
                     spelled=spelled,
                     indexed=read.indexed,
-                    changed=transaction.archive.changed(document.file),
                 )
                 status = "updated" if previous else "added"
                 note = "; ".join(document.warnings) or None

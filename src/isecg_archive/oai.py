@@ -26,7 +26,7 @@ from isecg_archive.cleantext import xml_bytes
 from isecg_archive.collection import Collection
 from isecg_archive.errors import ArchiveError, QueryError
 from isecg_archive.search import SearchRequest
-from isecg_archive.storage.records import DOCUMENT_TYPES, Document
+from isecg_archive.storage.records import DOCUMENT_TYPES, Document, seconds
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -290,8 +290,7 @@ class Repository:
             try:
                 document = self.collection.find(document_id)
                 if document.id == document_id:
-                    changed = self.collection.archive.changed(document.file)
-                    return Item(changed, document.id, document.file)
+                    return Item(seconds(document.changed), document.id, document.file)
             except ArchiveError:
                 pass
             for trashed in self.collection.archive.trash():

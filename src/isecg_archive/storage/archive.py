@@ -25,7 +25,7 @@ from isecg_archive.enrich.vocab import ARCHIVE_VOCABULARY
 from isecg_archive.errors import ArchiveError
 from isecg_archive.storage.history import Entry, History, change
 from isecg_archive.storage.journal import Journal, recover, undo_step
-from isecg_archive.storage.records import Document
+from isecg_archive.storage.records import CHANGED, Document, now, seconds
 from isecg_archive.storage.staging import staged
 
 RECORD_SUFFIX = ".meta.json"
@@ -114,6 +114,7 @@ class Archive:
         self.history = History(root)
         self._open = threading.local()  # the transaction this thread has under way
         self.command = ""  # what is changing it, for the history: "isecg-archive edit ..."
+        self._times: tuple[int, dict[str, str]] | None = None  # _history_times, kept
 
     def original(self, file: str) -> Path:
         return self.root / file
@@ -124,11 +125,49 @@ class Archive:
     def read(self, file: str) -> Document:
         path = self.record_path(file)
         try:
-            return Document.from_dict(json.loads(path.read_text("utf-8")))
+            return self._dated(Document.from_dict(json.loads(path.read_text("utf-8"))), path)
         except (OSError, ValueError, TypeError, ArchiveError) as exc:
             raise ArchiveError(
                 f"the record {path} cannot be read ({exc}); fix or restore it from a backup"
             ) from exc
+
+    def _dated(self, document: Document, path: Path) -> Document:
+        """A record written before records kept their time of change, dated by its last entry
+        in the history, else by when it was ingested, else by its file's time (until
+        `date_undated` writes it down)."""
+        if document.changed:
+            return document
+        when = self._history_times().get(document.id)
+        if when is None and seconds(document.ingested):
+            when = datetime.fromtimestamp(seconds(document.ingested), UTC).strftime(CHANGED)
+        if when is None:
+            when = datetime.fromtimestamp(int(path.stat().st_mtime), UTC).strftime(CHANGED)
+        return replace(document, changed=when)
+
+    def _history_times(self) -> dict[str, str]:
+        """Each document's last time in the history, read again only when the history grows."""
+        size = self.history.size()
+        if self._times is None or self._times[0] != size:
+            times: dict[str, str] = {}
+            for entry in self.history.entries():
+                with suppress(ValueError):
+                    moment = datetime.fromisoformat(entry.when).astimezone(UTC)
+                    times[entry.id] = max(times.get(entry.id, ""), moment.strftime(CHANGED))
+            self._times = (size, times)
+        return self._times[1]
+
+    def date_undated(self) -> int:
+        """Write down the time of change of each record that has none (an archive from before
+        records kept it), so that no copy of the archive dates it again; how many."""
+        dated = 0
+        for file in self.record_files():
+            path = self.record_path(file)
+            with suppress(OSError, ValueError):
+                if json.loads(path.read_text("utf-8")).get("changed"):
+                    continue
+                self.write_record(self.read(file))
+                dated += 1
+        return dated
 
     def write_record(self, document: Document) -> None:
         text = json.dumps(document.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -255,12 +294,14 @@ class Transaction:
             self._steps: list[dict[str, Any]] = outer._steps
             self._journal: Journal = outer._journal
             self._stamp: str = outer._stamp
+            self._changed: str = outer._changed
             return
         assert journal is not None
         self.entries = []  # for the history, once the transaction succeeds
         self._steps = []
         self._journal = journal
         self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        self._changed = now()
 
     def _step(self, op: str, **where: Any) -> None:
         """Journal a step before it is taken; paths are kept relative to the archive."""
@@ -272,18 +313,22 @@ class Transaction:
     def _relative(self, path: Path) -> str:
         return path.relative_to(self.archive.root).as_posix()
 
-    def _write(self, path: Path, document: Document) -> None:
+    def _write(self, path: Path, document: Document) -> Document:
+        """Write a record, stamped with the time of this change; the record as written."""
+        document = replace(document, changed=self._changed)
         before = path.read_text("utf-8") if path.exists() else None
         self._step("wrote", path=path, before=before)
         self.archive.write_record(document)
+        return document
 
     def _log(self, action: str, old: Document | None, new: Document | None) -> None:
         entry = change(action, old, new, self.archive.command)
         if entry is not None:
             self.entries.append(entry)
 
-    def add(self, source: Path, document: Document) -> None:
-        """Copy the original's bytes unchanged and write its record, moving any old one aside."""
+    def add(self, source: Path, document: Document) -> Document:
+        """Copy the original's bytes unchanged and write its record, moving any old one aside;
+        the record as written."""
         target = self.archive.original(document.file)
         target.parent.mkdir(parents=True, exist_ok=True)
         with staged(target) as staging:  # nothing half-copied is left, on a full disk too
@@ -297,14 +342,19 @@ class Transaction:
                 old = self.archive.read(document.file)
                 self._to_trash(old, f"replaced by {document.id}")
             self._step("created", path=target)
-        self._write(self.archive.record_path(document.file), document)
+        document = self._write(self.archive.record_path(document.file), document)
         self._log("new version" if old else "ingest", old, document)
+        return document
 
-    def rewrite(self, document: Document) -> None:
-        """Replace the record of a document already in the archive."""
+    def rewrite(self, document: Document) -> Document:
+        """Replace the record of a document already in the archive; the record as written (the
+        one there, untouched, when nothing but its time would change)."""
         old = self.archive.read(document.file)
-        self._write(self.archive.record_path(document.file), document)
+        if replace(document, changed=old.changed) == old:
+            return old
+        document = self._write(self.archive.record_path(document.file), document)
         self._log(self.action, old, document)
+        return document
 
     def remove(self, document: Document) -> None:
         self._to_trash(document, "removed")
@@ -319,7 +369,7 @@ class Transaction:
         if trashed.original.exists():
             self._step("moved", **{"from": trashed.original, "to": target})
             trashed.original.replace(target)
-        self._write(self.archive.record_path(file), document)
+        document = self._write(self.archive.record_path(file), document)
         self._step("wrote", path=trashed.record, before=trashed.record.read_text("utf-8"))
         trashed.record.unlink()
         self._log("restore", None, document)

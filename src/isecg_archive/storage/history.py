@@ -23,6 +23,7 @@ from isecg_archive.storage.staging import staged
 
 HISTORY_FILE = ".history.jsonl"
 # What a line keeps of a record that comes or goes whole (a rewrite keeps what changed).
+_UNLOGGED = ("changed",)  # when a change was made is the entry's own `when`
 KEPT = (
     *("title", "file", "sha256", "type", "date", "agencies", "organisations", "topics"),
     *("authors", "event", "event_date", "event_place", "manual"),
@@ -91,7 +92,7 @@ def change(
         return Entry(when, action, old.id, old.file, _kept(old), {}, command)
     assert old is not None and new is not None
     before, after = old.to_dict(), new.to_dict()
-    names = tuple(name for name in before if before[name] != after[name])
+    names = tuple(n for n in before if before[n] != after[n] and n not in _UNLOGGED)
     if not names:
         return None
     previous = old.id if old.id != new.id else None

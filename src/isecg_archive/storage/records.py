@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
 from typing import Any
 
 from isecg_archive.cleantext import clean_field
@@ -102,6 +103,9 @@ class Document:
     event_date: PartialDate | None = None
     event_place: str | None = None  # where the event was held: "Tokyo, Japan"
     ingested: str = ""
+    # When the record last changed in the archive (UTC, ISO 8601): what OAI-PMH datestamps,
+    # feeds and "changed last" follow. Kept in the record, so a copy or restore changes nothing.
+    changed: str = ""
     manual: tuple[str, ...] = ()  # fields a person set; detection leaves them alone
     warnings: tuple[str, ...] = field(default=())
     needs: tuple[str, ...] = ()  # what would make its text readable: "password", "ocr", "repair"
@@ -150,6 +154,25 @@ class Document:
                 value = tuple(value)
             values[name] = value
         return cls(**values)
+
+
+def seconds(when: str) -> int:
+    """An ISO 8601 time (`changed`, `ingested`) in whole seconds since the epoch; 0 for none."""
+    if not when:
+        return 0
+    try:
+        moment = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    except ValueError:
+        return 0
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+
+
+CHANGED = "%Y-%m-%dT%H:%M:%SZ"  # the form of Document.changed
+
+
+def now() -> str:
+    """This moment as `changed` holds it."""
+    return datetime.now(UTC).strftime(CHANGED)
 
 
 def document_json(document: Document, pages: tuple[str, ...]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from isecg_archive.errors import ArchiveError
 from isecg_archive.exporting import FORMATS, as_reference, export
 from isecg_archive.feeds import FEED_SIZE, FeedEntry, atom_feed
 from isecg_archive.search import SearchRequest
+from isecg_archive.storage.records import seconds
 from isecg_archive.web.pages import request_from
 from isecg_archive.web.urls import back_to_search, replaced_args, search_state
 from isecg_archive.web.views import blueprint, collection, document_of, error_page, links
@@ -70,12 +71,12 @@ def feed() -> Any:
         result = collection().search(wanted)
     except ArchiveError as exc:
         return error_page(400, "That search could not be read", f"{exc}.")
-    archive = collection().archive
-    entries = [FeedEntry(hit.document, archive.changed(hit.document.file)) for hit in result.hits]
+    entries = [FeedEntry(hit.document, seconds(hit.document.changed)) for hit in result.hits]
     described = ", ".join(_described(wanted)) or "everything"
+    state = search_state(request.args, leave_out=("sort", "page", "format"))
     body = atom_feed(
         f"ISECG Archive: {described}",
-        request.base_url + search_state(request.args, leave_out=("sort", "page", "format")),
+        links().base + request.path + state,
         links().base + back_to_search(replaced_args(request.args, sort="updated", page=None)),
         entries,
         links(),
