@@ -23,7 +23,7 @@ def addresses(client, document: Document, **request) -> dict[str, str]:
     feed = feedparser.parse(client.get("/feed.atom?q=regolith", **request).data)
     oai = etree.fromstring(
         client.get(
-            f"/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:isecg-archive:{document.id}",
+            f"/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:isecg-archive.localhost:{document.id}",
             **request,
         ).data
     )

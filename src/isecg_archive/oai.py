@@ -1,6 +1,6 @@
 """OAI-PMH 2.0 (the Open Archives Initiative's harvesting protocol) with Dublin Core records.
 
-Every document is an item `oai:isecg-archive:<id>`, datestamped by its record's last change;
+Every document is an item `oai:<repository id>:<id>`, datestamped by its record's last change;
 sets are its agencies, topics and type (`agency:NASA`, `topic:lunar-surface`, `type:roadmap`);
 documents moved to the trash are reported as deleted. Lists come in pages; the resumption token
 carries the request and the last item sent, so the server keeps no state between pages and an
@@ -21,7 +21,6 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from isecg_archive.citing import Links
-from isecg_archive.citing.kinds import kind_of
 from isecg_archive.cleantext import xml_bytes
 from isecg_archive.collection import Collection
 from isecg_archive.errors import ArchiveError, QueryError
@@ -32,7 +31,12 @@ OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-PREFIX = "oai:isecg-archive:"
+# Items are oai:REPOSITORY-ID:DOCUMENT-ID (the oai-identifier scheme); identifiers of the
+# form an older version gave are still answered.
+REPOSITORY_ID = "isecg-archive.localhost"
+ADMIN_EMAIL = "admin@localhost.localdomain"
+OLD_PREFIX = "oai:isecg-archive:"
+OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 PAGE_SIZE = 100  # records (or identifiers, or sets) in one response
 SET_FIELDS = {"agency": "agency", "topic": "topic", "type": "type"}  # set -> index field
 VERBS = {
@@ -84,19 +88,27 @@ class Repository:
     """Answers OAI-PMH requests for a collection, at the viewer's base URL."""
 
     def __init__(
-        self, collection: Collection, links: Links, admin_email: str, page_size: int = PAGE_SIZE
+        self,
+        collection: Collection,
+        links: Links,
+        admin_email: str = ADMIN_EMAIL,
+        page_size: int = PAGE_SIZE,
+        repository_id: str = REPOSITORY_ID,
     ) -> None:
         self.collection = collection
         self.page_size = page_size
         self.links = links
         self.admin_email = admin_email
+        self.repository_id = repository_id
+        self.prefix = f"oai:{repository_id}:"
         self.base_url = f"{links.base}/oai"
 
     # The response -------------------------------------------------------------------------
 
     def respond(self, pairs: Sequence[tuple[str, str]], now: datetime | None = None) -> bytes:
         """The XML response to a request's arguments (query string or form, in order)."""
-        for prefix, uri in (("", OAI), ("oai_dc", OAI_DC), ("dc", DC), ("xsi", XSI)):
+        namespaces = (("", OAI), ("oai_dc", OAI_DC), ("dc", DC), ("xsi", XSI))
+        for prefix, uri in (*namespaces, ("oai-identifier", OAI_IDENTIFIER)):
             ET.register_namespace(prefix, uri)
         root = ET.Element(
             f"{{{OAI}}}OAI-PMH",
@@ -158,6 +170,20 @@ class Repository:
             ("granularity", "YYYY-MM-DDThh:mm:ssZ"),
         ):
             _sub(body, tag, text)
+        # How identifiers are made, in the form the oai-identifier guidelines give.
+        described = ET.Element(
+            f"{{{OAI_IDENTIFIER}}}oai-identifier",
+            {f"{{{XSI}}}schemaLocation": f"{OAI_IDENTIFIER} {OAI_IDENTIFIER}.xsd"},
+        )
+        sample = next(iter(items), None)
+        for tag, text in (
+            ("scheme", "oai"),
+            ("repositoryIdentifier", self.repository_id),
+            ("delimiter", ":"),
+            ("sampleIdentifier", self.prefix + (sample.id if sample else "0123456789ab")),
+        ):
+            ET.SubElement(described, f"{{{OAI_IDENTIFIER}}}{tag}").text = text
+        _sub(body, "description").append(described)
         return body
 
     def _ListMetadataFormats(self, args: dict[str, str]) -> ET.Element:  # noqa: N802
@@ -285,8 +311,9 @@ class Repository:
         return items
 
     def _item(self, identifier: str) -> Item:
-        document_id = identifier.removeprefix(PREFIX)
-        if identifier.startswith(PREFIX) and re.fullmatch(r"[0-9a-f]{6,64}", document_id):
+        prefix = next((p for p in (self.prefix, OLD_PREFIX) if identifier.startswith(p)), None)
+        document_id = identifier.removeprefix(prefix or "")
+        if prefix and re.fullmatch(r"[0-9a-f]{6,64}", document_id):
             try:
                 document = self.collection.find(document_id)
                 if document.id == document_id:
@@ -308,14 +335,21 @@ class Repository:
         names = {a.key: a.name for a in vocabulary.agencies}
         topics = {t.key: t.label for t in vocabulary.topics}
         result = self.collection.search(SearchRequest(per_page=1))
-        sets = [("agency", "Agencies"), ("topic", "Topics"), ("type", "Document types")]
+        found: dict[str, str] = {}
         for facet in result.facets:
-            if facet.name not in SET_FIELDS:
-                continue
-            for value in sorted(facet.values, key=lambda v: v.value):
-                label = {"agency": names, "topic": topics}.get(facet.name, {}).get(value.value)
-                sets.append((f"{facet.name}:{value.value}", label or value.label))
-        return sets
+            if facet.name in SET_FIELDS:
+                for value in facet.values:
+                    label = {"agency": names, "topic": topics}.get(facet.name, {}).get(value.value)
+                    found[f"{facet.name}:{value.value}"] = label or value.label
+        # The sets of deleted records too: a harvester asks for a set to learn what left it.
+        for trashed in self.collection.archive.trash():
+            for spec in _set_specs(trashed.document):
+                family, _, key = spec.partition(":")
+                found.setdefault(
+                    spec, {"agency": names, "topic": topics}.get(family, {}).get(key, key)
+                )
+        sets = [("agency", "Agencies"), ("topic", "Topics"), ("type", "Document types")]
+        return sets + sorted(found.items())
 
     # Records ------------------------------------------------------------------------------
 
@@ -331,7 +365,7 @@ class Repository:
         header = _sub(parent, "header")
         if item.deleted is not None:
             header.set("status", "deleted")
-        _sub(header, "identifier", PREFIX + item.id)
+        _sub(header, "identifier", self.prefix + item.id)
         _sub(header, "datestamp", _stamp(item.changed))
         for spec in _set_specs(document) if document else ():
             _sub(header, "setSpec", spec)
@@ -363,7 +397,7 @@ class Repository:
         add("subject", [labels.get(topic, topic) for topic in document.topics])
         add("publisher", [*document.agencies, *document.organisations])
         add("date", [str(document.date) if document.date else None])
-        add("type", [kind_of(document.type).genre or "Text", "Text"])
+        add("type", ["Text", document.type])  # the DCMI Type, then the archive's own
         add("format", [mimetypes.guess_type(document.file)[0]])
         add("identifier", [self.links.document(document.id)])
         add("relation", [document.event])

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
 import socket
 
 import click
 
 from isecg_archive.citing.links import BASE_URL_ENV
 from isecg_archive.cli.base import checked_base_url, cli, collection_of, require_archive
+from isecg_archive.oai import ADMIN_EMAIL, REPOSITORY_ID
+
+# What the OAI-PMH schemas accept (emailType, oai-identifier's repositoryIdentifierType).
+_EMAIL = re.compile(r"\S+@(\S+\.)+\S+")
+_REPOSITORY = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")
+
+
+def _matching(value: str, pattern: re.Pattern[str], wanted: str, option: str) -> str:
+    if not pattern.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not {wanted}", param_hint=option)
+    return value
 
 
 @cli.command()
@@ -34,9 +46,22 @@ from isecg_archive.cli.base import checked_base_url, cli, collection_of, require
 )
 @click.option(
     "--admin-email",
-    default="admin@localhost",
+    default=ADMIN_EMAIL,
     show_default=True,
+    callback=lambda ctx, param, value: _matching(
+        value, _EMAIL, "an address such as archive@agency.example.org", "--admin-email"
+    ),
     help="The address OAI-PMH harvesters are given to write to (Identify).",
+)
+@click.option(
+    "--repository-id",
+    default=REPOSITORY_ID,
+    show_default=True,
+    callback=lambda ctx, param, value: _matching(
+        value, _REPOSITORY, "a domain name such as archive.agency.example.org", "--repository-id"
+    ),
+    help="The OAI-PMH repository identifier: items are oai:ID:DOCUMENT-ID. Keep it once"
+    " harvesters have it.",
 )
 @click.option(
     "--base-url",
@@ -62,6 +87,7 @@ def serve(
     threads: int,
     allow_hosts: tuple[str, ...],
     admin_email: str,
+    repository_id: str,
     base_url: str | None,
     proxies: tuple[str, ...],
 ) -> None:
@@ -88,6 +114,7 @@ def serve(
             "KEEP_SEARCHERS": True,
             "ALLOWED_HOSTS": sorted(names),
             "OAI_ADMIN_EMAIL": admin_email,
+            "OAI_REPOSITORY_ID": repository_id,
             "BASE_URL": base_url,
             "STARTED_AT": _started_at(host, port, allow_hosts),
             "PROXIES": proxies,

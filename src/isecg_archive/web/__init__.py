@@ -10,6 +10,7 @@ from flask import Flask
 
 from isecg_archive.citing.links import BASE_URL_ENV, DEFAULT_BASE_URL
 from isecg_archive.collection import Collection
+from isecg_archive.oai import ADMIN_EMAIL, REPOSITORY_ID
 
 # The names a browser on this machine reaches the viewer by. Any other Host header is refused:
 # a web page that rebinds its own name to 127.0.0.1 (DNS rebinding) must not read the archive.
@@ -28,7 +29,8 @@ def host_name(host: str) -> str:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The app for an archive: config ARCHIVE_DIR, INDEX_DIR (optional), KEEP_SEARCHERS,
-    ALLOWED_HOSTS (host names besides LOCAL_HOSTS), OAI_ADMIN_EMAIL (for OAI-PMH's Identify),
+    ALLOWED_HOSTS (host names besides LOCAL_HOSTS), OAI_ADMIN_EMAIL and OAI_REPOSITORY_ID (for
+    OAI-PMH's Identify and identifiers),
     BASE_URL (the documents' addresses start with it), STARTED_AT (the address served, for
     them when there is no BASE_URL), PROXIES (addresses of the reverse proxies whose
     X-Forwarded-Proto and X-Forwarded-Host are believed when there is no BASE_URL).
@@ -53,7 +55,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     collection.ensure_index()
     app.extensions["isecg_collection"] = collection
 
-    app.config.setdefault("OAI_ADMIN_EMAIL", "admin@localhost")
+    app.config.setdefault("OAI_ADMIN_EMAIL", ADMIN_EMAIL)
+    app.config.setdefault("OAI_REPOSITORY_ID", REPOSITORY_ID)
     app.config.setdefault("BASE_URL", os.environ.get(BASE_URL_ENV) or None)
     app.config.setdefault("STARTED_AT", DEFAULT_BASE_URL)
     app.config["PROXIES"] = frozenset(app.config.get("PROXIES", ()))

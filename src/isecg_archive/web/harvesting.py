@@ -15,7 +15,11 @@ def oai() -> Any:
     arguments = request.form if request.method == "POST" else request.args
     config = current_app.config
     repository = Repository(
-        collection(), links(), config["OAI_ADMIN_EMAIL"], config.get("OAI_PAGE_SIZE", PAGE_SIZE)
+        collection(),
+        links(),
+        config["OAI_ADMIN_EMAIL"],
+        config.get("OAI_PAGE_SIZE", PAGE_SIZE),
+        config["OAI_REPOSITORY_ID"],
     )
     body = repository.respond(list(arguments.items(multi=True)))
     return Response(body, mimetype="text/xml")
