@@ -294,14 +294,12 @@ class Transaction:
             self._steps: list[dict[str, Any]] = outer._steps
             self._journal: Journal = outer._journal
             self._stamp: str = outer._stamp
-            self._changed: str = outer._changed
             return
         assert journal is not None
         self.entries = []  # for the history, once the transaction succeeds
         self._steps = []
         self._journal = journal
         self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        self._changed = now()
 
     def _step(self, op: str, **where: Any) -> None:
         """Journal a step before it is taken; paths are kept relative to the archive."""
@@ -315,7 +313,7 @@ class Transaction:
 
     def _write(self, path: Path, document: Document) -> Document:
         """Write a record, stamped with the time of this change; the record as written."""
-        document = replace(document, changed=self._changed)
+        document = replace(document, changed=now())
         before = path.read_text("utf-8") if path.exists() else None
         self._step("wrote", path=path, before=before)
         self.archive.write_record(document)
