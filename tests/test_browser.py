@@ -121,8 +121,8 @@ def test_from_a_document_to_its_event_and_a_bibtex_file(browser, base_url: str):
     saved = download.value
     assert saved.suggested_filename == "d0d8f68dba87.bib"
     text = Path(saved.path()).read_text("utf-8")
-    assert text.startswith("@techreport{isecg2020lunar-d0d8f6,")
-    assert "eventtitle = {Lunar Polar Volatiles Virtual Workshop}," in text
+    assert text.startswith("@report{isecg2020lunar-d0d8f6,")
+    assert "note = {Lunar Polar Volatiles Virtual Workshop, 2020-10-27}," in text
 
     page.locator("dd a", has_text="Lunar Polar Volatiles Virtual Workshop").click()
     page.wait_for_url("**/events/lunar-polar-volatiles-virtual-workshop-2020")

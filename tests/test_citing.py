@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+
 import bibtexparser
+import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
 from bs4 import BeautifulSoup
 
 from isecg_archive.citing import Links, bibtex_entry, csl_item, formatted_citation, ris_entry
+from isecg_archive.citing.meta import citation_meta
+from isecg_archive.exporting import export
+from isecg_archive.storage.archive import Archive
 from isecg_archive.storage.records import Document, PartialDate
+
+from conftest import ROOT
 
 LINKS = Links("http://archive.example:8000/")
 SUMMARY = Document(
@@ -60,30 +71,39 @@ def _bibtex(text: str) -> dict:
 
 def test_bibtex_reads_back_with_its_types_date_precision_bodies_and_event():
     assert _bibtex(bibtex_entry(SUMMARY, LINKS)) == {
-        "entry": "techreport",
+        "entry": "report",
         "key": "isecg2020lunar-d0d8f6",
         "title": "Lunar Polar Volatiles: ISRU & 50% of {ice} at R_D ~ Réunion",
         "author": ["ISECG", "Smith, Jane"],
         "year": "2020",
         "month": "dec",
-        "date": "2020-12",
         "institution": ["ESA", "JAXA", "COSPAR"],
         "type": "Workshop summary",
-        "eventtitle": "Lunar Polar Volatiles Virtual Workshop",
-        "eventdate": "2020-10-27",
-        "venue": "Online",
+        # A report has no event fields in the biblatex data model: the event is its note.
+        "note": "Lunar Polar Volatiles Virtual Workshop, Online, 2020-10-27",
         "keywords": "lunar-polar-volatiles",
         "url": "http://archive.example:8000/documents/d0d8f68dba87605224f1",
     }
     slides = _bibtex(bibtex_entry(SLIDES, LINKS))
-    assert slides["entry"] == "misc" and slides["howpublished"] == "Presentation"
-    assert slides["publisher"] == ["CSA"] and slides["date"] == "2014" and "month" not in slides
+    # A body's own talk: the body is its author.
+    assert (slides["entry"], slides["author"], slides["type"]) == (
+        "unpublished",
+        ["CSA"],
+        "Presentation",
+    )
+    assert slides["year"] == "2014" and "month" not in slides
 
 
-def test_the_bibtex_key_is_kept_as_written_by_the_parser_without_decoding():
-    raw = bibtexparser.parse_string(bibtex_entry(SUMMARY, LINKS)).entries[0]
-    # Acronyms are braced, so that a style which lower-cases titles keeps them.
-    assert raw.fields_dict["title"].value.startswith("Lunar Polar Volatiles: {ISRU} \\&")
+def test_the_bibtex_title_keeps_its_capitals_and_the_month_is_a_macro():
+    raw = bibtex_entry(SUMMARY, LINKS)
+    parsed = bibtexparser.parse_string(raw).entries[0]
+    # Each word with a capital is braced, so that a style which changes a title's case
+    # (plain.bst, biblatex's sentence case) keeps "Polar", "ISRU" and "Réunion" as written.
+    assert parsed.fields_dict["title"].value == (
+        "Lunar {Polar} {Volatiles:} {ISRU} \\& 50\\% of \\{ice\\} at {R\\_D} \\textasciitilde{}"
+        " {Réunion}"
+    )
+    assert "  month = dec,\n" in raw  # the macro, which styles print in their language
 
 
 def test_ris_reads_back_with_its_types_date_precision_bodies_and_event():
@@ -176,3 +196,93 @@ def test_workshop_material_names_its_conference(filled, client, run):
     soup = BeautifulSoup(client.get(f"/documents/{document.id}").data, "html.parser")
     names = {tag["name"]: tag["content"] for tag in soup.find_all("meta", attrs={"name": True})}
     assert names["citation_conference_title"] == "Lunar Polar Volatiles Workshop"
+
+
+# Metadata as untrusted files and hurried librarians give it: names in every form, LaTeX's
+# special characters, acronyms and proper names in titles, a body among the authors.
+HOSTILE = [
+    replace(
+        SUMMARY,
+        id=f"{n:012x}",
+        title=title,
+        authors=authors,
+        type=kind,
+        date=date,
+    )
+    for n, (title, authors, kind, date) in enumerate(
+        [
+            ("R&D for 100% of #1 missions_to {Mars} at $5", ("Müller, Jürgen", "Jane Smith"),
+             "report", PartialDate(2021, 3, 9)),
+            ("NASA's Artemis: Gateway ~ ^ \\ plan", ("Martin Luther King, Jr.",),
+             "presentation", PartialDate(2019)),
+            ("Ludwig's notes", ("Ludwig van Beethoven", "ISECG Science Working Group"),
+             "white-paper", None),
+            ("Lunar news", (), "news", PartialDate(2025, 1)),
+            ("Other matters", (), "other", None),
+        ]
+    )
+]  # fmt: skip
+
+
+@pytest.mark.skipif(not shutil.which("biber"), reason="biber is not installed (Debian: biber)")
+@pytest.mark.parametrize("source", ["demo", "hostile"])
+def test_biber_validates_the_bibtex_against_the_biblatex_data_model(source, tmp_path):
+    documents = list(Archive(ROOT / "archive").records()) if source == "demo" else HOSTILE
+    bib = tmp_path / "export.bib"
+    bib.write_text("".join(export(documents, "bibtex", LINKS)), encoding="utf-8")
+    checked = subprocess.run(
+        ["biber", "--tool", "--validate-datamodel", bib.name],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    said = checked.stdout + checked.stderr
+    assert [line for line in said.splitlines() if "WARN" in line or "ERROR" in line] == []
+    written = (tmp_path / "export_bibertool.bib").read_text("utf-8")
+    assert written.count("\n@") + written.startswith("@") == len(documents)  # biber read all
+
+
+def test_every_format_names_the_same_creators():
+    """Persons parsed (Given Family, Family, Given, Family, Given, Jr.), bodies whole: the same
+    in CSL-JSON, BibTeX, RIS and the page's tags."""
+    report, talk, paper = HOSTILE[:3]
+    assert [csl_item(d, LINKS)["author"] for d in (report, talk, paper)] == [
+        [{"family": "Müller", "given": "Jürgen"}, {"family": "Smith", "given": "Jane"}],
+        [{"family": "King", "given": "Martin Luther", "suffix": "Jr."}],
+        [{"family": "van Beethoven", "given": "Ludwig"},
+         {"literal": "ISECG Science Working Group"}],
+    ]  # fmt: skip
+    assert [_bibtex(bibtex_entry(d, LINKS))["author"] for d in (report, talk, paper)] == [
+        ["Müller, Jürgen", "Smith, Jane"],
+        ["King, Jr., Martin Luther"],
+        ["van Beethoven, Ludwig", "ISECG Science Working Group"],
+    ]
+    assert [rispy.loads(ris_entry(d, LINKS))[0]["authors"] for d in (report, talk, paper)] == [
+        ["Müller, Jürgen", "Smith, Jane"],
+        ["King, Martin Luther, Jr."],
+        ["van Beethoven, Ludwig", "ISECG Science Working Group"],
+    ]
+    tags = [[v for k, v in citation_meta(d, LINKS) if k == "citation_author"] for d in HOSTILE]
+    assert tags == [
+        ["Müller, Jürgen", "Smith, Jane"],
+        ["King, Martin Luther, Jr."],
+        ["van Beethoven, Ludwig", "ISECG Science Working Group"],
+        ["ESA", "JAXA", "COSPAR"],  # a body's own news: Scholar needs an author
+        ["ESA", "JAXA", "COSPAR"],
+    ]
+
+
+def test_the_page_tags_follow_scholar_and_give_zotero_one_item_type():
+    """Scholar takes citation_publication_date as YYYY/MM/DD or YYYY; Zotero's Embedded
+    Metadata translator types an item by the last of citation_technical_report_institution
+    (report) and citation_conference_title (conference paper) on the page: at most one."""
+    typing = ("citation_technical_report_institution", "citation_conference_title")
+    for document in (SUMMARY, *HOSTILE):
+        meta = citation_meta(document, LINKS)
+        assert len([k for k, _ in meta if k in typing]) <= 1, document.title
+        for _, date in (m for m in meta if m[0] == "citation_publication_date"):
+            assert re.fullmatch(r"\d{4}(/\d{2}/\d{2})?", date), date
+    summary = dict(citation_meta(SUMMARY, LINKS))
+    assert summary["citation_publication_date"] == "2020"  # December 2020: no day
+    assert summary["citation_technical_report_institution"] == "ESA; JAXA; COSPAR"
+    assert "citation_conference_title" not in summary  # a report, though of a workshop
+    assert dict(citation_meta(HOSTILE[0], LINKS))["citation_publication_date"] == "2021/03/09"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
-from isecg_archive.citing.kinds import kind_of, split_name
+from isecg_archive.citing.creators import Creator, creators
+from isecg_archive.citing.kinds import kind_of
 from isecg_archive.citing.links import Links
 from isecg_archive.storage.records import Document
 
@@ -24,10 +26,9 @@ _SPECIAL = {
     "^": r"\textasciicircum{}",
 }
 _SPECIALS = re.compile("|".join(re.escape(c) for c in _SPECIAL))
-# A word with a capital after its first letter (ISECG, NASA's, LunaNet): BibTeX styles that
-# lower-case titles must leave it as written.
-_KEEP_CASE = re.compile(r"(?<!\w)([^\W_]+[A-Z][^\W_]*)(?!\w)")
 _KEY_PART = re.compile(r"[^a-z0-9]+")
+_CAPITAL = re.compile(r"[A-Z]")
+_INNER_CAPITAL = re.compile(r".[A-Z]")
 
 
 def _escape(text: str) -> str:
@@ -35,19 +36,32 @@ def _escape(text: str) -> str:
 
 
 def _title(text: str) -> str:
-    parts = _KEEP_CASE.split(" ".join(text.split()))
-    # split() puts the words to keep at odd places.
-    return "".join("{" + part + "}" if n % 2 else _escape(part) for n, part in enumerate(parts))
-
-
-def _names(names: tuple[str, ...]) -> str:
-    """BibTeX's "and"-separated names; a name not written "Family, Given" is kept whole."""
-    return " and ".join(
-        f"{_escape(split[0])}, {_escape(split[1])}"
-        if (split := split_name(name))
-        else "{" + _escape(name) + "}"
-        for name in names
+    """The title with each word that has a capital in braces, so that styles which change a
+    title's case (plain.bst, biblatex's sentence case) leave "Mars", "ISECG" and "R&D" as
+    written; the first word only when a capital follows its first letter."""
+    words = text.split()
+    return " ".join(
+        "{" + _escape(word) + "}"
+        if (_INNER_CAPITAL.search(word) if number == 0 else _CAPITAL.search(word))
+        else _escape(word)
+        for number, word in enumerate(words)
     )
+
+
+def _name(creator: Creator) -> str:
+    """BibTeX's form of a name: "Family, Given" (with "Jr." between), a body whole in braces."""
+    if not creator.is_person:
+        return "{" + _escape(creator.name) + "}"
+    parts = (
+        (creator.family, creator.suffix, creator.given)
+        if creator.suffix
+        else (creator.family, creator.given)
+    )
+    return ", ".join(_escape(part) for part in parts if part)
+
+
+def _names(names: Iterable[Creator]) -> str:
+    return " and ".join(_name(creator) for creator in names)
 
 
 def _ascii(text: str) -> str:
@@ -56,41 +70,74 @@ def _ascii(text: str) -> str:
 
 
 def citation_key(document: Document) -> str:
-    """A readable key that stays the same for the same document: first name's first word,
-    year, title's first long word, and the id's start (so that keys never collide)."""
-    who = (document.authors or document.agencies or ("isecg",))[0]
-    first = _ascii((split_name(who) or (who.split()[0] if who.split() else "",))[0])
+    """A readable key that stays the same for the same document: first creator's family name
+    (or a body's first word), year, title's first long word, and the id's start (so that keys
+    never collide)."""
+    first_creator = next(iter(creators(document)), None)
+    if first_creator is None:
+        who = "isecg"
+    elif first_creator.is_person:
+        who = first_creator.family.split()[-1]
+    else:
+        who = (first_creator.name.split() or ["isecg"])[0]
     word = next((w for w in document.title.split() if len(_ascii(w)) > 3), "")
     year = str(document.date.year) if document.date else ""
-    return f"{first[:20]}{year}{_ascii(word)[:20]}-{document.id[:6]}"
+    return f"{_ascii(who)[:20]}{year}{_ascii(word)[:20]}-{document.id[:6]}"
+
+
+def _event_note(document: Document) -> str:
+    parts = [document.event, document.event_place, str(document.event_date or "")]
+    return ", ".join(part for part in parts if part)
 
 
 def bibtex_entry(document: Document, links: Links) -> str:
+    """The document as a BibTeX entry of the biblatex data model (types, fields, months as
+    macros), which biber validates with no warning and BibTeX styles read."""
     kind = kind_of(document.type)
+    made_by = creators(document)
+    bodies = (*document.agencies, *document.organisations)
+    entry_type = kind.bibtex
+    # @report needs an author and an institution, @unpublished an author: without them, @misc.
+    if (entry_type == "report" and not (made_by and bodies)) or (
+        entry_type == "unpublished" and not made_by
+    ):
+        entry_type = "misc"
     fields: list[tuple[str, str]] = [("title", _title(document.title))]
-    if document.authors:
-        fields.append(("author", _names(document.authors)))
+    if made_by:
+        fields.append(("author", _names(made_by)))
     if document.date:
         fields.append(("year", str(document.date.year)))
         if document.date.month:
-            fields.append(("month", MONTHS[document.date.month - 1]))
-        fields.append(("date", str(document.date)))  # biblatex: ISO 8601, to its precision
-    bodies = (*document.agencies, *document.organisations)
-    if bodies:
-        field = "institution" if kind.bibtex == "techreport" else "publisher"
-        fields.append((field, _names(bodies)))
-    if kind.genre:
-        fields.append(("type" if kind.bibtex == "techreport" else "howpublished", kind.genre))
-    if document.event:
-        fields.append(("eventtitle", _escape(document.event)))
-    if document.event_date:
-        fields.append(("eventdate", str(document.event_date)))
-    if document.event_place:
-        fields.append(("venue", _escape(document.event_place)))
+            fields.append(("month", MONTHS[document.date.month - 1]))  # a macro, unbraced
+        if document.date.day:
+            fields.append(("day", str(document.date.day)))
+    else:  # the data model wants a date: EDTF's unspecified year says it is not known
+        fields.append(("date", "XXXX"))
+    if bodies and entry_type == "report":
+        fields.append(("institution", _names(Creator(body) for body in bodies)))
+    elif bodies and document.authors:  # a person's work, made at these bodies
+        if entry_type == "unpublished":  # which has no field for them but a note
+            fields.append(("note", _escape("; ".join(bodies))))
+        else:
+            fields.append(("organization", _names(Creator(body) for body in bodies)))
+    if entry_type in ("report", "unpublished", "misc") and (kind.genre or entry_type == "report"):
+        fields.append(("type", _escape(kind.genre or "Report")))
+    if entry_type == "unpublished":
+        if document.event:
+            fields.append(("eventtitle", _escape(document.event)))
+        if document.event_date:
+            fields.append(("eventdate", str(document.event_date)))
+        if document.event_place:
+            fields.append(("venue", _escape(document.event_place)))
+    elif document.event:
+        fields.append(("note", _escape(_event_note(document))))
     if document.topics:
         fields.append(("keywords", ", ".join(document.topics)))
     fields.append(("url", links.document(document.id)))
-    lines = [f"@{kind.bibtex}{{{citation_key(document)},"]
-    lines += [f"  {name} = {{{value}}}," for name, value in fields]
+    lines = [f"@{entry_type}{{{citation_key(document)},"]
+    lines += [
+        f"  {name} = {value}," if name == "month" else f"  {name} = {{{value}}},"
+        for name, value in fields
+    ]
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -9,7 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from isecg_archive.citing.kinds import kind_of, split_name
+from isecg_archive.citing.creators import Creator, creators
+from isecg_archive.citing.kinds import kind_of
 from isecg_archive.citing.links import Links
 from isecg_archive.errors import QueryError
 from isecg_archive.storage.records import Document, PartialDate
@@ -27,9 +28,11 @@ def _date(date: PartialDate) -> dict[str, Any]:
     return {"date-parts": [parts]}
 
 
-def _name(name: str) -> dict[str, str]:
-    split = split_name(name)
-    return {"family": split[0], "given": split[1]} if split else {"literal": name}
+def _name(creator: Creator) -> dict[str, str]:
+    if not creator.is_person:
+        return {"literal": creator.name}
+    parts = {"family": creator.family, "given": creator.given, "suffix": creator.suffix}
+    return {key: value for key, value in parts.items() if value}
 
 
 def csl_item(document: Document, links: Links) -> dict[str, Any]:
@@ -42,12 +45,10 @@ def csl_item(document: Document, links: Links) -> dict[str, Any]:
         "URL": links.document(document.id),
     }
     bodies = (*document.agencies, *document.organisations)
-    if document.authors:
-        item["author"] = [_name(author) for author in document.authors]
-        if bodies:
-            item["publisher"] = "; ".join(bodies)
-    elif bodies:  # a body's own publication: the body is its author, as styles expect
-        item["author"] = [{"literal": body} for body in bodies]
+    if made_by := creators(document):
+        item["author"] = [_name(creator) for creator in made_by]
+    if document.authors and bodies:
+        item["publisher"] = "; ".join(bodies)
     if document.date:
         item["issued"] = _date(document.date)
     if kind.genre:

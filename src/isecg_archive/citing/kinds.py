@@ -1,4 +1,4 @@
-"""Each document type in the types of the reference formats, and how a person's name is split."""
+"""Each document type in the types of the reference formats."""
 
 from __future__ import annotations
 
@@ -9,32 +9,20 @@ from dataclasses import dataclass
 class Kind:
     genre: str | None  # how a citation names the kind of work ("[Presentation]"); None: nothing
     csl: str  # CSL item type
-    bibtex: str  # BibTeX entry type
+    bibtex: str  # BibTeX entry type, of the biblatex data model
     ris: str  # RIS TY tag
 
 
 KINDS = {
-    "presentation": Kind("Presentation", "speech", "misc", "SLIDE"),
-    "workshop-summary": Kind("Workshop summary", "report", "techreport", "RPRT"),
-    "white-paper": Kind("White paper", "report", "techreport", "RPRT"),
-    "roadmap": Kind("Roadmap", "report", "techreport", "RPRT"),
-    "report": Kind(None, "report", "techreport", "RPRT"),
-    "news": Kind("News", "webpage", "misc", "ELEC"),
+    "presentation": Kind("Presentation", "speech", "unpublished", "SLIDE"),
+    "workshop-summary": Kind("Workshop summary", "report", "report", "RPRT"),
+    "white-paper": Kind("White paper", "report", "report", "RPRT"),
+    "roadmap": Kind("Roadmap", "report", "report", "RPRT"),
+    "report": Kind(None, "report", "report", "RPRT"),
+    "news": Kind("News", "webpage", "online", "ELEC"),
     "other": Kind(None, "document", "misc", "GEN"),
 }
 
 
 def kind_of(document_type: str) -> Kind:
     return KINDS.get(document_type, KINDS["other"])
-
-
-def split_name(name: str) -> tuple[str, str] | None:
-    """("Family", "Given") for a name written "Family, Given"; None for any other name.
-
-    Names are kept as the record has them: "Jane Smith" or "ISECG Science Working Group" are
-    not split, since nothing tells a person from a body there.
-    """
-    family, comma, given = name.partition(",")
-    if comma and family.strip() and given.strip() and "," not in given:
-        return family.strip(), given.strip()
-    return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import mimetypes
 
+from isecg_archive.citing.creators import creators
 from isecg_archive.citing.kinds import kind_of
 from isecg_archive.citing.links import Links
 from isecg_archive.storage.records import Document, PartialDate
@@ -15,24 +16,28 @@ from isecg_archive.storage.records import Document, PartialDate
 WORKSHOP_TYPES = ("presentation", "workshop-summary")
 
 
-def _slashed(date: PartialDate) -> str:
-    """Highwire's YYYY/MM/DD, to the precision the record has: "2020/12"."""
-    return str(date).replace("-", "/")
+def _scholar_date(date: PartialDate) -> str:
+    """The date as Google Scholar takes it: YYYY/MM/DD when the day is known, else the year
+    alone (Scholar reads no month without a day)."""
+    return str(date).replace("-", "/") if date.day else str(date.year)
 
 
 def citation_meta(document: Document, links: Links) -> list[tuple[str, str]]:
     """(name, content) of each <meta> element, in order; names repeat for lists."""
     kind = kind_of(document.type)
     bodies = "; ".join((*document.agencies, *document.organisations))
+    made_by = creators(document)
     meta = [("citation_title", document.title)]
-    meta += [("citation_author", author) for author in document.authors]
+    meta += [("citation_author", creator.inverted()) for creator in made_by]
     if document.date:
-        meta.append(("citation_publication_date", _slashed(document.date)))
+        meta.append(("citation_publication_date", _scholar_date(document.date)))
     if bodies:
         meta.append(("citation_publisher", bodies))
-        if kind.bibtex == "techreport":
-            meta.append(("citation_technical_report_institution", bodies))
-    if document.event and (document.type in WORKSHOP_TYPES or document.event_date):
+    # One tag that names the kind of item, so that Zotero makes one type of it (the last such
+    # tag wins there): a report's institution, else a talk's conference.
+    if bodies and kind.bibtex == "report":
+        meta.append(("citation_technical_report_institution", bodies))
+    elif document.event and (document.type in WORKSHOP_TYPES or document.event_date):
         meta.append(("citation_conference_title", document.event))
     if document.topics:
         meta.append(("citation_keywords", "; ".join(document.topics)))
@@ -40,10 +45,10 @@ def citation_meta(document: Document, links: Links) -> list[tuple[str, str]]:
         meta.append(("citation_pdf_url", links.original(document.id)))
     meta.append(("citation_public_url", links.document(document.id)))
     meta.append(("DC.title", document.title))
-    meta += [("DC.creator", author) for author in document.authors]
+    meta += [("DC.creator", creator.inverted()) for creator in made_by]
     if document.date:
         meta.append(("DC.date", str(document.date)))
-    meta.append(("DC.type", kind.genre or "Text"))
+    meta += [("DC.type", "Text"), ("DC.type", document.type)]
     if bodies:
         meta.append(("DC.publisher", bodies))
     meta += [("DC.subject", topic) for topic in document.topics]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from isecg_archive.citing.creators import creators
 from isecg_archive.citing.kinds import kind_of
 from isecg_archive.citing.links import Links
 from isecg_archive.storage.records import Document, PartialDate
@@ -21,7 +22,7 @@ def _line(tag: str, value: str) -> str:
 def ris_entry(document: Document, links: Links) -> str:
     kind = kind_of(document.type)
     lines = [_line("TY", kind.ris), _line("ID", document.id), _line("TI", document.title)]
-    lines += [_line("AU", author) for author in document.authors]
+    lines += [_line("AU", creator.inverted()) for creator in creators(document)]
     if document.date:
         lines += [_line("PY", str(document.date.year)), _line("DA", _date(document.date))]
     bodies = (*document.agencies, *document.organisations)
