@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from isecg_archive.citing import Links, citation_meta, formatted_citation
+from isecg_archive.citing.linked import json_ld_script
 from isecg_archive.collection import Collection
 from isecg_archive.engine.facets import Facet
 from isecg_archive.engine.snippets import split_at
@@ -331,6 +332,7 @@ class DocumentPage:
     url: str  # the document's stable address
     citation: Markup  # in APA style, escaped
     meta: tuple[tuple[str, str], ...]  # embedded citation metadata (citing/meta.py)
+    json_ld: Markup  # schema.org JSON-LD (citing/linked.py), safe inside a <script>
     event: str | None  # the slug of its event's page
     history: tuple[HistoryLine, ...]  # its changes, newest first
     correct: str  # the command that corrects its record
@@ -370,6 +372,7 @@ def document_page(
         url=links.document(document.id),
         citation=Markup(formatted_citation(document, links, as_html=True)),
         meta=tuple(citation_meta(document, links)),
+        json_ld=Markup(json_ld_script(document, links)),  # nothing in it can end the script
         event=event_slug(document),
         history=tuple(
             HistoryLine(

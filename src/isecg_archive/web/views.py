@@ -20,6 +20,7 @@ from flask import (
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from isecg_archive.citing import Links
+from isecg_archive.citing.linked import file_signposts, page_signposts
 from isecg_archive.collection import Collection
 from isecg_archive.errors import (
     ArchiveError,
@@ -136,10 +137,12 @@ def syntax() -> str:
 
 
 @blueprint.get("/documents/<doc_id>")
-def document(doc_id: str) -> str:
+def document(doc_id: str) -> Response:
     found = document_of(doc_id)
     page = document_page(collection(), found, request.args, links())
-    return render_template("document.html", page=page)
+    response = current_app.make_response(render_template("document.html", page=page))
+    response.headers["Link"] = page_signposts(found, links())
+    return response
 
 
 @blueprint.get("/documents/<doc_id>/file")
@@ -160,6 +163,7 @@ def original(doc_id: str) -> Response:
         download_name=_CONTROL.sub(" ", found.original_name),
         conditional=True,
     )
+    response.headers["Link"] = file_signposts(found, links())
     if mimetype != "application/pdf":
         # An archived web page must not run its scripts on the viewer's origin.
         response.headers["Content-Security-Policy"] = (
