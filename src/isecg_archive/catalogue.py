@@ -153,7 +153,7 @@ def _value(name: str, text: str, vocabulary: Vocabulary) -> Any:
         parts = [part.strip() for part in text.split(";") if part.strip()]
         return tuple(dict.fromkeys(vocabulary.value(name, part) for part in parts))
     if name in ("date", "event_date"):
-        return PartialDate.parse(text) if text else None
+        return PartialDate.parse(text, interval=name == "event_date") if text else None
     if name == "type":
         if text not in DOCUMENT_TYPES:
             raise MetadataError(f"unknown type {text!r}; use one of {', '.join(DOCUMENT_TYPES)}")

@@ -70,13 +70,17 @@ class Event:
 
 def gather(slug_: str, name: str, documents: list[Document]) -> Event:
     """The event as its documents describe it."""
-    dates = sorted(d.event_date for d in documents if d.event_date)
+    dates = [d.event_date for d in documents if d.event_date]
+    first = min((date.start for date in dates), key=lambda date: date.key, default=None)
+    last = max(
+        (date.end or date.start for date in dates), key=lambda date: date.last_key, default=None
+    )
     places = Counter(d.event_place for d in documents if d.event_place)
     return Event(
         slug_,
         name,
         len(documents),
-        dates[0] if dates else None,
-        dates[-1] if dates else None,
+        first,
+        last,
         places.most_common(1)[0][0] if places else None,
     )

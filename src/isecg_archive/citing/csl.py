@@ -23,9 +23,10 @@ STYLES = {
 
 
 def _date(date: PartialDate) -> dict[str, Any]:
-    """A CSL date with the precision the record has: [[2020]], [[2020, 12]] or [[2020, 12, 1]]."""
-    parts = [part for part in (date.year, date.month, date.day) if part]
-    return {"date-parts": [parts]}
+    """A CSL date with the precision the record has: [[2020]], [[2020, 12]] or [[2020, 12, 1]];
+    a range as its two ends, [[2016, 2, 10], [2016, 2, 12]]."""
+    ends = (date.start, date.end) if date.end else (date,)
+    return {"date-parts": [[p for p in (d.year, d.month, d.day) if p] for d in ends]}
 
 
 def _name(creator: Creator) -> dict[str, str]:

@@ -80,7 +80,9 @@ def json_ld(document: Document, links: Links) -> dict[str, Any]:
     if document.event:
         event: dict[str, Any] = {"@type": "Event", "name": document.event}
         if document.event_date:
-            event["startDate"] = str(document.event_date)
+            event["startDate"] = str(document.event_date.start)
+            if document.event_date.end:
+                event["endDate"] = str(document.event_date.end)
         if document.event_place:
             event["location"] = {"@type": "Place", "name": document.event_place}
         item["about"] = event

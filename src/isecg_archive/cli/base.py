@@ -250,6 +250,16 @@ def partial_date(
         raise click.BadParameter(str(exc)) from None
 
 
+def event_dates(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> PartialDate | None:
+    """An event's date, or the range of days it ran (START/END)."""
+    try:
+        return PartialDate.parse(value, interval=True) if value else None
+    except MetadataError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def styled(snippet: Snippet) -> str:
     return "".join(
         click.style(for_terminal(piece), bold=True, fg="yellow") if hit else for_terminal(piece)

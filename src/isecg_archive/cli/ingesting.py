@@ -14,6 +14,7 @@ from isecg_archive.cli.base import (
     collection_of,
     echo_csv,
     echo_json,
+    event_dates,
     output_options,
     partial_date,
 )
@@ -34,7 +35,11 @@ def batch_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Type."),
         click.option("--date", callback=partial_date, help="Publication date: YYYY[-MM[-DD]]."),
         click.option("--event", help="The event the documents come from."),
-        click.option("--event-date", callback=partial_date, help="Its date: YYYY[-MM[-DD]]."),
+        click.option(
+            "--event-date",
+            callback=event_dates,
+            help="Its date: YYYY[-MM[-DD]], or the days it ran: START/END.",
+        ),
         click.option("--event-place", help="Where the event was held: a city, a country."),
         click.option("--max-size", default=200, show_default=True, help="Largest file, in MB."),
         click.option("--timeout", default=120, show_default=True, help="Seconds to read a file."),

@@ -14,6 +14,7 @@ from isecg_archive.cli.base import (
     counted,
     echo_csv,
     echo_json,
+    event_dates,
     output_options,
     partial_date,
     print_changes,
@@ -173,7 +174,9 @@ def _list_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--title", help="Set the title (of one document).")
 @click.option("--date", callback=partial_date, help="Set the date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--event", help="Set the event.")
-@click.option("--event-date", callback=partial_date, help="Set the event's date.")
+@click.option(
+    "--event-date", callback=event_dates, help="Set the event's date, or its days: START/END."
+)
 @click.option("--event-place", help="Set where the event was held.")
 @click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Set the type.")
 @_list_options

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,15 +25,22 @@ DOCUMENT_TYPES = (
 
 @dataclass(frozen=True, order=True)
 class PartialDate:
-    """A date known to the year, the month or the day; never padded with invented parts."""
+    """A date known to the year, the month or the day; never padded with invented parts. An
+    event's date may run to an `end` (an EDTF interval, "2016-02-10/2016-02-12")."""
 
     year: int
     month: int | None = None
     day: int | None = None
+    end: PartialDate | None = None  # the last day of an event that ran over several
 
     def __post_init__(self) -> None:
         import datetime
 
+        if self.end is not None:
+            if self.end.end is not None:
+                raise MetadataError("a range of dates has one start and one end")
+            if self.end.last_key < self.key:
+                raise MetadataError(f"{self} ends before it starts; give START/END in order")
         if not 1000 <= self.year <= 9999:
             raise MetadataError(f"year {self.year} is out of range; give a four-digit year")
         if self.month is None and self.day is not None:
@@ -44,8 +51,16 @@ class PartialDate:
             raise MetadataError(f"{self} is not a real date ({exc})") from None
 
     @classmethod
-    def parse(cls, text: str) -> PartialDate:
-        """Parse 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'."""
+    def parse(cls, text: str, interval: bool = False) -> PartialDate:
+        """Parse 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'; with `interval`, also 'START/END'."""
+        if "/" in text:
+            if not interval:
+                raise MetadataError(
+                    f"cannot read the date {text!r}; only an event's date may be a range"
+                    " (START/END)"
+                )
+            start, _, end = text.partition("/")
+            return replace(cls.parse(start), end=cls.parse(end))
         match = _ISO_PARTIAL.match(text.strip())
         if not match:
             raise MetadataError(
@@ -61,7 +76,12 @@ class PartialDate:
             text += f"-{self.month:02d}"
         if self.day:
             text += f"-{self.day:02d}"
-        return text
+        return f"{text}/{self.end}" if self.end else text
+
+    @property
+    def start(self) -> PartialDate:
+        """The date without its end."""
+        return replace(self, end=None) if self.end else self
 
     @property
     def key(self) -> int:
@@ -71,6 +91,8 @@ class PartialDate:
     @property
     def last_key(self) -> int:
         """The key of the last day this date could mean, for inclusive 'until' filters."""
+        if self.end:
+            return self.end.last_key
         return self.year * 10000 + (self.month or 12) * 100 + (self.day or 31)
 
 
@@ -149,7 +171,7 @@ class Document:
             if name not in known:
                 continue
             if name in ("date", "event_date"):
-                value = PartialDate.parse(value) if value else None
+                value = PartialDate.parse(value, interval=name == "event_date") if value else None
             elif isinstance(value, list):
                 value = tuple(value)
             values[name] = value
