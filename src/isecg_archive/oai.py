@@ -25,7 +25,7 @@ from isecg_archive.cleantext import xml_bytes
 from isecg_archive.collection import Collection
 from isecg_archive.errors import ArchiveError, QueryError
 from isecg_archive.search import SearchRequest
-from isecg_archive.storage.records import DOCUMENT_TYPES, Document, seconds
+from isecg_archive.storage.records import DOCUMENT_TYPES, Document, moment, seconds
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -66,10 +66,6 @@ class Item:
     id: str
     file: str | None  # the record's path in the archive; None for a deleted item
     deleted: Document | None = None  # the record as it was, for a deleted item
-
-
-def _stamp(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _seconds(text: str, end: bool) -> tuple[int, str]:
@@ -165,7 +161,7 @@ class Repository:
             ("baseURL", self.base_url),
             ("protocolVersion", "2.0"),
             ("adminEmail", self.admin_email),
-            ("earliestDatestamp", _stamp(earliest)),
+            ("earliestDatestamp", moment(earliest)),
             ("deletedRecord", "transient"),
             ("granularity", "YYYY-MM-DDThh:mm:ssZ"),
         ):
@@ -366,7 +362,7 @@ class Repository:
         if item.deleted is not None:
             header.set("status", "deleted")
         _sub(header, "identifier", self.prefix + item.id)
-        _sub(header, "datestamp", _stamp(item.changed))
+        _sub(header, "datestamp", moment(item.changed))
         for spec in _set_specs(document) if document else ():
             _sub(header, "setSpec", spec)
 

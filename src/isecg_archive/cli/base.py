@@ -187,16 +187,19 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def base_url_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Where the viewer is served, for the documents' addresses in citations and exports."""
-    return click.option(
+def base_url_option(command: Callable[..., Any] | None = None, *, help: str | None = None) -> Any:
+    """Where the viewer is served, for the documents' addresses in citations and exports
+    (and, with its own help, for `serve`)."""
+    option = click.option(
         "--base-url",
         envvar=BASE_URL_ENV,
         metavar="URL",
         callback=lambda ctx, param, value: checked_base_url(value) if value else value,
-        help=f"The viewer's address, for documents' links (default: {DEFAULT_BASE_URL},"
+        help=help
+        or f"The viewer's address, for documents' links (default: {DEFAULT_BASE_URL},"
         f" or ${BASE_URL_ENV}).",
-    )(command)
+    )
+    return option(command) if command is not None else option
 
 
 def checked_base_url(url: str) -> str:

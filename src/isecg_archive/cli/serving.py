@@ -6,11 +6,12 @@ import errno
 import logging
 import re
 import socket
+from collections.abc import Callable
 
 import click
 
 from isecg_archive.citing.links import BASE_URL_ENV
-from isecg_archive.cli.base import checked_base_url, cli, collection_of, require_archive
+from isecg_archive.cli.base import base_url_option, cli, collection_of, require_archive
 from isecg_archive.oai import ADMIN_EMAIL, REPOSITORY_ID
 
 # What the OAI-PMH schemas accept (emailType, oai-identifier's repositoryIdentifierType).
@@ -18,10 +19,20 @@ _EMAIL = re.compile(r"\S+@(\S+\.)+\S+")
 _REPOSITORY = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")
 
 
-def _matching(value: str, pattern: re.Pattern[str], wanted: str, option: str) -> str:
-    if not pattern.fullmatch(value):
-        raise click.BadParameter(f"{value!r} is not {wanted}", param_hint=option)
-    return value
+def _matching(pattern: re.Pattern[str], wanted: str) -> Callable[..., str]:
+    """An option's callback that takes only values the pattern matches whole."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: str) -> str:
+        if not pattern.fullmatch(value):
+            raise click.BadParameter(f"{value!r} is not {wanted}", param_hint=param.opts[0])
+        return value
+
+    return check
+
+
+def _bracketed(host: str) -> str:
+    """A host as it stands in an address: an IPv6 one in brackets."""
+    return f"[{host}]" if ":" in host else host
 
 
 @cli.command()
@@ -48,25 +59,18 @@ def _matching(value: str, pattern: re.Pattern[str], wanted: str, option: str) ->
     "--admin-email",
     default=ADMIN_EMAIL,
     show_default=True,
-    callback=lambda ctx, param, value: _matching(
-        value, _EMAIL, "an address such as archive@agency.example.org", "--admin-email"
-    ),
+    callback=_matching(_EMAIL, "an address such as archive@agency.example.org"),
     help="The address OAI-PMH harvesters are given to write to (Identify).",
 )
 @click.option(
     "--repository-id",
     default=REPOSITORY_ID,
     show_default=True,
-    callback=lambda ctx, param, value: _matching(
-        value, _REPOSITORY, "a domain name such as archive.agency.example.org", "--repository-id"
-    ),
+    callback=_matching(_REPOSITORY, "a domain name such as archive.agency.example.org"),
     help="The OAI-PMH repository identifier: items are oai:ID:DOCUMENT-ID. Keep it once"
     " harvesters have it.",
 )
-@click.option(
-    "--base-url",
-    envvar=BASE_URL_ENV,
-    metavar="URL",
+@base_url_option(
     help="The address readers reach the viewer by (https://archive.example.org): every"
     " document's address, in feeds, OAI-PMH, citations and page tags, starts with it."
     f" Default: the address served, or ${BASE_URL_ENV}.",
@@ -104,8 +108,6 @@ def serve(
     collection = collection_of(ctx)
     require_archive(collection)
     _check_host(host)
-    if base_url is not None:
-        base_url = checked_base_url(base_url)
     names = {host, *allow_hosts} - {"0.0.0.0", "::", ""}
     app = create_app(
         {
@@ -127,7 +129,7 @@ def serve(
             app, host=host, port=port, threads=threads, ident="isecg-archive"
         )
     except OSError as exc:
-        shown = f"[{host}]" if ":" in host else host
+        shown = _bracketed(host)
         if exc.errno == errno.EADDRINUSE:
             raise click.ClickException(
                 f"port {port} on {shown} is in use by another program; choose another with"
@@ -137,7 +139,7 @@ def serve(
             f"cannot listen on {shown} port {port} ({exc.strerror or exc}); choose another"
             " --host or --port"
         ) from None
-    shown = f"[{host}]" if ":" in host else host
+    shown = _bracketed(host)
     # A name with several addresses gets a server per address, all on one port.
     listening = getattr(server, "effective_port", None) or server.effective_listen[0][1]
     click.echo(f"Serving {collection.archive.root} at http://{shown}:{listening}/ (Ctrl-C to stop)")
@@ -164,5 +166,4 @@ def _started_at(host: str, port: int, allow_hosts: tuple[str, ...]) -> str:
     the machine (0.0.0.0), by the first name it answers to, or the machine's name."""
     if host in ("0.0.0.0", "::", ""):
         host = allow_hosts[0] if allow_hosts else socket.getfqdn()
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}"
+    return f"http://{_bracketed(host)}:{port}"

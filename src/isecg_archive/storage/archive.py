@@ -25,7 +25,7 @@ from isecg_archive.enrich.vocab import ARCHIVE_VOCABULARY
 from isecg_archive.errors import ArchiveError
 from isecg_archive.storage.history import Entry, History, change
 from isecg_archive.storage.journal import Journal, recover, undo_step
-from isecg_archive.storage.records import CHANGED, Document, now, seconds
+from isecg_archive.storage.records import CHANGED, Document, moment, now, seconds
 from isecg_archive.storage.staging import staged
 
 RECORD_SUFFIX = ".meta.json"
@@ -139,9 +139,9 @@ class Archive:
             return document
         when = self._history_times().get(document.id)
         if when is None and seconds(document.ingested):
-            when = datetime.fromtimestamp(seconds(document.ingested), UTC).strftime(CHANGED)
+            when = moment(seconds(document.ingested))
         if when is None:
-            when = datetime.fromtimestamp(int(path.stat().st_mtime), UTC).strftime(CHANGED)
+            when = moment(int(path.stat().st_mtime))
         return replace(document, changed=when)
 
     def _history_times(self) -> dict[str, str]:

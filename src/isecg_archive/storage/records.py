@@ -197,6 +197,11 @@ def now() -> str:
     return datetime.now(UTC).strftime(CHANGED)
 
 
+def moment(seconds: int) -> str:
+    """Seconds since the epoch as `changed` (and OAI-PMH's datestamps) hold them."""
+    return datetime.fromtimestamp(seconds, UTC).strftime(CHANGED)
+
+
 def document_json(document: Document, pages: tuple[str, ...]) -> dict[str, Any]:
     """A document with its text page by page: the shape of `show --json` and the API."""
     return {
