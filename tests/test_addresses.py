@@ -115,3 +115,21 @@ def test_serve_takes_a_base_url_and_refuses_one_that_is_not_an_address(
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert f"url = {{https://isecg.example.net/documents/{report.id}}}" in cited.stdout
+
+
+def test_the_feed_from_the_command_line_is_the_viewers_feed(filled, report: Document):
+    base = "https://isecg.example.net/archive"
+    made = subprocess.run(
+        command(filled.archive.root, "feed", "regolith", "--base-url", base),
+        capture_output=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    client = create_app({"ARCHIVE_DIR": filled.archive.root, "BASE_URL": base}).test_client()
+    served = client.get("/feed.atom?q=regolith", headers={"Host": "localhost:9999"}).data
+    assert made.stdout == served
+    feed = feedparser.parse(made.stdout)
+    assert not feed.bozo
+    assert feed.feed.id == f"{base}/feed.atom?q=regolith"
+    assert feed.feed.links[1].href == f"{base}/?q=regolith&sort=updated"
+    assert [entry.link for entry in feed.entries] == [f"{base}/documents/{report.id}"]

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
 from isecg_archive.citing import Links, formatted_citation
+from isecg_archive.citing.creators import creators
 from isecg_archive.cleantext import xml_bytes
-from isecg_archive.storage.records import Document
+from isecg_archive.search import SearchRequest
+from isecg_archive.storage.records import Document, seconds
+
+if TYPE_CHECKING:
+    from isecg_archive.collection import Collection
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 20  # entries in a feed: the matches changed last
@@ -30,6 +37,35 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
     if text is not None:
         element.text = text
     return element
+
+
+FEED_PATH = "/feed.atom"
+
+
+def search_feed(collection: Collection, search: SearchRequest, links: Links) -> bytes:
+    """The feed of a search, the same from the viewer and the command line: its newest
+    matches, its id the search's address under the base URL (the same search, the same id)."""
+    wanted = replace(search, sort="updated", page=1, per_page=FEED_SIZE)
+    result = collection.search(wanted)
+    entries = [FeedEntry(hit.document, seconds(hit.document.changed)) for hit in result.hits]
+    args = search.as_args()
+    described = ", ".join(_described(search)) or "everything"
+    return atom_feed(
+        f"ISECG Archive: {described}",
+        links.base + FEED_PATH + (f"?{urlencode(args)}" if args else ""),
+        links.base + "/?" + urlencode([*args, ("sort", "updated")]),
+        entries,
+        links,
+    )
+
+
+def _described(search: SearchRequest) -> list[str]:
+    parts = [f"“{search.query.strip()}”"] if search.query.strip() else []
+    parts += [*search.agencies, *search.topics, *(t.replace("-", " ") for t in search.types)]
+    parts += [*search.events, *search.organisations, *search.authors]
+    if search.since or search.until:
+        parts.append(f"{search.since or '…'} to {search.until or '…'}")
+    return parts
 
 
 def atom_feed(
@@ -69,8 +105,8 @@ def _entry(feed: ET.Element, entry: FeedEntry, links: Links) -> None:
             type="application/pdf",
             href=links.original(document.id),
         )
-    for name in document.authors:
-        _add(_add(element, "author"), "name", name)
+    for creator in creators(document):
+        _add(_add(element, "author"), "name", creator.natural())
     for agency in document.agencies:
         _add(element, "category", term=agency, label=agency, scheme=f"{links.base}/?agency=")
     for topic in document.topics:

@@ -86,6 +86,17 @@ class SearchRequest:
             "until": str(self.until) if self.until else None,
         }
 
+    def as_args(self) -> list[tuple[str, str]]:
+        """The search as the viewer's query string names it (`q`, `agency`, ...), in a fixed
+        order: the same search always has the same address. Sort and page left out."""
+        pairs = [("q", self.query.strip())] if self.query.strip() else []
+        for name, values in self.filters().items():
+            if isinstance(values, list):
+                pairs += [(name, value) for value in values]
+            elif values:
+                pairs.append((name, values))
+        return pairs
+
 
 @dataclass(frozen=True)
 class Hit:

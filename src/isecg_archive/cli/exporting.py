@@ -23,6 +23,7 @@ from isecg_archive.cli.base import (
 )
 from isecg_archive.cli.searching import filter_options, search_request
 from isecg_archive.exporting import FORMATS, as_reference, export
+from isecg_archive.feeds import search_feed
 from isecg_archive.search import SORTS
 from isecg_archive.storage.staging import staged
 
@@ -98,6 +99,40 @@ class _Counter:
         for document in self.documents:
             self.count += 1
             yield document
+
+
+@cli.command()
+@click.argument("query", default="")
+@filter_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file, whole or not at all (default: standard output).",
+)
+@base_url_option
+@click.pass_context
+def feed(
+    ctx: click.Context, query: str, output: Path | None, base_url: str | None, **filters: Any
+) -> None:
+    """The Atom feed of a search (its 20 matches changed last), the same the viewer serves at
+    /feed.atom: to publish as a static file, or to check what feed readers will see.
+
+    \b
+    Example:
+        isecg-archive feed --agency JAXA --base-url https://archive.example.org -o jaxa.atom
+    """  # fmt: skip
+    collection = collection_of(ctx)
+    require_archive(collection)
+    request = search_request(collection, query, **filters)
+    body = search_feed(collection, request, Links.from_environment(base_url))
+    if output is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+        return
+    with staged(output) as partial:
+        partial.write_bytes(body)
+    click.echo(f"Wrote the feed to {output}", err=True)
 
 
 CITE_FORMATS = ("text", "html", "bibtex", "ris", "csl-json")

@@ -9,11 +9,9 @@ from flask import Response, request, stream_with_context
 
 from isecg_archive.errors import ArchiveError
 from isecg_archive.exporting import FORMATS, as_reference, export
-from isecg_archive.feeds import FEED_SIZE, FeedEntry, atom_feed
+from isecg_archive.feeds import search_feed
 from isecg_archive.search import SearchRequest
-from isecg_archive.storage.records import seconds
 from isecg_archive.web.pages import request_from
-from isecg_archive.web.urls import back_to_search, replaced_args, search_state
 from isecg_archive.web.views import blueprint, collection, document_of, error_page, links
 
 # A reference to download, by its extension: a format of the exports, for one document.
@@ -67,27 +65,7 @@ def export_search() -> Any:
 def feed() -> Any:
     """The search's newest matches (the records added or changed last), as an Atom feed."""
     try:
-        wanted = _search(sort="updated", page=1, per_page=FEED_SIZE)
-        result = collection().search(wanted)
+        body = search_feed(collection(), _search(), links())
     except ArchiveError as exc:
         return error_page(400, "That search could not be read", f"{exc}.")
-    entries = [FeedEntry(hit.document, seconds(hit.document.changed)) for hit in result.hits]
-    described = ", ".join(_described(wanted)) or "everything"
-    state = search_state(request.args, leave_out=("sort", "page", "format"))
-    body = atom_feed(
-        f"ISECG Archive: {described}",
-        links().base + request.path + state,
-        links().base + back_to_search(replaced_args(request.args, sort="updated", page=None)),
-        entries,
-        links(),
-    )
     return Response(body, mimetype="application/atom+xml")
-
-
-def _described(search: SearchRequest) -> list[str]:
-    parts = [f"“{search.query.strip()}”"] if search.query.strip() else []
-    parts += [*search.agencies, *search.topics, *(t.replace("-", " ") for t in search.types)]
-    parts += [*search.events, *search.organisations, *search.authors]
-    if search.since or search.until:
-        parts.append(f"{search.since or '…'} to {search.until or '…'}")
-    return parts
