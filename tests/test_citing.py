@@ -17,7 +17,7 @@ from isecg_archive.citing import Links, bibtex_entry, csl_item, formatted_citati
 from isecg_archive.citing.meta import citation_meta
 from isecg_archive.exporting import export
 from isecg_archive.storage.archive import Archive
-from isecg_archive.storage.records import Document, PartialDate
+from isecg_archive.storage.records import DOCUMENT_TYPES, Document, PartialDate
 
 from conftest import ROOT
 
@@ -265,10 +265,75 @@ def test_every_format_names_the_same_creators():
     assert tags == [
         ["Müller, Jürgen", "Smith, Jane"],
         ["King, Martin Luther, Jr."],
-        ["van Beethoven, Ludwig", "ISECG Science Working Group"],
+        ["van Beethoven, Ludwig", "ISECG Science Working Group,"],
         ["ESA", "JAXA", "COSPAR"],  # a body's own news: Scholar needs an author
         ["ESA", "JAXA", "COSPAR"],
     ]
+
+
+# Zotero's Embedded Metadata translator, as written in zotero/translators ("Embedded
+# Metadata.js": init(), processHighwireCreators()) with ZU.cleanAuthor (zotero/utilities) and
+# the RDF translator's detectType() ("RDF.js"), for the tags this archive writes.
+ZOTERO_HIGHWIRE_TYPES = {
+    "citation_journal_title": "journalArticle",
+    "citation_technical_report_institution": "report",
+    "citation_conference_title": "conferencePaper",
+    "citation_conference": "conferencePaper",
+    "citation_book_title": "bookSection",
+    "citation_inbook_title": "bookSection",
+    "citation_dissertation_institution": "thesis",
+}
+ZOTERO_ITEM_TYPES = {
+    "artwork", "audioRecording", "bill", "blogPost", "book", "bookSection", "case",
+    "computerProgram", "conferencePaper", "dataset", "dictionaryEntry", "document", "email",
+    "encyclopediaArticle", "film", "forumPost", "hearing", "instantMessage", "interview",
+    "journalArticle", "letter", "magazineArticle", "manuscript", "map", "newspaperArticle",
+    "patent", "podcast", "preprint", "presentation", "radioBroadcast", "report", "standard",
+    "statute", "thesis", "tvBroadcast", "videoRecording", "webpage",
+}  # fmt: skip
+
+
+def zotero_item_type(meta: list[tuple[str, str]]) -> str:
+    typed = [ZOTERO_HIGHWIRE_TYPES[k] for k, _ in meta if k in ZOTERO_HIGHWIRE_TYPES]
+    if typed:
+        return typed[-1]  # hwType: the last such tag; "generally most accurate"
+    dc_types = [v for k, v in meta if k == "DC.type"]
+    if dc_types and dc_types[0] in ZOTERO_ITEM_TYPES:
+        return dc_types[0]  # t.dc, from the first dc:type, outranks every guess
+    return "journalArticle"  # citation_title's guess (defaultUnknownType)
+
+
+def zotero_creators(meta: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(lastName, firstName) of each citation_author."""
+    values = [v for k, v in meta if k == "citation_author"]
+    if len(values) == 1:
+        parts = re.split(r"\s*,\s*", values[0])
+        if len(parts) > 1 and " " in parts[0] and " " in parts[1]:
+            values = parts  # one author node split at its commas
+    found = []
+    for value in values:
+        name = re.sub(r"[\s\u00a0.,/\[\]:]+$", "", re.sub(r"^[\s\u00a0.,/\[\]:]+", "", value))
+        if "," in value:
+            parts = re.split(r", ?", name)
+            found.append((parts[0], parts[1]) if len(parts) > 1 else (name, ""))
+        else:
+            first, _, last = name.rpartition(" ")
+            found.append((last, first))
+    return found
+
+
+def test_zotero_reads_each_creator_as_written_and_a_body_whole():
+    assert [zotero_creators(citation_meta(d, LINKS)) for d in HOSTILE] == [
+        [("Müller", "Jürgen"), ("Smith", "Jane")],
+        [("King", "Martin Luther")],
+        [("van Beethoven", "Ludwig"), ("ISECG Science Working Group", "")],
+        [("ESA", ""), ("JAXA", ""), ("COSPAR", "")],
+        [("ESA", ""), ("JAXA", ""), ("COSPAR", "")],
+    ]
+    alone = replace(HOSTILE[2], authors=("van Beethoven, Ludwig Maria",))
+    assert zotero_creators(citation_meta(alone, LINKS)) == [("Beethoven", "Ludwig Maria van")]
+    body = replace(HOSTILE[2], authors=("European Space Agency",))
+    assert zotero_creators(citation_meta(body, LINKS)) == [("European Space Agency", "")]
 
 
 def test_the_page_tags_follow_scholar_and_give_zotero_one_item_type():
@@ -286,3 +351,21 @@ def test_the_page_tags_follow_scholar_and_give_zotero_one_item_type():
     assert summary["citation_technical_report_institution"] == "ESA; JAXA; COSPAR"
     assert "citation_conference_title" not in summary  # a report, though of a workshop
     assert dict(citation_meta(HOSTILE[0], LINKS))["citation_publication_date"] == "2021/03/09"
+    # Each type of document becomes one Zotero item type, with or without bodies and events.
+    bare = replace(SUMMARY, agencies=(), organisations=(), event="", event_date=None)
+    typed = {
+        kind: (
+            zotero_item_type(citation_meta(replace(SUMMARY, type=kind), LINKS)),
+            zotero_item_type(citation_meta(replace(bare, type=kind), LINKS)),
+        )
+        for kind in DOCUMENT_TYPES
+    }
+    assert typed == {
+        "presentation": ("conferencePaper", "presentation"),
+        "workshop-summary": ("report", "report"),
+        "white-paper": ("report", "report"),
+        "roadmap": ("report", "report"),
+        "report": ("report", "report"),
+        "news": ("webpage", "webpage"),
+        "other": ("document", "document"),
+    }

@@ -11,16 +11,17 @@ class Kind:
     csl: str  # CSL item type
     bibtex: str  # BibTeX entry type, of the biblatex data model
     ris: str  # RIS TY tag
+    zotero: str  # Zotero item type, named by a page's first DC.type
 
 
 KINDS = {
-    "presentation": Kind("Presentation", "speech", "unpublished", "SLIDE"),
-    "workshop-summary": Kind("Workshop summary", "report", "report", "RPRT"),
-    "white-paper": Kind("White paper", "report", "report", "RPRT"),
-    "roadmap": Kind("Roadmap", "report", "report", "RPRT"),
-    "report": Kind(None, "report", "report", "RPRT"),
-    "news": Kind("News", "webpage", "online", "ELEC"),
-    "other": Kind(None, "document", "misc", "GEN"),
+    "presentation": Kind("Presentation", "speech", "unpublished", "SLIDE", "presentation"),
+    "workshop-summary": Kind("Workshop summary", "report", "report", "RPRT", "report"),
+    "white-paper": Kind("White paper", "report", "report", "RPRT", "report"),
+    "roadmap": Kind("Roadmap", "report", "report", "RPRT", "report"),
+    "report": Kind(None, "report", "report", "RPRT", "report"),
+    "news": Kind("News", "webpage", "online", "ELEC", "webpage"),
+    "other": Kind(None, "document", "misc", "GEN", "document"),
 }
 
 
