@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint demo samples bench bench-extraction bench-scale bench-load bench-export bench-catalogue clean
+.PHONY: install run test lint demo samples bench bench-extraction bench-scale bench-load bench-export bench-catalogue bench-outputs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ bench-load: install
 # Exports in every format and a complete OAI-PMH harvest of the same 10,000 documents.
 bench-export: install
 	$(BIN)/python bench/export.py
+
+# Every output read by software someone else wrote (biber, rispy, xmlschema, feedparser...),
+# on the demo and on an archive of hostile metadata: entries and what the readers find wrong.
+bench-outputs: install
+	$(BIN)/python bench/outputs.py
 
 # The catalogue exported and imported (every record changed) on a copy of them.
 bench-catalogue: install
