@@ -143,6 +143,12 @@ def test_show_remove_reindex_check(run, inbox: Path, archive_dir: Path):
     assert lines[:2] == ["id:             506b5215c6d3", "title:          Regolith Handling Report"]
     assert "--- page 3 of 4 ---" in lines
     assert json.loads(run("show", "506b5215c6d3", "--json").stdout)["pages"][2]["page"] == 3
+    beyond = run("cite", "506b5215", "--page", "9")
+    assert beyond.exit_code == 2
+    assert beyond.stderr == (
+        "Error: Invalid value for --page: 506b5215c6d3 has 4 pages; give 1 to 4"
+        " (see `cli cite -h`)\n"  # CliRunner names the program after the group
+    )
 
     assert run("check").stdout == "OK: 5 documents, every original present and indexed\n"
     assert run("reindex").stdout.startswith(
@@ -154,10 +160,26 @@ def test_show_remove_reindex_check(run, inbox: Path, archive_dir: Path):
         removed.stdout
         == "Removed 506b5215c6d3 inbox/regolith-report.pdf (Regolith Handling Report)\n"
     )
-    missing = run("show", "506b5215c6d3")
+    trashed = run("show", "506b5215c6d3")
+    assert trashed.exit_code == 1
+    assert trashed.stderr == (
+        "Error: the document 506b5215c6d3 is in the trash; bring it back with"
+        " `isecg-archive restore 506b5215c6d3`\n"
+    )
+    assert run("remove", "506b5215").stderr == (
+        "Error: the document 506b5215c6d3 is in the trash; bring it back with"
+        " `isecg-archive restore 506b5215`\n"
+    )
+    missing = run("show", "ffffff")
     assert missing.exit_code == 1
     assert missing.stderr == (
-        "Error: the id '506b5215c6d3' is not in the archive; find ids with `isecg-archive search`\n"
+        "Error: the id 'ffffff' is not in the archive; find ids with `isecg-archive search`\n"
+    )
+    short = run("show", "36")
+    assert short.exit_code == 1
+    assert short.stderr == (
+        "Error: the id '36' is too short; give at least 6 of its characters"
+        " (`isecg-archive search` lists ids)\n"
     )
 
     (archive_dir / "inbox" / "notes.txt").unlink()

@@ -60,6 +60,7 @@ MAX_COSTLY_IN_FLIGHT = 4
 # From this many documents on, a reindex feeds Whoosh's writer in several processes: below it,
 # starting them costs more than it saves.
 PARALLEL_INDEXING_FROM = 100
+MIN_ID_PREFIX = 6  # characters of an id that name a document (ids are 12 or more)
 
 
 def default_index_dir(archive_dir: Path) -> Path:
@@ -317,21 +318,34 @@ class Collection:
 
     def find(self, document_id: str) -> Document:
         """The archive's record for an id (a unique prefix of at least 6 characters will do)."""
-        self.ensure_index()
         wanted = document_id.strip().lower()
+        if len(wanted) < MIN_ID_PREFIX:
+            raise DocumentNotFound(
+                f"the id {document_id!r} is too short; give at least {MIN_ID_PREFIX} of its"
+                " characters (`isecg-archive search` lists ids)"
+            )
+        self.ensure_index()
         found = []
         with self._reading() as searcher:
-            if len(wanted) >= 6:
-                for term in searcher.reader().expand_prefix("id", wanted):
-                    fields = searcher.document(id=term.decode("utf-8"))
-                    if fields is not None:  # the lexicon still lists deleted documents
-                        found.append(fields["file"])
-        if len(found) != 1:
-            why = "matches several documents" if found else "is not in the archive"
+            for term in searcher.reader().expand_prefix("id", wanted):
+                fields = searcher.document(id=term.decode("utf-8"))
+                if fields is not None:  # the lexicon still lists deleted documents
+                    found.append(fields["file"])
+        if len(found) == 1:
+            return self.archive.read(found[0])
+        if found:
             raise DocumentNotFound(
-                f"the id {document_id!r} {why}; find ids with `isecg-archive search`"
+                f"the id {document_id!r} matches several documents; give more of its characters"
             )
-        return self.archive.read(found[0])
+        trashed = {t.document.id for t in self.archive.trash() if t.document.id.startswith(wanted)}
+        if len(trashed) == 1:
+            raise DocumentNotFound(
+                f"the document {trashed.pop()} is in the trash; bring it back with"
+                f" `isecg-archive restore {document_id}`"
+            )
+        raise DocumentNotFound(
+            f"the id {document_id!r} is not in the archive; find ids with `isecg-archive search`"
+        )
 
     def rewrite(self, documents: list[Document], action: str = "update") -> None:
         """Write new records for documents already archived, and index them as they now read.
@@ -352,8 +366,10 @@ class Collection:
         """The latest trashed copy of a document, by id (or its first 6 characters or more)."""
         wanted = document_id.strip().lower()
         found = [t for t in self.archive.trash() if t.document.id.startswith(wanted)]
-        if len(wanted) < 6 or len({t.document.id for t in found}) != 1:
-            why = "matches several documents" if found and len(wanted) >= 6 else "is not"
+        if len(wanted) < MIN_ID_PREFIX or len({t.document.id for t in found}) != 1:
+            why = (
+                "matches several documents" if found and len(wanted) >= MIN_ID_PREFIX else "is not"
+            )
             raise DocumentNotFound(
                 f"the id {document_id!r} {why} in the trash; `isecg-archive trash` lists it"
             )

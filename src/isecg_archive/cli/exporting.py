@@ -176,6 +176,12 @@ def cite(
     collection = collection_of(ctx)
     require_archive(collection)
     document = collection.find(document_id)
+    if page and page > (document.pages or 1):
+        raise click.BadParameter(
+            f"{document.id} has {counted(document.pages or 1, 'page')}; give 1 to"
+            f" {document.pages or 1}",
+            param_hint="--page",
+        )
     links = Links.from_environment(base_url)
     if format_ in ("text", "html"):
         click.echo(formatted_citation(document, links, style, as_html=format_ == "html"))
