@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -307,11 +308,16 @@ def start_watch() -> Iterator[Callable[..., subprocess.Popen[str]]]:
     """Start `watch` processes; any still running when the test ends, however, is killed."""
     started: list[subprocess.Popen[str]] = []
 
-    def start(archive: Path, inbox: Path, *options: str) -> subprocess.Popen[str]:
+    def start(
+        archive: Path, inbox: Path, *options: str, sigint: Any = signal.SIG_DFL
+    ) -> subprocess.Popen[str]:
+        """A watcher as a terminal starts it, Ctrl-C live (SIG_DFL), whatever this suite's own
+        SIGINT is (a shell's `&` and nohup ignore it); or with SIGINT ignored."""
         watcher = subprocess.Popen(
             [sys.executable, "-m", "isecg_archive", "--archive", str(archive), "watch",
              str(inbox), "--settle", "1", "--interval", "0.2", *options],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
         )  # fmt: skip
         started.append(watcher)
         return watcher
@@ -371,6 +377,21 @@ def test_the_watched_inbox_takes_complete_files_and_survives_a_restart(tmp_path:
     ingests = [e for e in collection.archive.history.entries() if e.action == "ingest"]
     assert sorted(e.file for e in ingests) == ["new.txt", "slow.txt"]
     assert sorted(p.name for p in inbox.iterdir()) == ["done", "failed"]  # sub/ was emptied
+
+
+def test_a_watcher_started_in_the_background_stops_on_sigterm(tmp_path: Path, start_watch):
+    """Started with SIGINT ignored (`watch ... &`, nohup), Ctrl-C cannot reach it: SIGTERM,
+    what kill and systemd send, stops it cleanly."""
+    archive, inbox = tmp_path / "archive", tmp_path / "inbox"
+    watcher = start_watch(archive, inbox, sigint=signal.SIG_IGN)
+    _wait_for(lambda: (inbox / "done").is_dir())
+    watcher.send_signal(signal.SIGINT)
+    with pytest.raises(subprocess.TimeoutExpired):
+        watcher.wait(timeout=2)
+    watcher.terminate()
+    out, err = watcher.communicate(timeout=60)
+    assert watcher.returncode == 0, err
+    assert out.splitlines()[-1] == "Stopped watching; files not yet taken stay in the inbox."
 
 
 def test_the_watched_inbox_takes_no_link_out_of_it_unless_told(tmp_path: Path, start_watch):
