@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,10 +15,55 @@ from click.testing import CliRunner, Result
 
 from isecg_archive.cli import cli
 from isecg_archive.collection import Collection
+from isecg_archive.extract import programs
 from isecg_archive.ingest import ingest
+
+# Optional programs, found by what a test needs of them (as the archive finds them).
+needs_writer = pytest.mark.skipif(
+    programs.libreoffice(programs.WRITER) is None,
+    reason="LibreOffice Writer is not installed (Debian: libreoffice-writer-nogui)",
+)
+needs_impress = pytest.mark.skipif(
+    programs.libreoffice(programs.IMPRESS) is None,
+    reason="LibreOffice Impress is not installed (Debian: libreoffice-impress-nogui)",
+)
+needs_calc = pytest.mark.skipif(
+    programs.libreoffice(programs.CALC) is None,
+    reason="LibreOffice Calc is not installed (Debian: libreoffice-calc-nogui)",
+)
+needs_tesseract = pytest.mark.skipif(
+    programs.tesseract() is None,
+    reason="Tesseract is not installed (Debian: tesseract-ocr tesseract-ocr-eng)",
+)
+needs_chromium = pytest.mark.skipif(
+    programs.chromium() is None, reason="Chromium is not installed (Debian: chromium)"
+)
 
 FILES = Path(__file__).parent / "files"
 ROOT = Path(__file__).parent.parent
+
+
+def _pristine_demo() -> Path:
+    """The demo archive as committed, in a folder of the suite's own: tests never read or write
+    the working `archive/`, which a person may have curated by trying the README's examples.
+    Outside a git checkout (a source tarball), a copy of `archive/` as it is."""
+    where = Path(tempfile.mkdtemp(prefix="isecg-demo-"))
+    atexit.register(shutil.rmtree, where, True)
+    git = shutil.which("git")
+    if git and (ROOT / ".git").exists():
+        tree = subprocess.run(
+            [git, "-C", str(ROOT), "archive", "--format=tar", "HEAD", "archive"],
+            capture_output=True,
+            check=False,
+        )
+        if tree.returncode == 0:
+            subprocess.run(["tar", "-x", "-C", str(where)], input=tree.stdout, check=True)
+            return where / "archive"
+    shutil.copytree(ROOT / "archive", where / "archive")
+    return where / "archive"
+
+
+DEMO = _pristine_demo()  # read-only by convention: a test that changes an archive copies DEMO
 GOOD_FILES = (
     "regolith-report.pdf",
     "gateway-logistics-slides.pdf",

@@ -1,27 +1,33 @@
 """The viewer in a real browser: Debian's Chromium, driven by Playwright.
 
-Screenshots of the search and document pages are saved in tests/artifacts/. Accessibility is
-checked with axe-core, run in the page. Without Chromium these tests are skipped (CI installs it).
+Screenshots of the search and document pages are saved in $ISECG_SCREENSHOTS when it is set
+(`ISECG_SCREENSHOTS=/tmp/shots make test`), to look at; else they are taken and thrown away.
+Accessibility is checked with axe-core, run in the page. Without Chromium these tests are
+skipped (CI installs it).
 """
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from isecg_archive.extract import programs
 from isecg_archive.web import create_app
 
-from conftest import ROOT
+from conftest import DEMO, needs_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).parent / "artifacts"
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="no Chromium found: `apt-get install chromium` to run browser tests"
-)
+CHROMIUM = programs.chromium()
+ARTIFACTS = Path(os.environ.get("ISECG_SCREENSHOTS") or tempfile.mkdtemp(prefix="isecg-shots-"))
+if "ISECG_SCREENSHOTS" not in os.environ:
+    atexit.register(shutil.rmtree, ARTIFACTS, True)
+pytestmark = needs_chromium
 sync_api = pytest.importorskip("playwright.sync_api")
 # Flags for a headless browser on a machine with no network beyond loopback.
 ARGS = [
@@ -35,7 +41,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo collection served by waitress on a free port of 127.0.0.1."""
     from waitress.server import create_server
 
-    app = create_app({"ARCHIVE_DIR": ROOT / "archive", "INDEX_DIR": tmp_path_factory.mktemp("ix")})
+    app = create_app({"ARCHIVE_DIR": DEMO, "INDEX_DIR": tmp_path_factory.mktemp("ix")})
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -56,7 +62,7 @@ def count(page) -> str:
 
 
 def test_search_facets_pages_and_documents_in_a_real_browser(browser, base_url: str):
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1280, "height": 1100})
     page.goto(base_url + "/")
     page.fill("#q", "lunar")

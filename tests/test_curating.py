@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,11 +20,12 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from isecg_archive.collection import Collection
+from isecg_archive.extract import programs
 from isecg_archive.ingest import IngestOptions, ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.storage.history import HISTORY_FILE
 
-from conftest import FILES
+from conftest import FILES, needs_calc
 
 
 def _history(run, *args: str) -> list[dict]:
@@ -462,13 +462,10 @@ def test_a_redetection_is_in_the_history_and_the_page_shows_it(filled: Collectio
     assert correct == f"isecg-archive edit {report.id} --title '{report.title}'"
 
 
-CALC = shutil.which("soffice") and Path("/usr/lib/libreoffice/program/libsclo.so").exists()
-
-
 def _calc(folder: Path, *arguments: str) -> None:
     profile = f"-env:UserInstallation=file://{folder / 'profile'}"
     subprocess.run(
-        ["soffice", profile, "--headless", *arguments],
+        [programs.libreoffice(programs.CALC) or "soffice", profile, "--headless", *arguments],
         cwd=folder, check=True, capture_output=True, timeout=120,
     )  # fmt: skip
 
@@ -499,7 +496,7 @@ def _through_calc(sheet: Path) -> Path:
     return sheet.parent / "saved" / sheet.name
 
 
-@pytest.mark.skipif(not CALC, reason="LibreOffice Calc is not installed (libreoffice-calc-nogui)")
+@needs_calc
 def test_the_catalogue_opens_in_libreoffice_calc_and_comes_back_unchanged(
     filled: Collection, run, tmp_path: Path
 ):
@@ -519,7 +516,7 @@ def test_the_catalogue_opens_in_libreoffice_calc_and_comes_back_unchanged(
     assert result.output == "5 rows read; 0 documents changed\n"
 
 
-@pytest.mark.skipif(not CALC, reason="LibreOffice Calc is not installed (libreoffice-calc-nogui)")
+@needs_calc
 def test_no_title_runs_as_a_formula_in_calc_and_the_sheet_comes_back_exact(
     filled: Collection, run, tmp_path: Path
 ):

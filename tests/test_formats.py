@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
-import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from whoosh.searching import Searcher
 
 from isecg_archive.check import check, needing_attention
 from isecg_archive.collection import Collection
-from isecg_archive.errors import ExtractionError, UnsupportedFormat
+from isecg_archive.errors import ExtractionError
 from isecg_archive.events import slug
 from isecg_archive.extract import ExtractOptions, extract
 from isecg_archive.ingest import IngestOptions, ingest
@@ -22,19 +23,11 @@ from isecg_archive.storage.archive import file_hash
 from isecg_archive.storage.records import PartialDate
 from isecg_archive.workers import Task, extract_in_workers
 
-from conftest import FILES, ROOT
+from conftest import FILES, ROOT, command, needs_impress, needs_tesseract, needs_writer
 
 sys.path.insert(0, str(ROOT / "demo"))
 from pdfwriter import write_report  # noqa: E402
 
-LIBREOFFICE = shutil.which("soffice")
-TESSERACT = shutil.which("tesseract")
-needs_libreoffice = pytest.mark.skipif(
-    LIBREOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-*-nogui)"
-)
-needs_tesseract = pytest.mark.skipif(
-    TESSERACT is None, reason="Tesseract is not installed (apt-get install tesseract-ocr)"
-)
 SLIDES = (
     "Lunar Dust Mitigation\nESA · 14 June 2022",
     "Electrostatic cleaning\nDust clings to seals and optics\nElectrodes lift charged grains"
@@ -80,7 +73,8 @@ def test_opendocument_text_and_presentation():
     assert slides.authors == ("ESA",) and slides.landscape_pages == 3
 
 
-@needs_libreoffice
+@needs_writer
+@needs_impress
 def test_legacy_doc_and_ppt_through_libreoffice():
     doc = extract(FILES / "cryogenic-storage.doc")
     assert doc.format == "doc" and doc.title == "Cryogenic Propellant Storage"
@@ -91,15 +85,53 @@ def test_legacy_doc_and_ppt_through_libreoffice():
     assert ppt.date is None, "the conversion's date is not the document's"
 
 
-def test_legacy_files_without_libreoffice_say_what_to_do(monkeypatch):
-    from isecg_archive.extract import legacy
+def test_each_part_of_libreoffice_is_found_by_what_it_can_read(tmp_path: Path):
+    """With Calc alone installed, `soffice` exists but reads no .doc or .ppt: the archive says
+    which package brings what is missing, and the tests skip by the same check."""
+    program = tmp_path / "libreoffice" / "program"
+    program.mkdir(parents=True)
+    (program / "soffice").write_text("#!/bin/sh\nexit 0\n")
+    (program / "soffice").chmod(0o755)
+    (program / "libsclo.so").touch()  # Calc's library, the only part "installed"
+    path = f"{program}{os.pathsep}{os.environ['PATH']}"
+    found = subprocess.run(
+        [sys.executable, "-c", "from isecg_archive.extract import programs as p;"
+         " print([bool(p.libreoffice(x)) for x in p.PARTS])"],
+        env={**os.environ, "PATH": path}, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert found.stdout == "[False, False, True]\n"  # Writer, Impress, Calc
+    ingested = subprocess.run(
+        command(tmp_path / "archive", "ingest", str(FILES / "cryogenic-storage.doc"),
+                str(FILES / "dust-mitigation.ppt")),
+        env={**os.environ, "PATH": path}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert ingested.returncode == 1
+    assert ingested.stderr.splitlines() == [
+        f"FAILED {FILES / 'cryogenic-storage.doc'}: .doc files are read by LibreOffice Writer,"
+        " which is not installed: install it (Debian: libreoffice-writer-nogui), or save the"
+        " file as PDF or DOCX, and ingest it again",
+        f"FAILED {FILES / 'dust-mitigation.ppt'}: .ppt files are read by LibreOffice Impress,"
+        " which is not installed: install it (Debian: libreoffice-impress-nogui), or save the"
+        " file as PDF or PPTX, and ingest it again",
+    ]
 
-    monkeypatch.setattr(legacy, "soffice", lambda: None)
-    with pytest.raises(UnsupportedFormat) as caught:
-        extract(FILES / "cryogenic-storage.doc")
-    assert str(caught.value) == (
-        ".doc files need LibreOffice to be read: install it (Debian: libreoffice-writer-nogui and"
-        " libreoffice-impress-nogui), or save the file as PDF, DOCX or PPTX, and ingest it again"
+
+def test_a_missing_python_library_is_named_not_blamed_on_the_file(tmp_path: Path):
+    """As when an old pip skipped lxml's html-clean extra: lxml_html_clean cannot be imported."""
+    shadow = tmp_path / "shadow"
+    shadow.mkdir()
+    (shadow / "lxml_html_clean.py").write_text("raise ImportError('no lxml_html_clean')")
+    ingested = subprocess.run(
+        command(tmp_path / "archive", "ingest", str(FILES / "news.html")),
+        env={**os.environ, "PYTHONPATH": str(shadow)}, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert ingested.returncode == 1
+    assert ingested.stderr == (
+        f"FAILED {FILES / 'news.html'}: a library needed to read HTML files is missing (lxml.html"
+        ".clean module is now a separate project lxml_html_clean. Install lxml[html-clean] or"
+        " lxml_html_clean directly.); reinstall isecg-archive (`make install`, or pip install"
+        " with a recent pip), then ingest the file again\n"
     )
 
 

@@ -8,7 +8,6 @@ against the facts the benchmark folder's manifest records for them.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import brotli
@@ -24,14 +23,9 @@ from isecg_archive.ingest import IngestOptions, ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.storage.records import PartialDate
 
-from conftest import FILES
+from conftest import DEMO, FILES, needs_impress, needs_tesseract, needs_writer
 
 THIRD = FILES / "third-party"
-LIBREOFFICE = shutil.which("soffice")
-TESSERACT = shutil.which("tesseract")
-needs_libreoffice = pytest.mark.skipif(
-    LIBREOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-*-nogui)"
-)
 NO_PASSWORD = "not searchable: it has a password; ingest it again with --password"
 
 
@@ -239,9 +233,8 @@ def test_symbol_bullets_and_arabic_presentation_forms():
 
 
 def test_the_demo_decks_bullets_are_bullets():
-    from conftest import ROOT
 
-    deck = extract(ROOT / "archive" / "ger-2013-update-briefing.pdf")
+    deck = extract(DEMO / "ger-2013-update-briefing.pdf")
     assert deck.pages[1].splitlines()[1] == (
         "• Roadmap now shows one pathway: cislunar space, then Mars"
     )
@@ -285,7 +278,7 @@ def test_a_print_driver_s_title_gives_way_to_the_first_line():
     )
 
 
-@needs_libreoffice
+@needs_impress
 def test_a_legacy_deck_keeps_its_title():
     assert title_of("SampleShow.ppt") == "SlideShow Sample"
 
@@ -390,7 +383,8 @@ def test_protected_files_that_cannot_be_opened_here_say_what_to_do():
     )
 
 
-@needs_libreoffice
+@needs_writer
+@needs_impress
 def test_legacy_files_with_a_password():
     assert read("password_tika_binaryrc4.doc").warnings == (NO_PASSWORD,)
     opened = read("password_tika_binaryrc4.doc", "tika")
@@ -403,7 +397,7 @@ def test_legacy_files_with_a_password():
     )
 
 
-@needs_libreoffice
+@needs_impress
 def test_a_legacy_deck_keeps_its_slides_and_notes():
     result = read("SampleShow.ppt")
     assert result.format == "ppt" and len(result.pages) == 2
@@ -422,9 +416,7 @@ def test_protected_files_are_archived_then_opened_with_the_password(collection: 
     assert list(needing_attention(collection)) == [] and list(check(collection)) == []
 
 
-@pytest.mark.skipif(
-    TESSERACT is None, reason="Tesseract is not installed (apt-get install tesseract-ocr)"
-)
+@needs_tesseract
 def test_a_page_ocr_cannot_read_is_a_warning_not_a_failure(monkeypatch: pytest.MonkeyPatch):
     import pytesseract
 

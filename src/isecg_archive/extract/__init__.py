@@ -117,6 +117,13 @@ def extract(
         result: Extraction = module.extract(path, options or ExtractOptions())
     except ArchiveError:
         raise
+    except ImportError as exc:  # the installation is incomplete, not the file
+        detail = " ".join(str(exc).split())[:300]
+        raise ExtractionError(
+            f"a library needed to read {module.FORMAT.upper()} files is missing ({detail});"
+            " reinstall isecg-archive (`make install`, or pip install with a recent pip),"
+            " then ingest the file again"
+        ) from exc
     except RecursionError:
         raise ExtractionError(
             "the file is nested too deeply to read; re-export it and ingest it again"

@@ -141,6 +141,8 @@ def _article(html: str) -> str:
         found = trafilatura.extract(
             html, include_comments=False, include_tables=True, deduplicate=False, fast=False
         )
+    except ImportError:
+        raise
     except Exception:  # trafilatura gives up on some markup: the visible text is kept
         return ""
     return found or ""

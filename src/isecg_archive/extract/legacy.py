@@ -7,7 +7,6 @@ password-protected file is decrypted first with --password (see `protected`).
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from dataclasses import replace
@@ -17,6 +16,7 @@ from isecg_archive.errors import ExtractionError, UnsupportedFormat
 from isecg_archive.extract import Extraction, ExtractOptions
 from isecg_archive.extract import pdf as pdf_extractor
 from isecg_archive.extract import pptx as pptx_extractor
+from isecg_archive.extract.programs import IMPRESS, WRITER, libreoffice
 from isecg_archive.extract.protected import decrypt_legacy, locked
 
 FORMAT = "legacy-office"
@@ -24,20 +24,19 @@ EXTENSIONS = (".doc", ".ppt")
 VERSION = 2
 CONVERT_SECONDS = 180
 _TARGET = {".doc": "pdf", ".ppt": "pptx"}
-
-
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+_PART = {".doc": WRITER, ".ppt": IMPRESS}  # the part of LibreOffice that reads each
+_SAVE_AS = {".doc": "PDF or DOCX", ".ppt": "PDF or PPTX"}
 
 
 def extract(path: Path, options: ExtractOptions) -> Extraction:
     kind = path.suffix.lower().lstrip(".")
-    program = soffice()
+    part = _PART[path.suffix.lower()]
+    program = libreoffice(part)
     if program is None:
         raise UnsupportedFormat(
-            f"{path.suffix} files need LibreOffice to be read: install it (Debian:"
-            " libreoffice-writer-nogui and libreoffice-impress-nogui), or save the file as"
-            " PDF, DOCX or PPTX, and ingest it again"
+            f"{path.suffix.lower()} files are read by {part.name}, which is not installed:"
+            f" install it (Debian: {part.debian}), or save the file as"
+            f" {_SAVE_AS[path.suffix.lower()]}, and ingest it again"
         )
     plain = decrypt_legacy(path, kind, options)
     if isinstance(plain, Extraction):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from pypdf.generic import NameObject
 from isecg_archive.errors import ExtractionError
 from isecg_archive.extract import Extraction, ExtractOptions, date_from_iso_prefix
 from isecg_archive.extract.cleaning import clean_pages, clean_text
+from isecg_archive.extract.programs import tesseract
 from isecg_archive.extract.protected import locked, password_message
 from isecg_archive.storage.records import PartialDate
 
@@ -351,7 +351,7 @@ def _pdfium_info(document: Any) -> dict[str, Any]:
 
 
 def ocr_available() -> bool:
-    return shutil.which("tesseract") is not None
+    return tesseract() is not None
 
 
 def _ocr(path: Path, password: str | None, numbers: list[int]) -> dict[int, str | Exception]:
