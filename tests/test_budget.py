@@ -24,7 +24,7 @@ from isecg_archive.ingest import ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.web import create_app
 
-from conftest import ROOT
+from conftest import DEMO
 
 # The costliest queries the budget allows: four patterns, each walking every word.
 WORST = [
@@ -40,7 +40,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo collection and 300 notes with 6,000 words of their own: enough words that a
     pattern walking all of them is costly."""
     root = tmp_path_factory.mktemp("budget")
-    shutil.copytree(ROOT / "archive", root / "archive")
+    shutil.copytree(DEMO, root / "archive")
     inbox = root / "inbox"
     inbox.mkdir()
     rng = random.Random(23)

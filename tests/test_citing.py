@@ -19,7 +19,7 @@ from isecg_archive.exporting import export
 from isecg_archive.storage.archive import Archive
 from isecg_archive.storage.records import DOCUMENT_TYPES, Document, PartialDate
 
-from conftest import ROOT
+from conftest import DEMO
 
 LINKS = Links("http://archive.example:8000/")
 SUMMARY = Document(
@@ -227,7 +227,7 @@ HOSTILE = [
 @pytest.mark.skipif(not shutil.which("biber"), reason="biber is not installed (Debian: biber)")
 @pytest.mark.parametrize("source", ["demo", "hostile"])
 def test_biber_validates_the_bibtex_against_the_biblatex_data_model(source, tmp_path):
-    documents = list(Archive(ROOT / "archive").records()) if source == "demo" else HOSTILE
+    documents = list(Archive(DEMO).records()) if source == "demo" else HOSTILE
     bib = tmp_path / "export.bib"
     bib.write_text("".join(export(documents, "bibtex", LINKS)), encoding="utf-8")
     checked = subprocess.run(

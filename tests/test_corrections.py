@@ -139,10 +139,10 @@ def test_an_archive_from_the_earlier_extraction_is_brought_up_to_date(run, archi
 
     from isecg_archive.extract import Extraction
 
-    from conftest import FILES, ROOT
+    from conftest import DEMO, FILES
 
     deck = FILES / "third-party" / "alterman_security.pptx"
-    briefing = ROOT / "archive" / "ger-2013-update-briefing.pdf"
+    briefing = DEMO / "ger-2013-update-briefing.pdf"
     assert run("ingest", str(deck), str(briefing)).exit_code == 0
     collection = Collection(archive_dir)
     old = {

@@ -8,9 +8,9 @@ from isecg_archive.collection import Collection
 from isecg_archive.extract import extract
 from isecg_archive.storage.archive import Archive
 
-from conftest import ROOT
+from conftest import DEMO
 
-ARCHIVE = ROOT / "archive"
+ARCHIVE = DEMO
 
 
 def test_the_demo_collection_spans_formats_agencies_topics_types_and_years():

@@ -15,7 +15,7 @@ from isecg_archive.enrich import Metadata, describe, load_vocabulary
 from isecg_archive.extract import Extraction, extract
 from isecg_archive.storage.archive import Archive
 
-from conftest import ROOT
+from conftest import DEMO
 
 LABELLED = Path(__file__).parent / "labelled"
 
@@ -55,7 +55,7 @@ class Score:
 
 def _cases() -> list[Case]:
     vocabulary = load_vocabulary()
-    archive = Archive(ROOT / "archive")
+    archive = Archive(DEMO)
     cases = []
     for file, labels in tomllib.loads((LABELLED / "demo.toml").read_text("utf-8")).items():
         extraction = extract(archive.original(file))

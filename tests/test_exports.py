@@ -27,16 +27,16 @@ from isecg_archive.storage.archive import Archive
 from isecg_archive.storage.records import PartialDate, seconds
 from isecg_archive.web import create_app
 
-from conftest import FILES, ROOT
+from conftest import DEMO, FILES
 
-DEMO_IDS = sorted(d.id for d in Archive(ROOT / "archive").records())
+DEMO_IDS = sorted(d.id for d in Archive(DEMO).records())
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the demo archive, indexed."""
     folder = tmp_path_factory.mktemp("demo") / "archive"
-    shutil.copytree(ROOT / "archive", folder)
+    shutil.copytree(DEMO, folder)
     Collection(folder).reindex()
     return folder
 
@@ -127,7 +127,7 @@ def test_the_viewer_exports_the_current_search(demo: Path):
 
 def test_the_atom_feed_holds_exactly_the_newest_matches(tmp_path: Path):
     archive = tmp_path / "archive"
-    shutil.copytree(ROOT / "archive", archive)
+    shutil.copytree(DEMO, archive)
     # Each record changed at a time of its own: the one that sorts last by name, last. Its
     # file's time, now for all, counts for nothing.
     records = sorted(archive.glob("*.meta.json"))

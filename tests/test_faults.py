@@ -14,14 +14,14 @@ import pytest
 from isecg_archive.collection import Collection
 from isecg_archive.search import SearchRequest
 
-from conftest import ROOT, command
+from conftest import DEMO, command
 
 
 def test_a_read_only_archive_is_searched_with_nothing_written(small_filesystem: Path):
     from isecg_archive.web import create_app
 
     archive = small_filesystem / "archive"
-    shutil.copytree(ROOT / "archive", archive)
+    shutil.copytree(DEMO, archive)
     Collection(archive).search(SearchRequest("lunar"))  # builds the index
     for kept in (small_filesystem / "index").rglob("readonce-*.pickle"):
         kept.unlink()  # so that a search wants to write it again
@@ -54,7 +54,7 @@ def test_a_read_only_archive_is_searched_with_nothing_written(small_filesystem: 
 
 def test_a_damaged_cache_entry_is_dropped_and_the_file_read_again(tmp_path: Path):
     archive = tmp_path / "archive"
-    shutil.copytree(ROOT / "archive", archive)
+    shutil.copytree(DEMO, archive)
     collection = Collection(archive)
     hit = collection.search(SearchRequest('"polar volatiles"')).hits[0]
     entry = tmp_path / "index" / "text" / hit.document.sha256[:2]
@@ -79,7 +79,7 @@ def test_a_damaged_cache_entry_is_dropped_and_the_file_read_again(tmp_path: Path
 @pytest.mark.parametrize("damage", ["cut short", "deleted"])
 def test_a_damaged_index_segment_is_reported_in_one_line_and_repaired(tmp_path: Path, damage: str):
     archive = tmp_path / "archive"
-    shutil.copytree(ROOT / "archive", archive)
+    shutil.copytree(DEMO, archive)
     Collection(archive).search(SearchRequest("lunar"))
     (segment,) = (tmp_path / "index" / "whoosh").glob("*.seg")
     if damage == "cut short":

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, command
+from conftest import DEMO, command
 
 PAUSING = Path(__file__).parent / "pausing"
 
@@ -61,7 +61,7 @@ def alive(pid: int) -> bool:
 def demo(tmp_path: Path) -> Path:
     """A copy of the demo archive, indexed."""
     archive = tmp_path / "archive"
-    shutil.copytree(ROOT / "archive", archive)
+    shutil.copytree(DEMO, archive)
     subprocess.run(command(archive, "reindex"), check=True, capture_output=True)
     return archive
 
@@ -219,7 +219,7 @@ def test_a_crashed_archive_mounted_read_only_is_searched(
     small_filesystem: Path, tmp_path: Path, reaped
 ):
     archive = small_filesystem / "archive"
-    shutil.copytree(ROOT / "archive", archive)
+    shutil.copytree(DEMO, archive)
     subprocess.run(command(archive, "reindex"), check=True, capture_output=True)
     process = paused(
         command(archive, "edit", "--where", "gateway", "--add-topic", "isru"),

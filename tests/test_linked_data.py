@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from isecg_archive.collection import Collection
 from isecg_archive.web import create_app
 
-from conftest import ROOT
+from conftest import DEMO
 
 SUMMARY = "d0d8f68dba87"  # the Lunar Polar Volatiles Virtual Workshop 2020 summary
 
@@ -24,7 +24,7 @@ SUMMARY = "d0d8f68dba87"  # the Lunar Polar Volatiles Virtual Workshop 2020 summ
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from waitress.server import create_server
 
-    app = create_app({"ARCHIVE_DIR": ROOT / "archive", "INDEX_DIR": tmp_path_factory.mktemp("ix")})
+    app = create_app({"ARCHIVE_DIR": DEMO, "INDEX_DIR": tmp_path_factory.mktemp("ix")})
     server = create_server(app, host="127.0.0.1", port=0, threads=2)
     app.config["STARTED_AT"] = f"http://127.0.0.1:{server.effective_port}"  # as serve does
     thread = threading.Thread(target=server.run, daemon=True)
@@ -62,7 +62,7 @@ def _json_ld(client, document_id: str) -> dict:
 
 
 def test_the_page_describes_the_document_in_schema_org_json_ld(tmp_path: Path):
-    client = create_app({"ARCHIVE_DIR": ROOT / "archive", "INDEX_DIR": tmp_path}).test_client()
+    client = create_app({"ARCHIVE_DIR": DEMO, "INDEX_DIR": tmp_path}).test_client()
     item = _json_ld(client, SUMMARY)
     assert item["@context"] == "https://schema.org"
     assert (item["@type"], item["name"]) == (

@@ -23,10 +23,10 @@ from isecg_archive.collection import Collection
 from isecg_archive.storage.archive import Archive
 from isecg_archive.web import create_app
 
-from conftest import ROOT, command
+from conftest import DEMO, command
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
-DEMO = {d.id: d for d in Archive(ROOT / "archive").records()}
+RECORDS = {d.id: d for d in Archive(DEMO).records()}
 REMOVED = "f057dca58735"  # the stakeholder engagement report, removed by the fixture
 
 
@@ -36,7 +36,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from waitress.server import create_server
 
     archive = tmp_path_factory.mktemp("oai") / "archive"
-    shutil.copytree(ROOT / "archive", archive)
+    shutil.copytree(DEMO, archive)
     Collection(archive).remove(REMOVED)
     app = create_app({"ARCHIVE_DIR": archive, "OAI_PAGE_SIZE": 10})
     running = create_server(app, host="127.0.0.1", port=0, threads=2)
@@ -72,10 +72,12 @@ def test_a_harvest_gets_every_record_in_pages_with_its_sets(scythe: Scythe, serv
     harvested = list(scythe.list_records(metadata_prefix="oai_dc"))
     live = {r.header.identifier: r for r in harvested if not r.deleted}
     deleted = [r.header.identifier for r in harvested if r.deleted]
-    assert sorted(live) == sorted(f"oai:isecg-archive.localhost:{i}" for i in DEMO if i != REMOVED)
+    assert sorted(live) == sorted(
+        f"oai:isecg-archive.localhost:{i}" for i in RECORDS if i != REMOVED
+    )
     assert deleted == [f"oai:isecg-archive.localhost:{REMOVED}"]
     for identifier, record in live.items():
-        document = DEMO[identifier.rsplit(":", 1)[1]]
+        document = RECORDS[identifier.rsplit(":", 1)[1]]
         assert set(record.header.setSpecs) == _sets(document)
         assert record.metadata["title"] == [document.title]
         assert record.metadata["identifier"] == [f"{server}/documents/{document.id}"]
@@ -97,7 +99,7 @@ def test_sets_select_their_records(scythe: Scythe):
     assert {"agency", "topic", "type"} <= set(names)
     listed = scythe.list_identifiers(metadata_prefix="oai_dc", set_="agency:JAXA")
     jaxa = [header.identifier for header in listed]
-    expected = [i for i, d in DEMO.items() if "JAXA" in d.agencies and i != REMOVED]
+    expected = [i for i, d in RECORDS.items() if "JAXA" in d.agencies and i != REMOVED]
     assert sorted(jaxa) == sorted(f"oai:isecg-archive.localhost:{i}" for i in expected)
     roadmaps = list(scythe.list_identifiers(metadata_prefix="oai_dc", set_="type:roadmap"))
     assert len(roadmaps) == 3
@@ -170,9 +172,9 @@ def test_a_copied_archive_is_dated_as_the_original_and_resends_nothing(tmp_path,
     """A clone, a copy or a restore from backup gives every file a new time: harvesters see
     the same datestamps, and an incremental harvest after the last one gets nothing."""
     original, copy = tmp_path / "original", tmp_path / "copy"
-    shutil.copytree(ROOT / "archive", original)
+    shutil.copytree(DEMO, original)
     before = _stamps(serve_archive(original))
-    assert len(before) == len(DEMO)
+    assert len(before) == len(RECORDS)
     assert max(before.values()) == "2026-11-22T06:03:09Z"  # the records' own times
     shutil.copytree(original, copy, copy_function=shutil.copy)  # new file times
     for path in copy.rglob("*"):
@@ -240,7 +242,7 @@ def test_every_response_is_valid_against_the_official_schemas(server: str, oai_s
 
 
 def test_the_sets_of_deleted_records_are_listed(server: str):
-    removed = DEMO[REMOVED]
+    removed = RECORDS[REMOVED]
     with Scythe(f"{server}/oai") as scythe:
         specs = {s.setSpec for s in scythe.list_sets()}
         for spec in _sets(removed):

@@ -15,13 +15,13 @@ from isecg_archive.ingest import ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.storage.records import Document, PartialDate
 
-from conftest import ROOT
+from conftest import DEMO
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Collection:
     """The committed demo collection, indexed into a temp folder (the archive is only read)."""
-    collection = Collection(ROOT / "archive", tmp_path_factory.mktemp("demo-index"))
+    collection = Collection(DEMO, tmp_path_factory.mktemp("demo-index"))
     collection.reindex()
     return collection
 
@@ -480,7 +480,7 @@ def test_block_reads_find_and_score_every_match_as_whoosh_does(tmp_path: Path):
     from isecg_archive.ingest import ingest
 
     collection = Collection(tmp_path / "archive")
-    sources = sorted(p for p in (ROOT / "archive").iterdir() if not p.name.endswith(".json"))
+    sources = sorted(p for p in (DEMO).iterdir() if not p.name.endswith(".json"))
     for batch in (sources[:9], sources[9:18], sources[18:]):
         ingest(collection, batch)
     for name in ("lunar-polar-volatiles-workshop-2016-summary.pdf", sources[3].name):
@@ -551,7 +551,7 @@ def test_a_word_far_more_common_than_the_rarest_is_not_needed_for_all_the_words(
     """ "Tokyo" is in one document of 27, "partners" in nine: a document with Tokyo has all the
     words that tell; "roadmap" (in five) is rare enough to be needed."""
     summary = "Lunar Surface Operations Workshop: Summary"
-    text = (ROOT / "archive" / "lunar-surface-operations-workshop-2019-summary.txt").read_text()
+    text = (DEMO / "lunar-surface-operations-workshop-2019-summary.txt").read_text()
     assert "Tokyo" in text and "partner" not in text.lower() and "roadmap" not in text.lower()
     common = demo.search(SearchRequest("Tokyo partners"))
     assert (common.complete, common.hits[0].document.title, common.hits[0].matched) == (

@@ -15,7 +15,7 @@ from isecg_archive.collection import Collection
 from isecg_archive.search import SearchRequest
 from isecg_archive.storage.locking import writer_lock
 
-from conftest import FILES, GOOD_FILES, ROOT, command
+from conftest import DEMO, FILES, GOOD_FILES, command
 
 
 def documents(archive: Path) -> int:
@@ -25,7 +25,7 @@ def documents(archive: Path) -> int:
 
 def test_an_ingest_racing_a_reindex_loses_nothing(tmp_path: Path, inbox: Path):
     archive = tmp_path / "archive"
-    shutil.copytree(ROOT / "archive", archive)
+    shutil.copytree(DEMO, archive)
     before = documents(archive)  # 25 demo documents, indexed
     reindex = subprocess.Popen(command(archive, "reindex"), stdout=subprocess.DEVNULL)
     ingest = subprocess.run(command(archive, "ingest", str(inbox)), capture_output=True, text=True)
@@ -112,7 +112,7 @@ def test_the_viewer_serves_the_old_index_while_a_reindex_runs(tmp_path: Path):
     from isecg_archive.web import create_app
 
     archive = tmp_path / "archive"
-    shutil.copytree(ROOT / "archive", archive)
+    shutil.copytree(DEMO, archive)
     app = create_app({"ARCHIVE_DIR": archive, "KEEP_SEARCHERS": True, "TESTING": True})
     waited: list[str] = []
     app.extensions["isecg_collection"].on_wait = waited.append
