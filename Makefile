@@ -14,10 +14,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Build the index from archive/ and serve the viewer on http://127.0.0.1:8000/.
+# Build the index from archive/ and serve the viewer on http://$(HOST):$(PORT)/.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: install
 	$(BIN)/isecg-archive reindex
-	$(BIN)/isecg-archive serve
+	$(BIN)/isecg-archive serve --host $(HOST) --port $(PORT)
 
 test: install lint
 	$(BIN)/pytest

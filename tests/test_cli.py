@@ -321,14 +321,21 @@ def test_serve_refuses_bad_options_and_a_busy_port_in_one_line(run, inbox: Path,
                                       " neither an address of this machine nor a name it can"
                                       " look up"),
             ("--port", str(busy)): (1, f"Error: port {busy} on 127.0.0.1 is in use by another"
-                                    " program; choose another with --port (or stop that"
-                                    " program)"),
+                                    " program; choose another (--port 8080), or stop that"
+                                    " program"),
+            # Started by `make run`, whose variables choose the port.
+            ("--port", str(busy), "MAKELEVEL"): (1, f"Error: port {busy} on 127.0.0.1 is in"
+                                                 " use by another program; choose another"
+                                                 " (make run PORT=8080), or stop that program"),
         }  # fmt: skip
         for options, (code, message) in expected.items():
+            env = {k: v for k, v in os.environ.items() if k != "MAKELEVEL"}  # as under make
+            if options[-1] == "MAKELEVEL":
+                options, env = options[:-1], {**env, "MAKELEVEL": "1"}
             served = subprocess.run(
                 [sys.executable, "-m", "isecg_archive", "--archive", str(archive_dir), "serve",
                  *options],
-                capture_output=True, text=True, timeout=60,
+                capture_output=True, text=True, timeout=60, env=env,
             )  # fmt: skip
             assert served.returncode == code, (options, served.stderr)
             assert served.stderr.startswith(message), (options, served.stderr)

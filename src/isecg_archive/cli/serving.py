@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import re
 import socket
 from collections.abc import Callable
@@ -130,14 +131,17 @@ def serve(
         )
     except OSError as exc:
         shown = _bracketed(host)
+        by_make = "MAKELEVEL" in os.environ  # started by `make run`: make's variables choose
         if exc.errno == errno.EADDRINUSE:
+            how = "make run PORT=8080" if by_make else "--port 8080"
             raise click.ClickException(
-                f"port {port} on {shown} is in use by another program; choose another with"
-                " --port (or stop that program)"
+                f"port {port} on {shown} is in use by another program; choose another ({how}),"
+                " or stop that program"
             ) from None
+        how = "make run HOST=... PORT=..." if by_make else "--host or --port"
         raise click.ClickException(
             f"cannot listen on {shown} port {port} ({exc.strerror or exc}); choose another"
-            " --host or --port"
+            f" address ({how})"
         ) from None
     shown = _bracketed(host)
     # A name with several addresses gets a server per address, all on one port.
