@@ -231,17 +231,46 @@ def test_a_sheet_with_problems_applies_nothing(filled: Collection, run, tmp_path
     assert [e["action"] for e in _history(run)] == ["ingest"] * 5
 
 
-def test_values_given_for_bytes_the_archive_holds_are_applied(filled: Collection, run, inbox):
+def test_values_given_for_bytes_the_archive_holds_are_applied_only_when_asked(
+    filled: Collection, run, inbox
+):
     report = next(d for d in filled.indexed() if d.original_name == "regolith-report.pdf")
-    result = run("ingest", str(inbox / "regolith-report.pdf"), "--date", "2016-04", "--json")
+    kept = run("ingest", str(inbox), "--date", "2016-04", "--agency", "ESA", "--json")
+    assert {f["status"] for f in json.loads(kept.stdout)["files"]} == {"unchanged"}
+    (mine,) = [f for f in json.loads(kept.stdout)["files"] if f["file"] == report.file]
+    assert mine["message"] == (
+        f"already archived as {report.file}, whose record keeps its values; --update-existing"
+        " applies the values given to it"
+    )
+    assert filled.archive.read(report.file) == report
+    result = run(
+        "ingest", str(inbox / "regolith-report.pdf"), "--date", "2016-04", "--update-existing",
+        "--json",
+    )  # fmt: skip
     (outcome,) = json.loads(result.stdout)["files"]
     assert (outcome["status"], outcome["message"]) == ("updated", "updated: date")
     record = filled.archive.read(report.file)
     assert (str(record.date), record.manual) == ("2016-04", ("date",))
-    again = run("ingest", str(inbox / "regolith-report.pdf"), "--date", "2016-04", "--json")
+    again = run(
+        "ingest", str(inbox / "regolith-report.pdf"), "--date", "2016-04", "--update-existing",
+        "--json",
+    )  # fmt: skip
     (outcome,) = json.loads(again.stdout)["files"]
     assert (outcome["status"], outcome["message"]) == ("unchanged", "it already reads so")
     assert [e["action"] for e in _history(run, report.id)] == ["ingest", "ingest"]
+    # The history says what changed, in the table as in --json.
+    (changed,) = [e for e in _history(run, report.id) if e["before"]]
+    assert (changed["before"], changed["after"]) == (
+        {"date": "2015-05-12", "manual": []},
+        {"date": "2016-04", "manual": ["date"]},
+    )
+    table = run("history", report.id).stdout.splitlines()
+    assert table[-3:] == [
+        "    date: 2015-05-12 -> 2016-04",
+        "    manual: (none) -> date",
+        "    by: isecg-archive ingest regolith-report.pdf --date 2016-04 --update-existing"
+        " --json",  # a file outside the archive by its name alone
+    ]
 
 
 def test_a_title_is_for_one_file(filled: Collection, run, inbox):
@@ -367,7 +396,8 @@ def test_the_watched_inbox_takes_complete_files_and_survives_a_restart(tmp_path:
     # twice, only put away.
     (inbox / "again.txt").write_bytes((inbox / "done" / "slow.txt").read_bytes())
     (inbox / "new.txt").write_text("New notes\n\nGateway logistics.\n")
-    watcher = start_watch(archive, inbox)
+    slow = collection.archive.read(hit.document.file)
+    watcher = start_watch(archive, inbox, "--agency", "ESA")  # for new documents only
     _wait_for(lambda: (inbox / "done" / "new.txt").exists())
     _wait_for(lambda: (inbox / "done" / "again.txt").exists())
     watcher.send_signal(signal.SIGINT)  # Ctrl-C
@@ -376,6 +406,9 @@ def test_the_watched_inbox_takes_complete_files_and_survives_a_restart(tmp_path:
     assert "unchanged: again.txt" in out and "added: new.txt" in out
     ingests = [e for e in collection.archive.history.entries() if e.action == "ingest"]
     assert sorted(e.file for e in ingests) == ["new.txt", "slow.txt"]
+    assert collection.archive.read(hit.document.file) == slow  # same bytes: no silent edit
+    (new,) = [d for d in collection.archive.records() if d.file == "new.txt"]
+    assert new.agencies == ("ESA",)
     assert sorted(p.name for p in inbox.iterdir()) == ["done", "failed"]  # sub/ was emptied
 
 

@@ -100,6 +100,7 @@ class IngestOptions:
     extract: ExtractOptions = ExtractOptions()
     replace: str | None = None  # the id of the document the (one) file is a new version of
     restore: bool = False  # bytes that were removed come back from the trash
+    update_existing: bool = False  # the values given apply to bytes already archived too
 
 
 def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | Outcome]:
@@ -288,10 +289,15 @@ class _Planner:
             previous = None
             if known is not None and self._can_do_better(known):
                 previous, target = known, known.file
-            elif known is not None and self.given:
+            elif known is not None and self.given and self.options.update_existing:
                 return _Retag(source, known, self.given)
             elif known is not None:
                 note = None if known.file == target else f"same content as {known.file}"
+                if self.given:  # a librarian's values for a new document, never a silent edit
+                    note = (
+                        f"already archived as {known.file}, whose record keeps its values;"
+                        " --update-existing applies the values given to it"
+                    )
                 return Outcome(str(source), "unchanged", sha256[:12], known.file, message=note)
             elif sha256 in self.removed:
                 trashed = self.removed[sha256]

@@ -28,8 +28,8 @@ def entry_lines(entry: Entry) -> list[str]:
     if entry.previous_id:
         head += f"  (replaces {entry.previous_id})"
     lines = [head]
-    if entry.action in ("ingest", "restore", "remove"):
-        record = entry.after or entry.before
+    if entry.action in ("ingest", "restore", "remove") and not (entry.before and entry.after):
+        record = entry.after or entry.before  # a whole record came or went
         lines.append(f"    title: {shown(record.get('title'))}")
     else:
         lines += [

@@ -47,6 +47,12 @@ def batch_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--password", help="Password of the encrypted PDF and Office files."),
         click.option("--no-ocr", is_flag=True, help="Do not OCR scanned pages."),
         click.option("--restore", is_flag=True, help="Bring back removed files given again."),
+        click.option(
+            "--update-existing",
+            is_flag=True,
+            help="Apply the values given (--agency, --date...) to files already archived too;"
+            " without it they are for new documents only.",
+        ),
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)
@@ -81,6 +87,7 @@ def batch_settings(
         jobs=options.pop("jobs"),
         extract=ExtractOptions(password=options.pop("password"), ocr=not options.pop("no_ocr")),
         restore=options.pop("restore"),
+        update_existing=options.pop("update_existing"),
         **more,
     )
     return overrides, reading
@@ -108,10 +115,11 @@ def ingest(
     """Add files and folders (recursively) to the archive and the index.
 
     Files are read in parallel worker processes, each within --timeout seconds. The same bytes
-    ingested again are unchanged, unless values are given for them (--date...), which are then
-    applied. A different file under a name the archive holds is a new document beside it
-    (summary-2.pdf), unless --replace ID makes it a new version of that document (the old one
-    goes to the trash). Bytes that were removed are not added again without --restore. An
+    ingested again are unchanged: the values given (--agency, --date...) are for new documents,
+    and --update-existing applies them to the records of files already archived too. A
+    different file under a name the archive holds is a new document beside it (summary-2.pdf),
+    unless --replace ID makes it a new version of that document (the old one goes to the
+    trash). Bytes that were removed are not added again without --restore. An
     encrypted PDF without its --password, or a scan without Tesseract, is archived with its
     metadata and reported. Exit status 1 when a file failed.
 
