@@ -1,6 +1,7 @@
 """Extraction in worker processes: files read in parallel, each within a time and memory budget.
 
-Each worker is forked from a preloaded server and reads one file after another. A parser that
+Each worker is forked from a preloaded server (or, for a file or two, from this process) and
+reads one file after another. A parser that
 hangs is killed at its file's deadline, one that exhausts the memory budget fails alone, and
 one that crashes takes nothing else with it: the file fails, and a new worker takes the place
 of the one that stopped. Workers are also replaced after a number of files, so that what a
@@ -9,6 +10,7 @@ parser leaks does not build up.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import pkgutil
@@ -30,6 +32,7 @@ DEFAULT_TIMEOUT = 120.0  # seconds for one file
 MEMORY_LIMIT = 4 * 1024**3  # address space of one worker: stops decompression bombs
 LOOKAHEAD = 4  # files read ahead per worker, waiting for their turn to be committed
 FILES_PER_WORKER = 200  # then the worker is replaced by a new one
+FORK_SERVER_FROM = 3  # files in a batch from which workers come from a preloaded server
 
 
 # Imported once by the process the workers fork from, so that no worker pays for the imports.
@@ -56,8 +59,17 @@ class Task:
     then: Callable[[Extraction], Any] | None = None
 
 
-def _serve(connection: Connection, function: Callable[..., Extraction]) -> None:
-    """A worker: answer each task sent on the connection, until it closes or memory ran out."""
+def _serve(
+    connection: Connection,
+    function: Callable[..., Extraction],
+    inherited: tuple[Connection, ...] = (),
+) -> None:
+    """A worker: answer each task sent on the connection, until it closes or memory ran out.
+
+    A worker forked from the main process first closes its copies of the main process's ends
+    of the pipes (`inherited`), so that each worker sees the end of its tasks when they close."""
+    for other in inherited:
+        other.close()
     # Ctrl-C reaches the whole process group: the main process stops the workers itself, and
     # a worker told to stop ends quietly, without a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -135,12 +147,22 @@ def extract_in_workers(
     """Each task's extraction (or what its `then` made of it), or the error that stopped it, in
     the order of the tasks."""
     jobs = max(1, jobs or os.cpu_count() or 1)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
+    tasks = iter(tasks)
+    first = list(itertools.islice(tasks, FORK_SERVER_FROM))
+    if len(first) < FORK_SERVER_FROM:
+        # A file or two: forked from this process, which has what they need imported, rather
+        # than from a server that must first start and import it all (0.4 s).
+        context: Any = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+    tasks = itertools.chain(first, tasks)
+    forked = context.get_start_method() == "fork"
 
     def start() -> _Worker:
         mine, theirs = context.Pipe()
-        process = context.Process(target=_serve, args=(theirs, function), daemon=True)
+        inherited = (mine, *(w.connection for w in workers)) if forked else ()
+        process = context.Process(target=_serve, args=(theirs, function, inherited), daemon=True)
         process.start()
         theirs.close()
         return _Worker(process, mine)
