@@ -230,8 +230,8 @@ def watch(
         line = f"{outcome.status}: {Path(outcome.path).name} -> {moved.moved_to}"
         click.echo(line + (f" ({outcome.message})" if outcome.message else ""), err=False)
 
-    click.echo(f"Watching {inbox} (Ctrl-C to stop)")
     try:
+        click.echo(f"Watching {inbox} (Ctrl-C to stop)")
         run_watch(
             collection, Inbox(inbox, settle, follow_links), overrides, options, interval, told
         )

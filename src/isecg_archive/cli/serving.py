@@ -146,9 +146,13 @@ def serve(
     shown = _bracketed(host)
     # A name with several addresses gets a server per address, all on one port.
     listening = getattr(server, "effective_port", None) or server.effective_listen[0][1]
-    click.echo(f"Serving {collection.archive.root} at http://{shown}:{listening}/ (Ctrl-C to stop)")
-    try:
+    try:  # Ctrl-C, or SIGTERM as `main` makes it, is how a server is stopped: exit status 0
+        click.echo(
+            f"Serving {collection.archive.root} at http://{shown}:{listening}/ (Ctrl-C to stop)"
+        )
         server.run()
+    except KeyboardInterrupt:
+        click.echo("Stopped serving.")
     finally:
         server.close()
 
