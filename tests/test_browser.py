@@ -163,6 +163,31 @@ def test_works_without_javascript_on_a_phone_and_prints_cleanly(browser, base_ur
     page.close()
 
 
+def test_every_kind_of_page_fits_a_320_pixel_screen(browser, base_url: str):
+    """The smallest phones: nothing wider than the screen (long addresses, ids, commands and
+    citations wrap), and the page's text in paragraphs with the hits marked."""
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    for path in (
+        "/?q=gateway", "/documents/365b83ff13ec?q=lunar+polar", "/documents/0a418d9d01cc",
+        "/events", "/events/lunar-polar-volatiles-workshop-2016", "/syntax",
+    ):  # fmt: skip
+        page.goto(base_url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") == 320, path
+    page.goto(base_url + "/documents/365b83ff13ec?q=lunar+polar")
+    first = page.locator("#page-1 .page-text p")
+    assert first.all_inner_texts()[:4] == [
+        "Lunar Polar Volatiles Workshop: Summary",
+        "Workshop held 10-11 February 2016",
+        "Published April 2016",
+        "The second ISECG workshop on lunar polar volatiles brought together NASA, JAXA and"
+        " ISRO scientists with mission planners. NASA presented new neutron spectrometer maps;"
+        " JAXA presented a lander concept; ISRO presented results from its lunar orbiter.",
+    ]
+    assert page.locator("#page-1 mark").all_inner_texts()[:2] == ["Lunar", "Polar"]
+    page.screenshot(path=ARTIFACTS / "document-320.png", full_page=True)
+    page.close()
+
+
 def test_back_to_the_results_returns_to_the_exact_search(browser, base_url: str):
     page = browser.new_page(viewport={"width": 1280, "height": 1100})
     page.goto(base_url + "/?q=lunar")

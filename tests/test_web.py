@@ -344,3 +344,47 @@ def test_over_long_addresses_and_too_many_parameters_are_refused(client):
     assert soup(many).select_one("h1").get_text() == "Too many parameters"
     filters = "&".join("agency=NASA" for _ in range(30))
     assert client.get(f"/?q=regolith&{filters}").status_code == 200
+
+
+def test_page_text_is_shown_as_paragraphs_with_lists_headings_and_slides_kept():
+    from isecg_archive.web.paragraphs import paragraph_spans
+
+    def shown(text: str) -> list[str]:
+        return [text[a:b].replace("\n", " ") for a, b in paragraph_spans(text)]
+
+    report = (
+        "Findings\n"
+        "Participants agreed that water ice is present in some permanently shadowed regions\n"
+        "but that its concentration and depth remain uncertain. Cold traps appear patchy and\n"
+        "lateral variation over tens of metres cannot be seen from orbit.\n"
+        "• Prospecting rovers with drills and neutron spectrometers\n"
+        "• A common data format for maps\n"
+        "\n"
+        "The workshop recommended a coordinated campaign of landers and rovers, each measur-\n"
+        "ing hydrogen, temperature and regolith properties over a whole lunar day or more."
+    )
+    assert shown(report) == [
+        "Findings",
+        "Participants agreed that water ice is present in some permanently shadowed regions"
+        " but that its concentration and depth remain uncertain. Cold traps appear patchy and"
+        " lateral variation over tens of metres cannot be seen from orbit.",
+        "• Prospecting rovers with drills and neutron spectrometers",
+        "• A common data format for maps",
+        "The workshop recommended a coordinated campaign of landers and rovers, each measur-"
+        " ing hydrogen, temperature and regolith properties over a whole lunar day or more.",
+    ]
+    slide = (
+        "Electrostatic cleaning\nDust clings to seals and optics\nElectrodes lift charged grains"
+    )
+    assert shown(slide) == slide.split("\n")
+    assert shown("") == [] and shown("\n\n") == []
+
+
+def test_commands_on_pages_keep_each_option_with_its_value():
+    from isecg_archive.web.pages import command_line
+
+    assert str(command_line("isecg-archive edit 365b83 --title 'A <b> & C' --add-topic mars")) == (
+        '<span class="arg">isecg-archive</span> <span class="arg">edit</span>'
+        ' <span class="arg">365b83</span> <span class="arg">--title &#39;A &lt;b&gt; &amp;'
+        ' C&#39;</span> <span class="arg">--add-topic mars</span>'
+    )

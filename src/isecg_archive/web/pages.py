@@ -5,6 +5,7 @@ Templates read only these records; no search logic lives in the web package.
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from isecg_archive.feeds import FEED_PATH
 from isecg_archive.search import SORTS, ResultPage, SearchRequest
 from isecg_archive.storage.history import Entry
 from isecg_archive.storage.records import Document, PartialDate
+from isecg_archive.web.paragraphs import paragraph_spans
 from isecg_archive.web.urls import (
     back_to_search,
     replaced,
@@ -52,6 +54,23 @@ def highlight(text: str, matches: tuple[tuple[int, int], ...] | list[list[int]])
         Markup("<mark>%s</mark>") % piece if hit else escape(piece)
         for piece, hit in split_at(text, matches)
     )
+
+
+_WORD = re.compile(r"""'[^']*'|"[^"]*"|\S+""")
+
+
+def command_line(command: str) -> Markup:
+    """A command line, escaped, each option with its value kept together: a narrow screen
+    wraps it between options, and inside one only when it is wider than the screen."""
+    words = _WORD.findall(command)
+    groups: list[str] = []
+    for word in words:
+        if groups and groups[-1].startswith("-") and " " not in groups[-1]:
+            if not word.startswith("-"):
+                groups[-1] += " " + word
+                continue
+        groups.append(word)
+    return Markup(" ").join(Markup('<span class="arg">%s</span>') % group for group in groups)
 
 
 @dataclass(frozen=True)
@@ -315,8 +334,22 @@ EXPORT_LABELS = {
 @dataclass(frozen=True)
 class PageText:
     number: int
-    text: Markup  # escaped, with the query's hits marked
+    paragraphs: tuple[Markup, ...]  # escaped, with the query's hits marked
     hits: int
+
+
+def _paragraphs(text: str, found: tuple[tuple[int, int], ...]) -> tuple[Markup, ...]:
+    """The page's paragraphs (web/paragraphs.py), each with the hits that fall in it marked."""
+    shown = []
+    for start, end in paragraph_spans(text):
+        inside = tuple(
+            (max(a, start) - start, min(b, end) - start) for a, b in found if a < end and b > start
+        )
+        # A join is a space, or nothing after a hyphen ("well-known"): one character for one,
+        # so that the hits' offsets still hold.
+        joined = text[start:end].replace("-\n", "-\u200b").replace("\n", " ")
+        shown.append(highlight(joined, inside))
+    return tuple(shown)
 
 
 @dataclass(frozen=True)
@@ -360,7 +393,7 @@ def document_page(
     return DocumentPage(
         document=document,
         pages=tuple(
-            PageText(number, highlight(text, found), len(found))
+            PageText(number, _paragraphs(text, found), len(found))
             for number, (text, found) in enumerate(zip(pages, matches, strict=True), start=1)
         ),
         query=query,

@@ -31,7 +31,13 @@ from isecg_archive.errors import (
 )
 from isecg_archive.storage.records import Document, document_json
 from isecg_archive.web import host_name
-from isecg_archive.web.pages import document_page, highlight, request_from, search_page
+from isecg_archive.web.pages import (
+    command_line,
+    document_page,
+    highlight,
+    request_from,
+    search_page,
+)
 
 blueprint = Blueprint("viewer", __name__)
 _ID = re.compile(r"[0-9a-f]{6,64}")
@@ -74,6 +80,11 @@ def document_of(doc_id: str) -> Document:
         return collection().find(doc_id)
     except DocumentNotFound:
         abort(404)
+
+
+@blueprint.app_template_filter("command")
+def _command(text: str) -> Any:
+    return command_line(text)
 
 
 @blueprint.app_template_filter("highlight")
