@@ -27,6 +27,13 @@ from isecg_archive.feeds import search_feed
 from isecg_archive.search import SORTS
 from isecg_archive.storage.staging import staged
 
+output_file_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file, whole or not at all (default: standard output).",
+)
+
 
 @cli.command("export")
 @click.argument("query", default="")
@@ -47,12 +54,7 @@ from isecg_archive.storage.staging import staged
     show_default=True,
     help="Order (with no QUERY, relevance means newest).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file, whole or not at all (default: standard output).",
-)
+@output_file_option
 @base_url_option
 @click.pass_context
 def export_command(
@@ -104,12 +106,7 @@ class _Counter:
 @cli.command()
 @click.argument("query", default="")
 @filter_options
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file, whole or not at all (default: standard output).",
-)
+@output_file_option
 @base_url_option
 @click.pass_context
 def feed(
