@@ -12,7 +12,7 @@ from isecg_archive.collection import Collection
 from isecg_archive.errors import QueryError
 from isecg_archive.events import event_slug
 from isecg_archive.ingest import ingest
-from isecg_archive.search import SearchRequest
+from isecg_archive.search import Relaxed, SearchRequest
 from isecg_archive.storage.records import Document, PartialDate
 
 from conftest import DEMO
@@ -207,7 +207,7 @@ def test_json_shape_is_stable(filled: Collection):
     data = filled.search(SearchRequest("conveyor", agencies=("ESA",))).to_dict()
     assert list(data) == [
         "query", "filters", "sort", "total", "matched_all", "page", "pages", "per_page", "hits",
-        "facets", "suggestion",
+        "facets", "suggestion", "relaxed",
     ]  # fmt: skip
     assert data["filters"] == {
         "agency": ["ESA"], "topic": [], "type": [], "event": [], "organisation": [],
@@ -529,8 +529,13 @@ def test_spellings_and_acronyms_find_each_other(demo: Collection):
     hit = next(h for h in demo.search(SearchRequest("ISRU")).hits if h.document.file == isru)
     marked = {hit.snippets[0].text[a:b].lower() for a, b in hit.snippets[0].matches}
     assert {"isru", "resource", "utilisation"} <= marked
-    # A phrase in quotes is searched as written.
-    assert demo.search(SearchRequest('"utilization"')).total == 0
+    # A word in quotes is searched as written; as the demo never writes it so, its other
+    # spellings are searched for instead, and the result says so.
+    quoted = demo.search(SearchRequest('"utilization"'))
+    assert (quoted.total, quoted.relaxed) == (
+        1,
+        Relaxed("utilization", "No document has “utilization” as written"),
+    )
 
 
 def test_more_like_this_lists_the_same_workshop_series_first(demo: Collection):
@@ -578,5 +583,7 @@ def test_a_field_takes_a_phrase_as_its_value(demo: Collection):
         "Prospecting Lunar Polar Volatiles with Small Rovers",
     ]
     assert demo.search(SearchRequest('event:"polar volatiles"')).total == 2
-    with pytest.raises(QueryError, match="title: has no value"):
-        demo.search(SearchRequest('polar title: "volatiles"'))
+    # A field with nothing after it cannot be read: the words are searched for, and it says so.
+    relaxed = demo.search(SearchRequest('polar title: "volatiles"')).relaxed
+    assert relaxed is not None and relaxed.query == "polar volatiles"
+    assert relaxed.reason.startswith("The query cannot be read as written (title: has no value")

@@ -26,7 +26,13 @@ from isecg_archive.engine.readers import column_values, live_docnums, members, v
 from isecg_archive.engine.spelling import prepare
 from isecg_archive.enrich import Vocabulary, load_vocabulary
 from isecg_archive.enrich.glossary import Glossary, load_glossary
-from isecg_archive.errors import ArchiveError, DocumentNotFound, ExtractionError, IndexDamaged
+from isecg_archive.errors import (
+    ArchiveError,
+    DocumentNotFound,
+    ExtractionError,
+    IndexDamaged,
+    QuerySyntaxError,
+)
 from isecg_archive.events import Event, gather, split_term
 from isecg_archive.extract import Extraction, extract, extractor_id
 from isecg_archive.index import SearchIndex, add_document, build_schema, remove_document
@@ -212,10 +218,11 @@ class Collection:
                 return
             lane = self._plain
             if has_patterns(query):
-                parsed = parse_query(query, _schema(), self.glossary)
-                check_budget(parsed)
-                if walks_lexicon(parsed):
-                    lane = self._costly
+                with suppress(QuerySyntaxError):  # searched for as its words (search.py)
+                    parsed = parse_query(query, _schema(), self.glossary)
+                    check_budget(parsed)
+                    if walks_lexicon(parsed):
+                        lane = self._costly
             with lane.searcher() as searcher:
                 yield searcher
         except DAMAGE as exc:  # a segment file deleted, or cut short by a full disk or a crash

@@ -29,6 +29,11 @@ class QueryError(ArchiveError):
     """A search query or filter cannot be understood."""
 
 
+class QuerySyntaxError(QueryError):
+    """A query's syntax cannot be read (a field with no value, what Whoosh's parser refuses):
+    a search falls back to its words, a command that changes records refuses it."""
+
+
 class DocumentNotFound(ArchiveError):
     """No document has this id."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from typing import Any
 
@@ -18,7 +18,14 @@ from isecg_archive.boilerplate import CAPTURE_FORMATS, Boilerplate
 from isecg_archive.engine.analysis import positions, stem
 from isecg_archive.engine.facets import Facet, count_facets
 from isecg_archive.engine.patterns import expand_patterns
-from isecg_archive.engine.query import QUESTION_WORDS, Word, parse_query, phrases
+from isecg_archive.engine.query import (
+    QUESTION_WORDS,
+    Word,
+    parse_query,
+    phrases,
+    query_words,
+    relaxed_reason,
+)
 from isecg_archive.engine.ranking import Scores, graded_matches, matches
 from isecg_archive.engine.readers import bitset, column_values, shared_families, value_bits
 from isecg_archive.engine.scoring import idf
@@ -26,7 +33,7 @@ from isecg_archive.engine.snippets import Snippet, make_snippets, spans
 from isecg_archive.engine.spelling import close_words
 from isecg_archive.enrich import Vocabulary
 from isecg_archive.enrich.glossary import Glossary
-from isecg_archive.errors import QueryError
+from isecg_archive.errors import QueryError, QuerySyntaxError
 from isecg_archive.events import event_slug, split_term
 from isecg_archive.storage.records import DOCUMENT_TYPES, Document, PartialDate
 
@@ -135,6 +142,17 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Relaxed:
+    """A query whose syntax found nothing (or could not be read), searched for as its words."""
+
+    query: str  # the words searched for instead
+    reason: str  # why, for people: "No document has the phrase “ice mining rig”"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"query": self.query, "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class ResultPage:
     request: SearchRequest
     total: int
@@ -142,6 +160,7 @@ class ResultPage:
     facets: tuple[Facet, ...] = field(default=())
     suggestion: str | None = None  # a respelled query that finds more
     matched_all: int | None = None  # how many of the `total` match all words (None: total)
+    relaxed: Relaxed | None = None  # the query's words searched for, its syntax having failed
 
     @property
     def complete(self) -> int:
@@ -166,6 +185,7 @@ class ResultPage:
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": {facet.name: facet.to_dict() for facet in self.facets},
             "suggestion": self.suggestion,
+            "relaxed": self.relaxed.to_dict() if self.relaxed else None,
         }
 
 
@@ -381,6 +401,30 @@ def _matches(searcher: Searcher, request: SearchRequest, glossary: Glossary) -> 
     return _Matches(parsed, allowed, scores, found, complete & found.keys(), complete_unique)
 
 
+def _matches_or_words(
+    searcher: Searcher, request: SearchRequest, glossary: Glossary
+) -> tuple[_Matches, Relaxed | None]:
+    """The query's matches; when its syntax finds nothing (a phrase, operators, a field) or
+    cannot be read, those of its words instead, and why, as web search engines do."""
+    try:
+        matches = _matches(searcher, request, glossary)
+    except QuerySyntaxError as exc:
+        reason = f"The query cannot be read as written ({exc})"
+        words = query_words(request.query)
+        if not words:
+            raise
+    else:
+        if matches.found or not request.query.strip():
+            return matches, None
+        why = relaxed_reason(request.query)
+        words = query_words(request.query)
+        if why is None or not words or words == request.query.strip():
+            return matches, None
+        reason = why
+    loose = _matches(searcher, replace(request, query=words), glossary)
+    return loose, Relaxed(words, reason)
+
+
 def matching_values(
     searcher: Searcher, request: SearchRequest, glossary: Glossary | None, column: str
 ) -> list[str]:
@@ -402,7 +446,7 @@ def search(
     glossary = glossary or Glossary()
     reader = searcher.reader()
     sort = request.effective_sort
-    matches = _matches(searcher, request, glossary)
+    matches, relaxed = _matches_or_words(searcher, request, glossary)
     parsed, allowed, scores, found = matches.parsed, matches.allowed, matches.scores, matches.found
     complete, complete_unique = matches.complete, matches.complete_unique
     unique = _one_per_family(searcher, set(found))
@@ -413,7 +457,7 @@ def search(
     matched_all = len(complete_unique) if len(complete_unique) < len(unique) else None
     first = (request.page - 1) * request.per_page
     if first >= len(unique):
-        return ResultPage(request, len(unique), (), facets, suggestion, matched_all)
+        return ResultPage(request, len(unique), (), facets, suggestion, matched_all, relaxed)
     ranked = _ranked(searcher, found, sort, complete)
     if len(unique) < len(found):
         ranked = _best_of_each_family(searcher, ranked, first + request.per_page)
@@ -435,7 +479,7 @@ def search(
         )
         matched = "all" if docnum in complete else "some"
         hits.append(Hit(rank, document, score, snippets, versions, matched))
-    return ResultPage(request, len(unique), tuple(hits), facets, suggestion, matched_all)
+    return ResultPage(request, len(unique), tuple(hits), facets, suggestion, matched_all, relaxed)
 
 
 def page_matches(

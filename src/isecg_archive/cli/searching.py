@@ -123,6 +123,11 @@ def _print_results(result: ResultPage) -> None:
         )
     else:
         head = f"{counted(result.total, 'document')} {agree(result.total)} {query!r}"
+    if result.relaxed:
+        head = (
+            f"{result.relaxed.reason}; showing documents with its words instead:"
+            f" {counted(result.total, 'document')} {agree(result.total)} {result.relaxed.query!r}"
+        )
     click.echo(f"{head} (page {request.page} of {result.pages})")
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion!r}?")

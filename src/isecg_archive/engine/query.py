@@ -29,7 +29,7 @@ from whoosh.qparser import AndGroup, FieldAliasPlugin, MultifieldParser
 
 from isecg_archive.engine.analysis import is_indexed, stem
 from isecg_archive.enrich.glossary import Glossary
-from isecg_archive.errors import QueryError
+from isecg_archive.errors import QueryError, QuerySyntaxError
 
 MAX_QUERY_LENGTH = 20_000
 TEXT_FIELDS = ("title", "content", "event", "author")
@@ -134,6 +134,47 @@ def parse_query(text: str, schema: Schema, glossary: Glossary | None = None) -> 
     return found
 
 
+_PHRASE = re.compile(r'"([^"]*)"?')
+_LEADING_SIGN = re.compile(r"(?<!\S)[-+]+(?=\w)")
+_FIELD_NAME = re.compile(r"(?<![\w.])(\w+):")
+_SYNTAX_MARKS = re.compile(r'["()\[\]{}]|[~^]\d*(?:\.\d+)?|(?<=\w)[*?]+|[*?]+(?=\w)|(?<!\w)[*?]+')
+
+
+def query_words(text: str) -> str:
+    """The query's words with its syntax taken away: quotes, parentheses, field names, AND/OR/
+    NOT, signs before words, wildcards, boosts. Punctuation inside a word stays (R&D, U.S.)."""
+    plain = _printable(text)
+    plain = _FIELD_NAME.sub(
+        lambda m: "" if m.group(1).lower() in _NAMES else m.group(1) + " ", plain
+    )
+    plain = _OPERATOR.sub(" ", plain)
+    plain = _SYNTAX_MARKS.sub(" ", plain)
+    plain = _LEADING_SIGN.sub("", plain)
+    return " ".join(plain.split())
+
+
+def relaxed_reason(text: str) -> str | None:
+    """Why a query that found nothing may have found nothing as written: its phrases, its
+    operators and parentheses, its fields, its signs or its patterns. None for plain words,
+    which already match documents that have only some of them."""
+    plain = _printable(text)
+    quoted = [" ".join(p.split()) for p in _PHRASE.findall(plain) if p.strip()]
+    if quoted:
+        named = " or ".join(f"“{p}”" for p in quoted[:3])
+        if any(" " in p for p in quoted):
+            return f"No document has the phrase {named}"
+        return f"No document has {named} as written"
+    if _OPERATOR.search(plain) or "(" in plain:
+        return "No document matches the query as written, with its AND, OR, NOT and brackets"
+    if any(m.group(1).lower() in _NAMES for m in _FIELD_NAME.finditer(plain)):
+        return "No document matches the query's field:value as written"
+    if _LEADING_SIGN.search(plain):
+        return "No document matches the query with its + and - signs"
+    if has_patterns(plain) or '"' in plain:
+        return "No document matches the query as written"
+    return None
+
+
 def has_patterns(text: str) -> bool:
     """Whether a query holds wildcard patterns (`volatil*`, `m?rs`) outside its quotes: the
     dearest queries to run. Sentence punctuation (`ice?`) is no pattern."""
@@ -173,16 +214,11 @@ def _unquoted(text: str, quote_follows: bool = False) -> str:
         name, value = match.group(1), match.group(2)
         if not value and quote_follows and match.end() == len(text):
             value = '"'  # the phrase that follows is the value
-        if name.lower() not in _NAMES:
-            if not value:  # "Question: why", "Mars:" is a word and a colon
-                return name
-            raise QueryError(
-                f"there is no field {name!r} to search; use one of {', '.join(SEARCHABLE)}"
-                f' (as in title:roadmap), or put "{name}:{value}" in quotes'
-            )
+        if name.lower() not in _NAMES:  # "Gateway: A Status Report", "Question:why": words
+            return name + " "
         if not value or value.startswith(")"):
             example = _EXAMPLES.get(name.lower().rstrip("s").replace("agencie", "agency"), "lunar")
-            raise QueryError(
+            raise QuerySyntaxError(
                 f"{name}: has no value; write one right after the colon, as in {name}:{example}"
             )
         return match.group()
@@ -196,7 +232,7 @@ def _parsed(text: str, schema: Schema) -> q.Query:
     try:
         return parser.parse(text)
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
-        raise QueryError(
+        raise QuerySyntaxError(
             f"cannot understand the query {_short(text)!r} ({exc}); check its quotes,"
             " parentheses and field:value pairs"
         ) from None
