@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import StemmingAnalyzer
 from whoosh.codec.base import Segment
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
@@ -30,7 +29,7 @@ from isecg_archive.storage.records import Document, seconds
 from isecg_archive.versions import family, sketch, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8  # 8: words with punctuation inside (analysis.TOKEN)
 _VERSION_FILE = "SCHEMA_VERSION"
 UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
 MERGE_FACTOR = 8  # segments of one size tier that are merged into one
@@ -45,7 +44,7 @@ class ContentField(TEXT):
     """
 
     def __init__(self) -> None:
-        super().__init__(analyzer=StemmingAnalyzer(stemfn=analysis.stem))
+        super().__init__(analyzer=analysis.analyzer())
 
     def index(self, value: object, **kwargs: object) -> Iterable[Posting]:
         """The postings of a text, or the postings themselves, worked out beforehand."""
@@ -109,7 +108,7 @@ def _joined(pages: Sequence[str]) -> str:
 
 
 def build_schema() -> Schema:
-    stemming = StemmingAnalyzer(stemfn=analysis.stem)
+    stemming = analysis.analyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         sha256=ID(stored=True),

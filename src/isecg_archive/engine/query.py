@@ -27,7 +27,7 @@ from whoosh import query as q
 from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, FieldAliasPlugin, MultifieldParser
 
-from isecg_archive.engine.analysis import is_indexed, stem
+from isecg_archive.engine.analysis import TOKEN, is_indexed, stem
 from isecg_archive.enrich.glossary import Glossary
 from isecg_archive.errors import QueryError, QuerySyntaxError
 
@@ -49,7 +49,9 @@ _FIELD = re.compile(r"(?<![\w.])(\w+):(?=(\S*))")
 _EXAMPLES = {"agency": "NASA", "topic": "lunar-surface", "type": "presentation", "year": "2020"}
 _OPERATOR = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _SYNTAX = re.compile(r'["*?~^\[\]{}]|\w:\S|(?<!\S)[-+]\w|' + _OPERATOR.pattern)
-_WORD = re.compile(r"\w+(?:\.?\w+)*")
+_WORD = re.compile(TOKEN)
+_NAME_NUMBER = re.compile(r"([^\W\d_]{2,})(\d+)")
+_SPACED_AMPERSAND = re.compile(r"\b(\w{1,3})\s*&\s*(\w{1,3})\b")
 
 
 class Word(q.Or):
@@ -124,6 +126,11 @@ def parse_query(text: str, schema: Schema, glossary: Glossary | None = None) -> 
     else:
         parsed = _plain(text, schema)
     if parsed is q.NullQuery:
+        joined = _SPACED_AMPERSAND.sub(r"\1&\2", text)  # "R & D" is R&D
+        if joined != text:
+            return parse_query(joined, schema, glossary)
+        if any(ch.isalnum() for ch in text):  # only words too short or too common to index
+            return q.NullQuery
         raise QueryError(
             f"the query {_short(text)!r} has no words to search for; type some words,"
             ' a "phrase", or field:value'
@@ -320,10 +327,13 @@ def _as_word(part: q.Or, text: str, schema: Schema, glossary: Glossary) -> q.Que
 
 
 def _expanded(word: q.Query, schema: Schema, glossary: Glossary) -> q.Query:
-    """A word that is an acronym, or the acronym's expansions."""
+    """A word that is an acronym, or the acronym's expansions; a name run into its number
+    (Mars2020, Artemis3), or the two written apart."""
     if not isinstance(word, Word):
         return word
     expansions = glossary.expansions(word.typed)
+    if not expansions and (parts := _NAME_NUMBER.fullmatch(word.typed)):
+        expansions = [parts.groups()]
     if not expansions:
         return word
     phrases = [_phrase(words, schema, glossary) for words in expansions]
