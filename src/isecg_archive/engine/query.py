@@ -333,7 +333,7 @@ def _expanded(word: q.Query, schema: Schema, glossary: Glossary) -> q.Query:
         return word
     expansions = glossary.expansions(word.typed)
     if not expansions and (parts := _NAME_NUMBER.fullmatch(word.typed)):
-        expansions = [parts.groups()]
+        expansions = (parts.groups(),)
     if not expansions:
         return word
     phrases = [_phrase(words, schema, glossary) for words in expansions]
