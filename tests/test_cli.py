@@ -352,3 +352,19 @@ def test_edit_where_matching_nothing_changes_nothing_and_says_so(run, inbox: Pat
         "Error: no document matches 'title:nothing-like-this'; nothing was changed\n"
     )
     assert {p: p.read_bytes() for p in archive_dir.rglob("*.meta.json")} == records
+
+
+def test_unknown_event_author_and_body_filters_say_so(run, inbox: Path):
+    run("ingest", str(inbox))
+    for option, value, what, listed in (
+        ("--event", "nosuch", "event", "`isecg-archive events` lists the events by their slugs"),
+        ("--author", "Nobody Here", "author",
+         "`isecg-archive facets` lists them, as the records write them"),
+        ("--organisation", "XYZ", "related body", "`isecg-archive facets` lists them"),
+    ):  # fmt: skip
+        for command in ("search", "export"):
+            result = run(command, option, value)
+            assert result.exit_code == 2, (command, option)
+            assert result.stderr == (
+                f"Error: unknown {what} {value!r}: no document has it; {listed}\n"
+            ), (command, option)

@@ -199,8 +199,8 @@ def test_events_are_facets_pages_and_a_command(tmp_path: Path):
     assert client.get("/events/no-such-workshop").status_code == 404
     browse = client.get("/api/search").get_json()
     assert browse["facets"]["event"] == [
-        {"value": "lunar-polar-volatiles-workshop-2016", "label": "Lunar Polar Volatiles Workshop",
-         "count": 2, "selected": False}
+        {"value": "lunar-polar-volatiles-workshop-2016",
+         "label": "Lunar Polar Volatiles Workshop 2016", "count": 2, "selected": False}
     ]  # fmt: skip
     found = client.get("/api/search?event=lunar-polar-volatiles-workshop-2016").get_json()
     assert sorted(hit["id"] for hit in found["hits"]) == inside
@@ -229,7 +229,18 @@ def test_related_bodies_and_authors_are_facets_and_filters(filled, run, client, 
     assert only["hits"][0]["authors"] == ["Smith, Jane", "ISECG"]
     chosen = {f["value"]: f["selected"] for f in only["facets"]["author"]}
     assert chosen["Smith, Jane"] is True
-    assert client.get("/api/search?author=Nobody").get_json()["total"] == 0
+    unknown = client.get("/api/search?author=Nobody")
+    assert unknown.status_code == 400
+    assert unknown.get_json()["error"] == (
+        "unknown author 'Nobody': no document has it; `isecg-archive facets` lists them, as the"
+        " records write them"
+    )
+    for field, value, what in (("event", "no-such-workshop-1999", "event"),
+                               ("organisation", "XYZ", "related body")):  # fmt: skip
+        said = client.get(f"/api/search?{field}={value}").get_json()["error"]
+        assert said.startswith(f"unknown {what} '{value}': no document has it; "), said
+        exported = client.get(f"/export?format=csv&{field}={value}")
+        assert exported.status_code == 400
     searched = run("search", "--organisation", "COSPAR", "--json")
     assert [h["id"] for h in json.loads(searched.stdout)["hits"]] == [panel.id]
     page = BeautifulSoup(client.get(f"/documents/{panel.id}").data, "html.parser")

@@ -388,3 +388,13 @@ def test_commands_on_pages_keep_each_option_with_its_value():
         ' <span class="arg">365b83</span> <span class="arg">--title &#39;A &lt;b&gt; &amp;'
         ' C&#39;</span> <span class="arg">--add-topic mars</span>'
     )
+
+
+def test_the_widening_facets_say_so_once_a_value_is_chosen(client):
+    page = soup(client.get("/"))
+    assert page.select(".widen") == []
+    page = soup(client.get("/?type=presentation&since=2019&until=2019"))
+    assert [p.get_text() for p in page.select(".widen")] == [
+        "Other types keep their counts: choosing one more adds its documents.",
+        "Other years keep their counts: choosing one searches that year instead.",
+    ]

@@ -217,12 +217,23 @@ def _allowed(reader: IndexReader, request: SearchRequest, leave_out: str = "") -
     return reduce(operator.and_, parts).to_bytes((size + 7) // 8, "little")
 
 
+_UNKNOWN = {  # what a filter's value names, and where the known values are listed
+    "event_key": ("event", "`isecg-archive events` lists the events by their slugs"),
+    "organisation": ("related body", "`isecg-archive facets` lists them"),
+    "author_name": ("author", "`isecg-archive facets` lists them, as the records write them"),
+}
+
+
 def _named(reader: IndexReader, field: str, wanted: str, key: Callable[[str], str] = str) -> int:
-    """The documents with this value of a field, in any case (bodies, authors, event slugs)."""
-    wanted = wanted.strip().lower()
-    found = (
+    """The documents with this value of a field, in any case (bodies, authors, event slugs).
+    A value no document has is an error that says where the known ones are listed."""
+    typed, wanted = wanted, wanted.strip().lower()
+    found = [
         bits for term, bits in value_bits(reader, field).items() if key(term).lower() == wanted
-    )
+    ]
+    if not found:
+        what, listed = _UNKNOWN[field]
+        raise QueryError(f"unknown {what} {typed!r}: no document has it; {listed}")
     return reduce(operator.or_, found, 0)
 
 

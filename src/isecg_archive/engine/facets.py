@@ -52,6 +52,16 @@ class FacetKind:
     chronological: bool = False
 
 
+def _event_label(term: str, vocabulary: Vocabulary) -> str:
+    """An event's name with its year (from its slug), so that the workshops of a series that
+    meets every year are told apart: "Lunar Polar Volatiles Workshop 2016"."""
+    found, name = split_term(term)
+    year = found.rsplit("-", 1)[-1]
+    if len(year) == 4 and year.isdigit() and year not in name:
+        return f"{name} {year}"
+    return name
+
+
 def _agency(term: str, vocabulary: Vocabulary) -> str:
     return next((a.key for a in vocabulary.agencies if a.key.lower() == term), term.upper())
 
@@ -61,7 +71,7 @@ FACET_KINDS = (
     FacetKind("topic", "topic", lambda t, v: t, lambda t, v: v.topic_label(t)),
     FacetKind("type", "type", lambda t, v: t, lambda t, v: t.replace("-", " ")),
     FacetKind("year", "year", lambda t, v: t, lambda t, v: t, chronological=True),
-    FacetKind("event", "event_key", lambda t, v: split_term(t)[0], lambda t, v: split_term(t)[1]),
+    FacetKind("event", "event_key", lambda t, v: split_term(t)[0], _event_label),
     FacetKind("organisation", "organisation", lambda t, v: t, lambda t, v: t),
     FacetKind("author", "author_name", lambda t, v: t, lambda t, v: t),
 )
