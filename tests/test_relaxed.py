@@ -101,3 +101,24 @@ def test_the_cli_table_and_json_and_the_page_say_what_was_relaxed(tmp_path: Path
     )
     api = client.get("/api/search", query_string={"q": PASTED}).get_json()
     assert api["relaxed"] == data["relaxed"]
+
+
+ABSTRACT = (
+    'Keeping Landers Alive Through the "Lunar Night": Power and Thermal Options for Surface'
+    " Missions. Abstract: Robotic and crewed surface systems on the Moon must survive about two"
+    " weeks of darkness and extreme cold. We review the options for thermal control and energy"
+    " storage, including radioisotope heater units, regenerative fuel cells and low-power"
+    " hibernation of rovers and landers. The selection of landing sites from orbiter data, and"
+    " the coordination of surface communication frequencies between the agencies (JAXA, ISRO,"
+    " KARI), are also discussed."
+)
+
+
+def test_a_pasted_title_and_abstract_ranks_its_subject_first(demo: Collection):
+    """Written for this test about the subject of one demo document, in other words than its
+    own; its quotes, colons, hyphen and parentheses are the reader's, not syntax that fails."""
+    result = demo.search(SearchRequest(ABSTRACT))
+    assert result.relaxed is None
+    assert result.hits[0].document.title == "Lunar Surface Operations Workshop: Summary"
+    without_quotes = demo.search(SearchRequest(ABSTRACT.replace('"', "")))
+    assert without_quotes.hits[0].document.title == "Lunar Surface Operations Workshop: Summary"

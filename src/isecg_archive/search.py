@@ -427,7 +427,12 @@ def _matches_or_words(
     else:
         if matches.found or not request.query.strip():
             return matches, None
-        why = relaxed_reason(request.query)
+        why = relaxed_reason(
+            request.query,
+            found=lambda quoted: bool(
+                graded_matches(searcher, _parse(searcher, f'"{quoted}"', glossary))[0]
+            ),
+        )
         words = query_words(request.query)
         if why is None or not words or words == request.query.strip():
             return matches, None

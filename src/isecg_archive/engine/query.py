@@ -160,15 +160,18 @@ def query_words(text: str) -> str:
     return " ".join(plain.split())
 
 
-def relaxed_reason(text: str) -> str | None:
-    """Why a query that found nothing may have found nothing as written: its phrases, its
-    operators and parentheses, its fields, its signs or its patterns. None for plain words,
-    which already match documents that have only some of them."""
+def relaxed_reason(text: str, found: Callable[[str], bool] = lambda quoted: False) -> str | None:
+    """Why a query that found nothing may have found nothing as written: its phrases (those
+    `found` says no document has), its operators and parentheses, its fields, its signs or its
+    patterns. None for plain words, which already match documents with only some of them."""
     plain = _printable(text)
     quoted = [" ".join(p.split()) for p in _PHRASE.findall(plain) if p.strip()]
     if quoted:
-        named = " or ".join(f"“{p}”" for p in quoted[:3])
-        if any(" " in p for p in quoted):
+        absent = [p for p in dict.fromkeys(quoted) if not found(p)]
+        if not absent:
+            return "No document has the query's quoted words together with its other words"
+        named = " or ".join(f"“{p}”" for p in absent[:3])
+        if any(" " in p for p in absent):
             return f"No document has the phrase {named}"
         return f"No document has {named} as written"
     if _OPERATOR.search(plain) or "(" in plain:
@@ -274,7 +277,13 @@ def _with_words(parsed: q.Query, text: str, schema: Schema, glossary: Glossary) 
     if _is_word(parsed):
         return _expanded(_as_word(parsed, text, schema, glossary), schema, glossary)
     if type(parsed) is q.And:
-        parts = [_with_words(part, text, schema, glossary) for part in parsed.subqueries]
+        parts = []
+        for part in parsed.subqueries:
+            pieces = _pieces(part)
+            if pieces:  # low-power: two words, as they are without the parser (_plain)
+                parts += [_expanded(piece, schema, glossary) for piece in pieces]
+            else:
+                parts.append(_with_words(part, text, schema, glossary))
         return _spelled_out(_counted(parts), schema, glossary)
     if isinstance(parsed, q.Or | q.And | q.AndNot | q.AndMaybe | q.Not | q.Otherwise):
         if type(parsed) is q.Or and not _is_word(parsed):
@@ -284,6 +293,27 @@ def _with_words(parsed: q.Query, text: str, schema: Schema, glossary: Glossary) 
             )
         return parsed.apply(lambda part: _with_words(part, text, schema, glossary))
     return parsed
+
+
+def _pieces(part: q.Query) -> list[Word]:
+    """The words of one typed token the analyzer split (`low-power`, `NASA/ESA`), which
+    Whoosh's parser makes an Or of one And of terms per field, every piece required: one Word
+    per piece instead, each as any other word (in quotes they are a Phrase, kept as written).
+    [] for anything else."""
+    if type(part) is not q.Or or part.boost != 1 or not part.subqueries:
+        return []
+    groups = part.subqueries
+    if not all(
+        type(group) is q.And
+        and all(type(t) is q.Term and t.fieldname in TEXT_FIELDS for t in group.subqueries)
+        and len(group.subqueries) == len(groups[0].subqueries)
+        for group in groups
+    ):
+        return []
+    return [
+        Word([group.subqueries[n] for group in groups], groups[0].subqueries[n].text)
+        for n in range(len(groups[0].subqueries))
+    ]
 
 
 def _is_word(part: q.Query) -> bool:
