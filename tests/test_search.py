@@ -345,7 +345,7 @@ def test_the_content_field_indexes_exactly_as_whoosh_does(demo: Collection):
     terms = [term for term, *_ in fast.index("The lunar, the LUNAR surface")]
     assert terms == [b"lunar", b"surfac"]
     joined = [term for term, *_ in fast.index("R&D for C++ in 3-D by e-mail, in-situ, U.S.")]
-    assert sorted(joined) == [b"3d", b"c++", b"email", b"r&d", b"situ", b"u."]
+    assert sorted(joined) == [b"3d", b"c++", b"email", b"mail", b"r&d", b"situ", b"u."]
 
 
 def spelling_and_text(collection: Collection) -> tuple[set[str], set[str]]:

@@ -29,7 +29,7 @@ from isecg_archive.storage.records import Document, seconds
 from isecg_archive.versions import family, sketch, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
-SCHEMA_VERSION = 8  # 8: words with punctuation inside (analysis.TOKEN)
+SCHEMA_VERSION = 9  # 8, 9: words with punctuation inside (analysis.TOKEN, forms)
 _VERSION_FILE = "SCHEMA_VERSION"
 UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
 MERGE_FACTOR = 8  # segments of one size tier that are merged into one

@@ -18,6 +18,7 @@ import re
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 import Stemmer
 from whoosh.analysis import (
@@ -32,8 +33,10 @@ from whoosh.analysis import (
 
 # A word: Whoosh's default (letters and digits, dots inside: U.S.), and words people write with
 # punctuation inside: R&D and AT&T (an ampersand between letters), C++ (two pluses at the end),
-# and a one-character piece joined by a hyphen (3-D, e-mail, X-ray), which is one word with the
-# hyphen left out ("3d", "email"). Other hyphens part words as before ("in-situ": in, situ).
+# and a one-character piece joined by a hyphen (3-D, e-mail, X-ray), which is indexed with the
+# hyphen left out ("3d", "email") and as its pieces, as before ("mail", "ray"): a reader who
+# writes "X ray" or "T cells" finds the hyphenated form still. Other hyphens part words as
+# before ("in-situ": in, situ).
 TOKEN = r"(?:(?<![\w-])\w-(?=\w))?\w+(?:[.&]?\w+|-\w\b)*(?:\+\+(?![\w+]))?"
 _WORD = re.compile(TOKEN)
 _MIN_SIZE = 2  # StopFilter's default: shorter words are dropped
@@ -46,14 +49,25 @@ def normal(token: str) -> str:
     return token.lower().replace("-", "")
 
 
-class JoinedWords(Filter):
-    """Leaves out the hyphen of a word the tokenizer joined (3-D is "3D")."""
+def forms(token: str) -> list[str]:
+    """What a token is indexed as, in order: itself, or a hyphen-joined word ("X-ray") joined
+    ("Xray"), then its pieces ("X", "ray"; those too short are dropped later)."""
+    if "-" not in token:
+        return [token]
+    return [token.replace("-", ""), *token.split("-")]
 
-    def __call__(self, tokens: Iterator[object]) -> Iterator[object]:
+
+class JoinedWords(Filter):
+    """A hyphen-joined word (3-D, X-ray) as its forms(), one token after another."""
+
+    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
         for token in tokens:
-            if "-" in token.text:  # type: ignore[attr-defined]
-                token.text = token.text.replace("-", "")  # type: ignore[attr-defined]
-            yield token
+            if "-" not in token.text:
+                yield token
+                continue
+            for form in forms(token.text):
+                token.text = form
+                yield token
 
 
 def analyzer() -> Analyzer:
@@ -102,11 +116,16 @@ def words_starting(text: str, starts: frozenset[str]) -> Iterator[tuple[re.Match
     else:  # lower case moves the offsets (İ becomes two characters), or a word is joined
         # with punctuation (3-D is "3d"): every word, then
         prefixes = tuple(starts)
-        matches = [m for m in _WORD.finditer(text) if normal(m.group()).startswith(prefixes)]
+        matches = [
+            m
+            for m in _WORD.finditer(text)
+            if any(form.lower().startswith(prefixes) for form in forms(m.group()))
+        ]
     for match in matches:
-        word = normal(text[match.start() : match.end()])
-        if len(word) >= _MIN_SIZE and word not in STOP_WORDS:
-            yield match, word
+        for form in forms(text[match.start() : match.end()]):
+            word = form.lower()
+            if len(word) >= _MIN_SIZE and word not in STOP_WORDS:
+                yield match, word
 
 
 _START = operator.methodcaller("start")
@@ -127,15 +146,16 @@ def positions(text: str) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     position = -1
     for place, token in enumerate(_WORD.findall(text)):
-        word = normal(token)
-        if len(word) < _MIN_SIZE or word in STOP_WORDS:
-            continue
-        position = place if position < 0 else position + 1
-        found.setdefault(stem(word), []).append(position)
+        for form in forms(token):
+            word = form.lower()
+            if len(word) < _MIN_SIZE or word in STOP_WORDS:
+                continue
+            position = place if position < 0 else position + 1
+            found.setdefault(stem(word), []).append(position)
     return found
 
 
 def vocabulary(text: str) -> set[str]:
     """The distinct indexed words of the text as written (in lower case, not stemmed)."""
-    lowered = {normal(token) for token in _WORD.findall(text)}
+    lowered = {form.lower() for token in _WORD.findall(text) for form in forms(token)}
     return {word for word in lowered if len(word) >= _MIN_SIZE} - STOP_WORDS
