@@ -1,7 +1,7 @@
 """The viewer under hostile requests and under 32 clients at once, over loopback.
 
     python bench/load.py [--documents 10000] [--workdir DIR] [--clients 32] [--requests 640]
-                         [--only hostile|load]
+                         [--only hostile|load] [--workers N]
 
 Builds (once, cached in bench/.cache/) an archive of N short text documents whose words are
 many and mostly distinct (a common vocabulary, and twenty words of its own in each document,
@@ -14,7 +14,9 @@ loopback port, and prints:
   in --timeout seconds is "timeout");
 - 32 clients (threads), each sending the viewer's usual searches one after another until
   --requests have been answered: requests per second, p50 / p95 / max;
-- the server's peak resident memory (VmHWM) after each part.
+- the server's peak resident memory (VmHWM, of all its processes) after each part.
+
+`--workers N` serves with N processes (`serve --workers`); without it, `serve`'s default.
 
 The server is whatever `python -m isecg_archive` imports: run the bench with another
 PYTHONPATH to measure another version on the same archive (give each its own --index-name).
@@ -103,9 +105,14 @@ def fetch(url: str, timeout: float) -> tuple[str, float]:
 
 
 def peak_mib(pid: int) -> float:
+    """The peak resident memory of a process and of its children (a server's workers)."""
+    total = 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for child in children.read_text().split() if children.exists() else []:
+        total += peak_mib(int(child))
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
+            return total + int(line.split()[1]) / 1024
     return float("nan")
 
 
@@ -177,6 +184,7 @@ def main() -> None:
         help="run one part (a slow hostile mix can"
         " leave the server busy for the load that follows it)",
     )
+    parser.add_argument("--workers", type=int, help="serve with this many processes")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="isecg-load-"))
     archive, index = workdir / "archive", workdir / args.index_name
@@ -184,7 +192,8 @@ def main() -> None:
     command += ["--index", str(index)]
     try:
         ensure_archive(command, archive, args.documents)
-        with serving(command, "/?q=lunar", args.timeout) as (base, server):  # built, and warm
+        options = ["--workers", str(args.workers)] if args.workers else []
+        with serving(command, "/?q=lunar", args.timeout, options) as (base, server):  # warm
             print(f"server up, peak memory so far {peak_mib(server.pid):.0f} MiB\n")
             if args.only != "load":
                 print("| hostile request | status | seconds |\n| --- | --- | ---: |")
@@ -214,12 +223,12 @@ def ensure_archive(command: list[str], archive: Path, documents: int) -> None:
 
 @contextmanager
 def serving(
-    command: list[str], probe: str, timeout: float
+    command: list[str], probe: str, timeout: float, options: list[str]
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`serve` on a free loopback port, once `probe` answers 200; stopped after the block."""
     port = free_port()
     server = subprocess.Popen(
-        [*command, "serve", "--port", str(port)],
+        [*command, "serve", "--port", str(port), *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

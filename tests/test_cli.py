@@ -5,7 +5,10 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from isecg_archive.cli import cli
 
@@ -270,36 +273,73 @@ def test_every_command_is_documented_in_the_readme():
 
 
 def test_serve_binds_to_this_machine_by_default(run, inbox: Path, monkeypatch):
-    import waitress
+    from isecg_archive.cli import serving
 
     run("ingest", str(inbox))
     served = {}
 
-    class Server:
-        effective_port = 8000
+    def run_viewer(config, bind, workers, threads, ready, stopped):
+        served.update(bind=bind, workers=workers, threads=threads, hosts=config["ALLOWED_HOSTS"])
+        ready()
+        stopped()
 
-        def run(self) -> None:
-            served["ran"] = True
-
-        def close(self) -> None:
-            served["closed"] = True
-
-    def create_server(app, **options):
-        served.update(options)
-        return Server()
-
-    monkeypatch.setattr(waitress, "create_server", create_server)
+    monkeypatch.setattr(serving, "run_viewer", run_viewer)
     result = run("serve")
     assert result.exit_code == 0
-    assert result.stdout.endswith("at http://127.0.0.1:8000/ (Ctrl-C to stop)\n")
-    assert served == {
-        "host": "127.0.0.1",
-        "port": 8000,
-        "threads": 8,
-        "ident": "isecg-archive",
-        "ran": True,
-        "closed": True,
-    }
+    assert result.stdout.endswith("at http://127.0.0.1:8000/ (Ctrl-C to stop)\nStopped serving.\n")
+    cores = os.cpu_count() or 1
+    assert served == {"bind": "127.0.0.1:8000", "workers": cores, "threads": 8,
+                      "hosts": ["127.0.0.1"]}  # fmt: skip
+
+
+def test_serve_with_two_workers_answers_refuses_a_foreign_host_and_stops_cleanly(
+    run, inbox: Path, archive_dir: Path
+):
+    import socket
+    import urllib.error
+    import urllib.request
+
+    run("ingest", str(inbox))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "MAKELEVEL"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "isecg_archive", "--archive", str(archive_dir), "serve",
+         "--port", str(port), "--workers", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        assert first == f"Serving {archive_dir} at http://127.0.0.1:{port}/ (Ctrl-C to stop)\n"
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+        workers = []
+        for _ in range(100):  # the workers start after the line is written
+            workers = children.read_text().split()
+            if len(workers) == 2:
+                break
+            time.sleep(0.1)
+        assert len(workers) == 2
+        base = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(base + "/?q=regolith", timeout=30) as page:
+            assert page.status == 200
+            assert b"Regolith Handling Report" in page.read()
+        foreign = urllib.request.Request(base + "/", headers={"Host": "evil.example"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(foreign, timeout=30)
+        assert refused.value.code == 400
+        refused.value.close()
+        server.terminate()  # SIGTERM, as systemd stops a service
+        out, err = server.communicate(timeout=60)
+        assert server.returncode == 0, err
+        assert out == "Stopped serving.\n" and err == ""
+        for pid in workers:
+            assert not Path(f"/proc/{pid}").exists(), f"worker {pid} left running"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
 
 
 def test_serve_refuses_bad_options_and_a_busy_port_in_one_line(run, inbox: Path, archive_dir):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import logging
 import os
 import re
 import socket
@@ -46,7 +45,16 @@ def _bracketed(host: str) -> str:
     help="Port to listen on.",
 )
 @click.option(
-    "--threads", default=8, show_default=True, type=click.IntRange(min=1), help="Worker threads."
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes, each answering requests on a core of its own  [default: the cores].",
+)
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Threads of each process.",
 )
 @click.option(
     "--allow-host",
@@ -89,6 +97,7 @@ def serve(
     ctx: click.Context,
     host: str,
     port: int,
+    workers: int | None,
     threads: int,
     allow_hosts: tuple[str, ...],
     admin_email: str,
@@ -96,42 +105,100 @@ def serve(
     base_url: str | None,
     proxies: tuple[str, ...],
 ) -> None:
-    """Serve the web viewer (waitress, multi-threaded) on this machine only, by default.
+    """Serve the web viewer on this machine only, by default: gunicorn, with --workers
+    processes of --threads threads each (a process per core by default).
 
     \b
     Example:
         isecg-archive serve --port 8080
     """
-    import waitress
-
-    from isecg_archive.web import create_app
-
     collection = collection_of(ctx)
     require_archive(collection)
     _check_host(host)
+    _check_port(host, port)
     names = {host, *allow_hosts} - {"0.0.0.0", "::", ""}
-    app = create_app(
-        {
-            "ARCHIVE_DIR": collection.archive.root,
-            "INDEX_DIR": collection.index.path.parent,
-            "KEEP_SEARCHERS": True,
-            "ALLOWED_HOSTS": sorted(names),
-            "OAI_ADMIN_EMAIL": admin_email,
-            "OAI_REPOSITORY_ID": repository_id,
-            "BASE_URL": base_url,
-            "STARTED_AT": _started_at(host, port, allow_hosts),
-            "PROXIES": proxies,
-        }
+    config = {
+        "ARCHIVE_DIR": collection.archive.root,
+        "INDEX_DIR": collection.index.path.parent,
+        "KEEP_SEARCHERS": True,
+        "ALLOWED_HOSTS": sorted(names),
+        "OAI_ADMIN_EMAIL": admin_email,
+        "OAI_REPOSITORY_ID": repository_id,
+        "BASE_URL": base_url,
+        "STARTED_AT": _started_at(host, port, allow_hosts),
+        "PROXIES": proxies,
+    }
+    collection.ensure_index()  # once, here, rather than by every worker at once
+    where = f"{collection.archive.root} at http://{_bracketed(host)}:{port}/"
+    run_viewer(
+        config,
+        f"{_bracketed(host)}:{port}",
+        workers or os.cpu_count() or 1,
+        threads,
+        ready=lambda: click.echo(f"Serving {where} (Ctrl-C to stop)"),
+        stopped=lambda: click.echo("Stopped serving."),
     )
-    # Under load waitress warns of its queue at every request: the clients see the wait.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+
+def run_viewer(
+    config: dict[str, object],
+    bind: str,
+    workers: int,
+    threads: int,
+    ready: Callable[[], None],
+    stopped: Callable[[], None],
+) -> None:
+    """The viewer served by gunicorn until Ctrl-C or SIGTERM (then exit status 0).
+
+    gunicorn: maintained, pre-forking, it restarts a worker that dies and stops them all
+    cleanly on SIGINT and SIGTERM. Each worker makes its own app (and its own searchers) after
+    the fork: nothing open is shared between processes. Forwarded headers are the app's to
+    believe (--proxy), never gunicorn's; the query string's length is the app's to refuse.
+    """
+    from gunicorn.app.base import BaseApplication
+
+    from isecg_archive.web import create_app
+
+    settings = {
+        "bind": [bind],
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "loglevel": "warning",
+        "accesslog": None,
+        "errorlog": "-",
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
+        "limit_request_line": 0,
+        "graceful_timeout": 10,
+        "timeout": 120,
+        "proc_name": "isecg-archive",
+        "when_ready": lambda arbiter: ready(),
+        "on_exit": lambda arbiter: stopped(),
+    }
+
+    class Viewer(BaseApplication):
+        def load_config(self) -> None:
+            for name, value in settings.items():
+                self.cfg.set(name, value)
+
+        def load(self) -> object:
+            return create_app(config)
+
+    Viewer().run()
+
+
+def _check_port(host: str, port: int) -> None:
+    """The port free on the host, checked before the server starts: one line if not."""
+    by_make = "MAKELEVEL" in os.environ  # started by `make run`: make's variables choose
+    shown = _bracketed(host)
     try:
-        server = waitress.create_server(
-            app, host=host, port=port, threads=threads, ident="isecg-archive"
-        )
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        for family, kind, proto, _, address in infos[:1]:
+            with socket.socket(family, kind, proto) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(address)
     except OSError as exc:
-        shown = _bracketed(host)
-        by_make = "MAKELEVEL" in os.environ  # started by `make run`: make's variables choose
         if exc.errno == errno.EADDRINUSE:
             how = "make run PORT=8080" if by_make else "--port 8080"
             raise click.ClickException(
@@ -143,18 +210,6 @@ def serve(
             f"cannot listen on {shown} port {port} ({exc.strerror or exc}); choose another"
             f" address ({how})"
         ) from None
-    shown = _bracketed(host)
-    # A name with several addresses gets a server per address, all on one port.
-    listening = getattr(server, "effective_port", None) or server.effective_listen[0][1]
-    try:  # Ctrl-C, or SIGTERM as `main` makes it, is how a server is stopped: exit status 0
-        click.echo(
-            f"Serving {collection.archive.root} at http://{shown}:{listening}/ (Ctrl-C to stop)"
-        )
-        server.run()
-    except KeyboardInterrupt:
-        click.echo("Stopped serving.")
-    finally:
-        server.close()
 
 
 def _check_host(host: str) -> None:
