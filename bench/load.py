@@ -16,7 +16,7 @@ loopback port, and prints:
   --requests have been answered: requests per second, p50 / p95 / max;
 - the server's peak resident memory (VmHWM, of all its processes) after each part.
 
-`--workers N` serves with N processes (`serve --workers`); without it, `serve`'s default.
+`--workers N` and `--threads N` are given to `serve`; without them, `serve`'s defaults.
 
 The server is whatever `python -m isecg_archive` imports: run the bench with another
 PYTHONPATH to measure another version on the same archive (give each its own --index-name).
@@ -185,6 +185,7 @@ def main() -> None:
         " leave the server busy for the load that follows it)",
     )
     parser.add_argument("--workers", type=int, help="serve with this many processes")
+    parser.add_argument("--threads", type=int, help="serve with this many threads a process")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="isecg-load-"))
     archive, index = workdir / "archive", workdir / args.index_name
@@ -193,6 +194,7 @@ def main() -> None:
     try:
         ensure_archive(command, archive, args.documents)
         options = ["--workers", str(args.workers)] if args.workers else []
+        options += ["--threads", str(args.threads)] if args.threads else []
         with serving(command, "/?q=lunar", args.timeout, options) as (base, server):  # warm
             print(f"server up, peak memory so far {peak_mib(server.pid):.0f} MiB\n")
             if args.only != "load":
