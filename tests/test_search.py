@@ -445,7 +445,7 @@ def test_opening_the_index_reads_its_segments_from_disk_not_into_memory(demo: Co
     import tracemalloc
 
     segments = sum(f.stat().st_size for f in demo.index.path.glob("*.seg"))
-    assert segments > 500_000
+    assert segments > 400_000  # big enough that a copy would show
     tracemalloc.start()
     try:
         searcher = demo.index.open_searcher()

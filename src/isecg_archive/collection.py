@@ -440,13 +440,13 @@ class Collection:
         with self.index.searcher() as searcher:
             for document_id in document_ids:
                 fields = searcher.document(id=document_id)
-                mine = sketch_values((fields or {}).get("sketch", ""))
+                mine = sketch_values((fields or {}).get("sketch_hashes", ""))
                 if not mine:
                     continue
                 group = {document_id}
                 for docnum in _candidates(searcher, mine):
                     theirs = searcher.stored_fields(docnum)
-                    alike = similarity(mine, sketch_values(theirs["sketch"])) >= SIMILAR
+                    alike = similarity(mine, sketch_values(theirs["sketch_hashes"])) >= SIMILAR
                     if theirs["id"] != document_id and alike:
                         group.add(theirs["id"])
                 if len(group) == 1:

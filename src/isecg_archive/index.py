@@ -26,10 +26,10 @@ from isecg_archive.engine.scoring import BM25F
 from isecg_archive.errors import IndexBusy
 from isecg_archive.events import event_term
 from isecg_archive.storage.records import Document, seconds
-from isecg_archive.versions import family, sketch, sketch_terms
+from isecg_archive.versions import CANDIDATE_HASHES, family, sketch, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
-SCHEMA_VERSION = 9  # 8, 9: words with punctuation inside (analysis.TOKEN, forms)
+SCHEMA_VERSION = 10  # 8, 9: words with punctuation (analysis); 10: the sketch's lookup hashes
 _VERSION_FILE = "SCHEMA_VERSION"
 UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
 MERGE_FACTOR = 8  # segments of one size tier that are merged into one
@@ -130,8 +130,11 @@ def build_schema() -> Schema:
         format=KEYWORD(lowercase=True),
         # A document and its versions in other files share a family: search shows one of them.
         family=ID(stored=True, sortable=True),
-        # The text's shingle sketch, to find near-duplicates (see versions.py).
-        sketch=KEYWORD(stored=True),
+        # The text's shingle sketch, to find near-duplicates (versions.py): its smallest hashes
+        # indexed, the ones a lookup asks for (a quarter of them: the sketch's terms were half
+        # of the index's distinct terms), the whole sketch stored, to compare two texts.
+        sketch=KEYWORD(),
+        sketch_hashes=STORED(),
         # Hashes of a web capture's short lines, to tell its site's boilerplate (boilerplate.py).
         lines=KEYWORD(),
         date_key=NUMERIC(int, bits=32, signed=False, sortable=True),
@@ -398,7 +401,8 @@ def add_document(
         "organisation": document.organisations,
         "author_name": document.authors,
         "year": str(document.date.year) if document.date else None,
-        "sketch": " ".join(sketch_terms(shingles)),
+        "sketch": " ".join(sketch_terms(shingles[:CANDIDATE_HASHES])),
+        "sketch_hashes": " ".join(sketch_terms(shingles)),
         "spelling": " ".join(sorted(spelling)),
         "lines": " ".join(lines),
     }
