@@ -423,3 +423,24 @@ def test_folders_as_they_come(collection: Collection, tmp_path: Path, monkeypatc
     assert not linked.is_symlink()
     assert linked.read_text() == "Outside notes\n\nRegolith from elsewhere.\n"
     assert collection.search(SearchRequest("regolith")).total == 2
+
+
+def test_an_archive_ingested_in_many_batches_keeps_few_segments(tmp_path: Path):
+    """Seven ingests of one file and seven of eight would leave 14 segments by size tiers
+    alone (index.merge_tiers): the index never holds more than MAX_SEGMENTS."""
+    from isecg_archive.index import MAX_SEGMENTS
+
+    collection = Collection(tmp_path / "archive")
+    sizes = [1] * 7 + [8] * 7
+    counts = []
+    for batch, size in enumerate(sizes):
+        folder = tmp_path / f"batch-{batch}"
+        folder.mkdir()
+        for n in range(size):
+            (folder / f"note-{batch}-{n}.txt").write_text(
+                f"Note {batch} {n}\n\nBatch {batch} note {n} on lunar regolith {batch * 100 + n}.\n"
+            )
+        assert ingest(collection, [folder]).count("added") == size
+        counts.append(len(list(collection.index.path.glob("*.seg"))))
+    assert max(counts) <= MAX_SEGMENTS == 10
+    assert collection.search(SearchRequest("regolith", per_page=100)).total == sum(sizes)

@@ -33,6 +33,7 @@ SCHEMA_VERSION = 10  # 8, 9: words with punctuation (analysis); 10: the sketch's
 _VERSION_FILE = "SCHEMA_VERSION"
 UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
 MERGE_FACTOR = 8  # segments of one size tier that are merged into one
+MAX_SEGMENTS = 10  # at most, after any commit: a search reads every segment
 
 Posting = tuple[bytes, int, float, bytes]  # a term, its frequency, weight and encoded positions
 
@@ -157,20 +158,27 @@ def merge_tiers(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]
     Whoosh's default policy sometimes merges every segment at a commit, which stalled an ingest
     of 10,000 documents for minutes and would make adding one document as slow. Merging by
     tiers keeps each commit's work in proportion to what it adds, and the index at a few
-    segments per tier.
+    segments per tier; beyond MAX_SEGMENTS in all, the smallest are merged too, so that any
+    number of ingests leaves the index as fast to search as a rebuilt one.
     """
     tiers: dict[int, list[Segment]] = {}
     for segment in segments:
         tiers.setdefault(_tier(segment), []).append(segment)
-    kept = []
+    kept, merged = [], []
     for group in tiers.values():
         if len(group) < MERGE_FACTOR:
             kept.extend(group)
-            continue
-        for segment in group:
-            with closing(SegmentReader(writer.storage, writer.schema, segment)) as reader:
-                writer.add_reader(reader)
-    return kept
+        else:
+            merged.extend(group)
+    # Never more than MAX_SEGMENTS after the commit (the kept ones and the new one): the
+    # smallest kept ones join the merge, which keeps its cost to what small segments cost.
+    kept.sort(key=lambda segment: segment.doc_count_all())
+    excess = max(0, len(kept) + 1 - MAX_SEGMENTS)
+    merged += kept[:excess]
+    for segment in merged:
+        with closing(SegmentReader(writer.storage, writer.schema, segment)) as reader:
+            writer.add_reader(reader)
+    return kept[excess:]
 
 
 class SearchIndex:
