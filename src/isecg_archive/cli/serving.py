@@ -47,7 +47,7 @@ def _bracketed(host: str) -> str:
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    help="Processes, each answering requests on a core of its own  [default: the cores].",
+    help="Processes, each answering requests on a core of its own (default: one per core).",
 )
 @click.option(
     "--threads",
