@@ -101,6 +101,13 @@ def test_the_cli_table_and_json_and_the_page_say_what_was_relaxed(tmp_path: Path
     )
     api = client.get("/api/search", query_string={"q": PASTED}).get_json()
     assert api["relaxed"] == data["relaxed"]
+    # What the reader takes away is what the page shows: the words' matches.
+    csv_link = page.find("a", string="CSV")["href"]
+    assert "q=regolith+samples+and+the+so-called+ice+mining+rig" in csv_link
+    exported = client.get(csv_link).get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert len(exported) - 1 == data["total"]
+    feed = page.find("a", string="Follow this search (Atom feed)")["href"]
+    assert "q=regolith+samples+and+the+so-called+ice+mining+rig" in feed
 
 
 ABSTRACT = (

@@ -283,6 +283,8 @@ def search_page(collection: Collection, args: MultiDict[str, str]) -> SearchPage
         error = str(exc)
         request = SearchRequest()
     facets = result.facets if result else ()
+    # What the reader takes away (feed, exports) is what the page shows: a relaxed query's words.
+    taken = replaced_args(args, q=result.relaxed.query) if result and result.relaxed else args
     sort = request.effective_sort
     hidden = tuple(
         (key, value) for key, value in args.items(multi=True) if key in (*FILTERS, "sort") and value
@@ -313,9 +315,9 @@ def search_page(collection: Collection, args: MultiDict[str, str]) -> SearchPage
         last_page_url=last_page,
         topic_labels=topic_labels,
         state=search_state(args),
-        feed=FEED_PATH + search_state(args, leave_out=("sort", "page")),
+        feed=FEED_PATH + search_state(taken, leave_out=("sort", "page")),
         exports=tuple(
-            Link(label, EXPORT_PATH + search_state(replaced_args(args, format=name), ("page",)))
+            Link(label, EXPORT_PATH + search_state(replaced_args(taken, format=name), ("page",)))
             for name, label in EXPORT_LABELS.items()
         ),
     )
