@@ -13,7 +13,9 @@ a real collection. Then measures, and prints as a table and as JSON:
   (Whoosh groupedby facets, highlighting over the whole stored text), as a ratio;
 - the viewer's search page over HTTP, and its peak memory;
 - `isecg-archive search --json` as a whole process;
-- the index size on disk.
+- the index size on disk;
+- the peer: a plain single-process Whoosh writer indexing the same extracted texts with the
+  same analyzer, its pages/s and the ingest's share of it (`ingest_vs_plain_writer`).
 """
 
 from __future__ import annotations
@@ -219,10 +221,51 @@ def over_http(archive: Path, rounds: int) -> tuple[dict[str, float], float]:
     return percentiles(times), peak / 1024
 
 
+def plain_writer(archive: Path, ingest_pages_per_s: float) -> dict[str, object]:
+    """The peer: the same texts (as the archive extracted them) indexed by a plain Whoosh
+    writer, one process, one commit, title and content with the same analyzer; its pages/s,
+    and the archive's ingest as a share of it."""
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.filedb.filestore import FileStorage
+
+    from isecg_archive.collection import Collection
+    from isecg_archive.engine import analysis
+
+    collection = Collection(archive)
+    texts = [
+        (doc.id, doc.title, collection.extraction(doc).pages)
+        for doc in collection.archive.records()
+    ]
+    make = getattr(analysis, "analyzer", None)
+    if make is None:  # an older version: Whoosh's stemming analyzer with the same stemmer
+        from whoosh.analysis import StemmingAnalyzer
+
+        def make() -> object:
+            return StemmingAnalyzer(stemfn=analysis.stem)
+
+    schema = Schema(id=ID(stored=True), title=TEXT(analyzer=make()), content=TEXT(analyzer=make()))
+    folder = archive.with_name("plain-whoosh")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    started = time.perf_counter()
+    writer = FileStorage(str(folder)).create_index(schema).writer(limitmb=256)
+    for doc_id, title, pages in texts:
+        writer.add_document(id=doc_id, title=title, content="\n\n".join(pages))
+    writer.commit()
+    seconds = time.perf_counter() - started
+    pages = sum(len(p) for _, _, p in texts)
+    plain = pages / seconds
+    return {
+        "plain_writer_pages_per_s": round(plain, 1),
+        "ingest_vs_plain_writer": round(ingest_pages_per_s / plain, 2),
+    }
+
+
 def build(sources: Path, archive: Path, documents: int) -> dict[str, object]:
     """Ingest the sources, reindex, add one document: the figures of the three."""
     figures: dict[str, object] = {}
     seconds, memory = timed_run(cli("ingest", str(sources), "--json", archive=archive))
+    ingest_seconds = seconds
     pages = sum(json.loads(p.read_text())["pages"] for p in archive.rglob("*.meta.json"))
     figures.update(pages=pages, ingest_pages_per_s=round(pages / seconds, 1),
                    ingest_documents_per_s=round(documents / seconds, 1),
@@ -238,6 +281,7 @@ def build(sources: Path, archive: Path, documents: int) -> dict[str, object]:
     seconds, _ = timed_run(cli("ingest", str(pdfs), archive=alone))
     pdf_pages = sum(json.loads(p.read_text())["pages"] for p in alone.rglob("*.meta.json"))
     figures["pdf_ingest_pages_per_s"] = round(pdf_pages / seconds, 1)
+    figures.update(plain_writer(archive, pages / ingest_seconds))
     extra = archive.with_name("one-more.txt")
     extra.write_text("A note on lunar dust by ESA. " * 400, encoding="utf-8")
     seconds, _ = timed_run(cli("ingest", str(extra), archive=archive))
