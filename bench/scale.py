@@ -192,6 +192,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _peak_kib(pid: int) -> int:
+    """The peak resident memory of a process and of its children, in KiB."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    total = sum(_peak_kib(int(c)) for c in children.read_text().split()) if children.exists() else 0
+    status = Path(f"/proc/{pid}/status").read_text()
+    return total + int(
+        next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1]
+    )
+
+
 def over_http(archive: Path, rounds: int) -> tuple[dict[str, float], float]:
     port = free_port()
     server = subprocess.Popen(cli("serve", "--port", str(port), archive=archive),
@@ -211,10 +221,7 @@ def over_http(archive: Path, rounds: int) -> tuple[dict[str, float], float]:
                 started = time.perf_counter()
                 urllib.request.urlopen(url, timeout=30).read()
                 times.append((time.perf_counter() - started) * 1000)
-        status = Path(f"/proc/{server.pid}/status").read_text()
-        peak = int(
-            next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1]
-        )
+        peak = _peak_kib(server.pid)  # the server's processes: gunicorn's master and workers
     finally:
         server.terminate()
         server.wait(timeout=10)
