@@ -44,11 +44,6 @@ _ENGLISH = Stemmer.Stemmer("english")
 _STEMMING = threading.Lock()  # a Stemmer object is not safe to share between threads
 
 
-def normal(token: str) -> str:
-    """A token as indexed, before stemming: lower case, a joining hyphen left out."""
-    return token.lower().replace("-", "")
-
-
 def forms(token: str) -> list[str]:
     """What a token is indexed as, in order: itself, or a hyphen-joined word ("X-ray") joined
     ("Xray"), then its pieces ("X", "ray"; those too short are dropped later)."""
