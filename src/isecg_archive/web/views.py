@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from isecg_archive.citing import Links
 from isecg_archive.citing.linked import file_signposts, page_signposts
-from isecg_archive.collection import Collection
+from isecg_archive.collection import MIN_ID_PREFIX, Collection
 from isecg_archive.errors import (
     ArchiveError,
     DocumentNotFound,
@@ -40,7 +40,7 @@ from isecg_archive.web.pages import (
 )
 
 blueprint = Blueprint("viewer", __name__)
-_ID = re.compile(r"[0-9a-f]{6,64}")
+_ID = re.compile(rf"[0-9a-f]{{{MIN_ID_PREFIX},64}}")  # an id, or a prefix find() takes
 # A search's parameters fit in far less: a query of 20,000 characters, filters, sort and page.
 MAX_QUERY_STRING = 80_000
 MAX_PARAMETERS = 100
