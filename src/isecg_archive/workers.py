@@ -1,11 +1,10 @@
 """Extraction in worker processes: files read in parallel, each within a time and memory budget.
 
 Each worker is forked from a preloaded server (or, for a file or two, from this process) and
-reads one file after another. A parser that
-hangs is killed at its file's deadline, one that exhausts the memory budget fails alone, and
-one that crashes takes nothing else with it: the file fails, and a new worker takes the place
-of the one that stopped. Workers are also replaced after a number of files, so that what a
-parser leaks does not build up.
+reads one file after another. A parser that hangs is killed at its file's deadline, one that
+exhausts the memory budget fails alone, and one that crashes takes nothing else with it: the
+file fails, and a new worker takes the place of the one that stopped. Workers are also
+replaced after a number of files, so that what a parser leaks does not build up.
 """
 
 from __future__ import annotations
@@ -149,15 +148,13 @@ def extract_in_workers(
     jobs = max(1, jobs or os.cpu_count() or 1)
     tasks = iter(tasks)
     first = list(itertools.islice(tasks, FORK_SERVER_FROM))
-    if len(first) < FORK_SERVER_FROM:
-        # A file or two: forked from this process, which has what they need imported, rather
-        # than from a server that must first start and import it all (0.4 s).
-        context: Any = multiprocessing.get_context("fork")
-    else:
-        context = multiprocessing.get_context("forkserver")
+    # A file or two: forked from this process, which has what they need imported, rather than
+    # from a server that must first start and import it all (0.4 s).
+    forked = len(first) < FORK_SERVER_FROM
+    context: Any = multiprocessing.get_context("fork" if forked else "forkserver")
+    if not forked:
         context.set_forkserver_preload(_PRELOAD)
     tasks = itertools.chain(first, tasks)
-    forked = context.get_start_method() == "fork"
 
     def start() -> _Worker:
         mine, theirs = context.Pipe()

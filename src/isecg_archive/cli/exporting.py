@@ -173,11 +173,10 @@ def cite(
     collection = collection_of(ctx)
     require_archive(collection)
     document = collection.find(document_id)
-    if page and page > (document.pages or 1):
+    pages = document.pages or 1
+    if page and page > pages:
         raise click.BadParameter(
-            f"{document.id} has {counted(document.pages or 1, 'page')}; give 1 to"
-            f" {document.pages or 1}",
-            param_hint="--page",
+            f"{document.id} has {counted(pages, 'page')}; give 1 to {pages}", param_hint="--page"
         )
     links = Links.from_environment(base_url)
     if format_ in ("text", "html"):

@@ -62,14 +62,13 @@ _WORD = re.compile(r"""'[^']*'|"[^"]*"|\S+""")
 def command_line(command: str) -> Markup:
     """A command line, escaped, each option with its value kept together: a narrow screen
     wraps it between options, and inside one only when it is wider than the screen."""
-    words = _WORD.findall(command)
     groups: list[str] = []
-    for word in words:
-        if groups and groups[-1].startswith("-") and " " not in groups[-1]:
-            if not word.startswith("-"):
-                groups[-1] += " " + word
-                continue
-        groups.append(word)
+    for word in _WORD.findall(command):
+        last = groups[-1] if groups else ""
+        if last.startswith("-") and " " not in last and not word.startswith("-"):
+            groups[-1] += " " + word  # an option's value
+        else:
+            groups.append(word)
     return Markup(" ").join(Markup('<span class="arg">%s</span>') % group for group in groups)
 
 
