@@ -34,3 +34,10 @@ def hog_memory(path: Path, *args: Any) -> Any:
 def tell_pid(path: Path, *args: Any) -> Any:
     """Read the file, and give as its title the process id of the worker that read it."""
     return dataclasses.replace(extract(path, *args), title=str(os.getpid()))
+
+
+def mark_read(path: Path, *args: Any) -> Any:
+    """Read the file, leave NAME.read beside it once read, and give the worker's id as title."""
+    extraction = extract(path, *args)
+    path.with_suffix(".read").write_text("")
+    return dataclasses.replace(extraction, title=str(os.getpid()))

@@ -6,6 +6,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from isecg_archive.ingest import IngestOptions, ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.storage.archive import file_hash
 from isecg_archive.storage.records import PartialDate
-from isecg_archive.workers import Task, extract_in_workers
+from isecg_archive.workers import ReadAhead, Task, extract_in_workers
 
 from conftest import FILES, ROOT, command, needs_impress, needs_tesseract, needs_writer
 
@@ -202,6 +203,33 @@ def test_workers_read_file_after_file_and_are_replaced_after_a_number(
     assert [r.pages for r in results] == [(f"text of {name}",) for name in names]
     pids = [r.title for r in results]
     assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4]
+
+
+def test_workers_read_ahead_of_a_busy_consumer_and_stop_when_it_closes(tmp_path: Path):
+    import slow_readers
+
+    names = [f"note-{n}.txt" for n in range(8)]
+    for name in names:
+        (tmp_path / name).write_text(f"text of {name}", encoding="utf-8")
+    tasks = [Task(tmp_path / name) for name in names]
+
+    def start(stop):
+        return extract_in_workers(tasks, jobs=1, function=slow_readers.mark_read, stop=stop)
+
+    ahead = ReadAhead(start, limit=3, weight=lambda extraction: 1)
+    try:
+        first = next(ahead)
+        assert first.pages == ("text of note-0.txt",)
+        # Nobody asks for more (an ingest is committing), and the files after it are read.
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "note-3.read").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (tmp_path / "note-3.read").exists()
+        assert next(ahead).pages == ("text of note-1.txt",)
+    finally:
+        ahead.close()
+    assert not (tmp_path / "note-7.read").exists()  # stopped, 3 ahead at most
+    assert not Path(f"/proc/{first.title}").exists()  # its worker with it
 
 
 def test_a_reader_over_its_memory_budget_fails_alone(tmp_path: Path):

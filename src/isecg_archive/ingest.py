@@ -42,10 +42,12 @@ from isecg_archive.storage.archive import RECORD_SUFFIX, Transaction, archive_pa
 from isecg_archive.storage.records import Document
 from isecg_archive.storage.staging import orphaned
 from isecg_archive.storage.textcache import TextCache
-from isecg_archive.workers import DEFAULT_TIMEOUT, Task, extract_in_workers
+from isecg_archive.workers import DEFAULT_TIMEOUT, Task, read_ahead
 
 COMMIT_EVERY_SECONDS = 10.0  # fewer, larger segments: Whoosh merges small ones at each commit
 COMMIT_EVERY_DOCUMENTS = 200
+# Pages of text the workers read ahead of the index writer: they go on while it commits.
+READ_AHEAD_PAGES = 1000
 STATUSES = ("added", "updated", "unchanged", "skipped", "failed")
 
 
@@ -193,6 +195,10 @@ class _Read:
     extraction: Extraction
     metadata: Metadata
     indexed: IndexedText
+
+
+def _pages(read: _Read | ExtractionError) -> int:
+    return len(read.extraction.pages) if isinstance(read, _Read) else 1
 
 
 def _read(
@@ -425,7 +431,7 @@ def _ingest(
             for plan in plans
             if isinstance(plan, _Plan) and plan.cached is None
         ]
-        extracted = extract_in_workers(tasks, options.jobs, options.timeout)
+        extracted = read_ahead(tasks, options.jobs, options.timeout, READ_AHEAD_PAGES, _pages)
         ready = _with_text(plans, extracted, given, vocabulary)
         replaced: list[Document] = []
         # Closed on the way out, so that its workers are stopped before anything is tidied.

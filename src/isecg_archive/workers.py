@@ -15,9 +15,12 @@ import os
 import pkgutil
 import resource
 import signal
+import threading
 import time
-from collections.abc import Callable, Generator, Iterable
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -142,9 +145,10 @@ def extract_in_workers(
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     function: Callable[..., Extraction] = extract,
+    stop: threading.Event | None = None,
 ) -> Generator[Any, None, None]:
     """Each task's extraction (or what its `then` made of it), or the error that stopped it, in
-    the order of the tasks."""
+    the order of the tasks. Setting `stop` ends it within a second, between two files."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     tasks = iter(tasks)
     first = list(itertools.islice(tasks, FORK_SERVER_FROM))
@@ -188,7 +192,8 @@ def extract_in_workers(
                 started += 1
             busy = [w for w in workers if w.index >= 0]
             if busy:
-                left = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                # At most a second's wait: a consumer that stops reading ahead is heard soon.
+                left = min(1.0, max(0.0, min(w.deadline for w in busy) - time.monotonic()))
                 for ready in wait([w.connection for w in busy], timeout=left):
                     worker = next(w for w in busy if w.connection is ready)
                     finished[worker.index], done = _receive(worker)
@@ -207,7 +212,7 @@ def extract_in_workers(
             while next_index in finished:
                 yield finished.pop(next_index)
                 next_index += 1
-            if exhausted and not busy:
+            if exhausted and not busy or stop is not None and stop.is_set():
                 return
     finally:
         for worker in workers:
@@ -228,3 +233,84 @@ def _receive(worker: _Worker) -> tuple[Any, bool]:
     if message[0] == "ok":
         return message[1], False
     return _error(message[1], message[2]), message[1] == "MemoryError"
+
+
+def read_ahead(
+    tasks: list[Task], jobs: int | None, timeout: float, limit: int, weight: Callable[[Any], int]
+) -> ReadAhead | Generator[Any, None, None]:
+    """extract_in_workers(), with the workers reading up to `limit` (by `weight`) ahead of the
+    consumer: read by a thread, they go on while the consumer does something else (an ingest's
+    commits). Not for a file or two, whose workers are forked from this process: a fork copies
+    no thread but its own, and locks other threads held would stay held in the child."""
+    if len(tasks) < FORK_SERVER_FROM:
+        return extract_in_workers(tasks, jobs, timeout)
+    return ReadAhead(partial(extract_in_workers, tasks, jobs, timeout), limit, weight)
+
+
+class ReadAhead(Iterator[Any]):
+    """Drives a generator in a thread, up to `limit` (by `weight`) items ahead of its consumer.
+
+    `start(stop=event)` makes the generator; it must end soon once the event is set. close()
+    sets it and waits for the generator to end; what the generator raises, the consumer gets.
+    """
+
+    def __init__(
+        self,
+        start: Callable[..., Generator[Any, None, None]],
+        limit: int,
+        weight: Callable[[Any], int],
+    ) -> None:
+        self._stop = threading.Event()
+        self._items = start(stop=self._stop)
+        self._limit = limit
+        self._weight = weight
+        self._ready: deque[tuple[str, Any, int]] = deque()
+        self._held = 0
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="read-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for item in self._items:
+                weight = max(1, self._weight(item))
+                with self._changed:
+                    # One item is always let in, however heavy: the consumer waits for it.
+                    while self._held and self._held + weight > self._limit:
+                        if self._stop.is_set():
+                            return
+                        self._changed.wait()
+                    self._ready.append(("item", item, weight))
+                    self._held += weight
+                    self._changed.notify_all()
+            self._put(("end", None, 0))
+        except BaseException as exc:  # given to the consumer, in its thread
+            self._put(("error", exc, 0))
+        finally:
+            self._items.close()
+
+    def _put(self, entry: tuple[str, Any, int]) -> None:
+        with self._changed:
+            self._ready.append(entry)
+            self._changed.notify_all()
+
+    def __next__(self) -> Any:
+        with self._changed:
+            while not self._ready:
+                self._changed.wait()
+            kind, item, weight = self._ready[0]
+            if kind == "end":
+                raise StopIteration
+            if kind == "error":
+                raise item
+            self._ready.popleft()
+            self._held -= weight
+            self._changed.notify_all()
+            return item
+
+    def close(self) -> None:
+        self._stop.set()
+        with self._changed:
+            self._ready.clear()
+            self._changed.notify_all()
+        self._thread.join()
