@@ -53,14 +53,15 @@ class ContentField(TEXT):
             return value
         if not isinstance(value, str):
             return super().index(value, **kwargs)
-        return self.postings(value)
+        return self.postings(analysis.positions(value))
 
-    def postings(self, text: str) -> tuple[Posting, ...]:
+    def postings(self, positions: dict[str, list[int]]) -> tuple[Posting, ...]:
+        """The postings of a text's terms and their positions (analysis.analyse())."""
         encode = self.format.encode
         boost = self.format.field_boost
         return tuple(
             (term.encode("utf-8"), len(found), float(len(found)) * boost, encode(found))
-            for term, found in analysis.positions(text).items()
+            for term, found in positions.items()
         )
 
 
@@ -95,10 +96,10 @@ class IndexedText:
 
     @classmethod
     def of(cls, pages: Sequence[str], format: str = "") -> IndexedText:
-        content = _joined(pages)
+        positions, words = analysis.analyse(_joined(pages))
         return cls(
-            _CONTENT.postings(content),
-            frozenset(analysis.vocabulary(content)),
+            _CONTENT.postings(positions),
+            frozenset(words),
             sketch(pages),
             line_terms(pages) if format in CAPTURE_FORMATS else (),
         )

@@ -132,25 +132,37 @@ def is_indexed(word: str) -> bool:
     return len(word) >= _MIN_SIZE and word not in STOP_WORDS
 
 
-def positions(text: str) -> dict[str, list[int]]:
-    """Each stemmed term of the text with its positions, numbered as the analyzer numbers them.
+@lru_cache(maxsize=200_000)
+def _analysed(token: str) -> tuple[tuple[str, str], ...]:
+    """What a token is indexed as: each kept form in lower case, with its stem (none for a stop
+    word). Cached: a text's words are mostly words seen before, one look-up each."""
+    kept = (form.lower() for form in forms(token))
+    return tuple((word, stem(word)) for word in kept if is_indexed(word))
+
+
+def analyse(text: str) -> tuple[dict[str, list[int]], set[str]]:
+    """Each stemmed term of the text with its positions, numbered as the analyzer numbers them;
+    and the text's distinct indexed words as written (in lower case, not stemmed).
 
     The StopFilter renumbers: the first word kept keeps its place among all words, and each
     later word kept takes the next number, so a dropped stop word leaves no gap.
     """
     found: dict[str, list[int]] = {}
+    words: set[str] = set()
     position = -1
     for place, token in enumerate(_WORD.findall(text)):
-        for form in forms(token):
-            word = form.lower()
-            if len(word) < _MIN_SIZE or word in STOP_WORDS:
-                continue
+        for word, term in _analysed(token):
             position = place if position < 0 else position + 1
-            found.setdefault(stem(word), []).append(position)
-    return found
+            found.setdefault(term, []).append(position)
+            words.add(word)
+    return found, words
+
+
+def positions(text: str) -> dict[str, list[int]]:
+    """Each stemmed term of the text with its positions (analyse())."""
+    return analyse(text)[0]
 
 
 def vocabulary(text: str) -> set[str]:
     """The distinct indexed words of the text as written (in lower case, not stemmed)."""
-    lowered = {form.lower() for token in _WORD.findall(text) for form in forms(token)}
-    return {word for word in lowered if len(word) >= _MIN_SIZE} - STOP_WORDS
+    return {word for token in set(_WORD.findall(text)) for word, _ in _analysed(token)}
