@@ -81,5 +81,9 @@ class TextCache:
         # a failed write leaves nothing half-written.
         with suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
-            with staged(path) as partial, gzip.open(partial, "wt", encoding="utf-8") as handle:
+            # zlib's own default level: gzip's (9) took twice the time, for 2% less.
+            with (
+                staged(path) as partial,
+                gzip.open(partial, "wt", compresslevel=6, encoding="utf-8") as handle,
+            ):
                 json.dump(data, handle, ensure_ascii=False)
