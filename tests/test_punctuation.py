@@ -3,13 +3,17 @@ e-mail find what a reader expects, in the search, the feed, `--where` and the AP
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from isecg_archive.collection import Collection
+from isecg_archive.engine import analysis
 from isecg_archive.ingest import ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.web import create_app
@@ -80,3 +84,28 @@ def test_r_and_d_in_the_feed_the_api_and_where(archive: Collection, tmp_path: Pa
     assert edited.stdout.splitlines()[-1].startswith("Updated ")
     (budget,) = [d for d in archive.archive.records() if d.file == "budget.txt"]
     assert "mars" in budget.topics
+
+
+PIECES = ["x", "ray", "3", "d", "near", "earth", "in", "situ", "e", "mail", "r", "c", "the"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(PIECES), min_size=1, max_size=12),
+    marks=st.lists(st.sampled_from([" ", "-", "&", "++ ", ". ", ".", " - "]), min_size=12),
+    starts=st.sets(st.sampled_from(["ra", "ne", "ea", "si", "ma", "em", "xr", "3d", "r&"])),
+)
+def test_a_snippet_finds_the_words_the_index_holds_whatever_joins_them(words, marks, starts):
+    """The quick way to find a query's words in a page skips most words; it must find the words
+    the analyzer indexes, at the same places, whatever punctuation joins them."""
+    text = "".join(word + mark for word, mark in zip(words, marks, strict=False)).title()
+    # Every token one of whose forms starts so, with all its indexed forms.
+    every = [
+        (m.start(), m.end(), form.lower())
+        for m in re.finditer(analysis.TOKEN, text)
+        if any(form.lower().startswith(tuple(starts)) for form in analysis.forms(m.group()))
+        for form in analysis.forms(m.group())
+        if analysis.is_indexed(form.lower())
+    ]
+    found = [(m.start(), m.end(), word) for m, word in analysis.words_starting(text, starts)]
+    assert found == every

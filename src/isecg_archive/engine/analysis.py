@@ -124,7 +124,11 @@ def words_starting(text: str, starts: frozenset[str]) -> Iterator[tuple[re.Match
 
 
 _START = operator.methodcaller("start")
-_JOINED = re.compile(r"\w[&-]\w|\+\+")  # where a word may hold punctuation (TOKEN)
+# Where TOKEN makes a word with punctuation inside: a one-character piece joined by a hyphen
+# (X-ray, 3-D), an ampersand between letters, two pluses. Other hyphens part words as a plain
+# word pattern does ("near-Earth"), and are no reason to look at every word. The pattern opens
+# with the punctuation mark, which the regex engine looks for quickly, and looks back from it.
+_JOINED = re.compile(r"[-&+](?:(?<=(?<![\w-])\w-)\w|(?<=\w-)\w\b|(?<=\w&)\w|(?<=\+)\+)")
 
 
 def is_indexed(word: str) -> bool:
