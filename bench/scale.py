@@ -14,8 +14,11 @@ a real collection. Then measures, and prints as a table and as JSON:
 - the viewer's search page over HTTP, and its peak memory;
 - `isecg-archive search --json` as a whole process;
 - the index size on disk;
-- the peer: a plain single-process Whoosh writer indexing the same extracted texts with the
-  same analyzer, its pages/s and the ingest's share of it (`ingest_vs_plain_writer`).
+- the peers, on the same extracted texts in the same run: a plain single-process Whoosh
+  writer with the same analyzer (its pages/s, and the ingest's share of it), and tantivy (its
+  indexing pages/s, its index size, and the same full result page: total, facet counts over
+  all matches by aggregation on fast fields, top 10, and a snippet of three snippets' length a
+  hit), each printed with our figure's ratio to it.
 """
 
 from __future__ import annotations
@@ -186,6 +189,10 @@ def in_process(
     return percentiles(ours), percentiles(naive)
 
 
+def _mib(folder: Path) -> float:
+    return round(sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20, 1)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -235,14 +242,9 @@ def plain_writer(archive: Path, ingest_pages_per_s: float) -> dict[str, object]:
     from whoosh.fields import ID, TEXT, Schema
     from whoosh.filedb.filestore import FileStorage
 
-    from isecg_archive.collection import Collection
     from isecg_archive.engine import analysis
 
-    collection = Collection(archive)
-    texts = [
-        (doc.id, doc.title, collection.extraction(doc).pages)
-        for doc in collection.archive.records()
-    ]
+    texts = [(doc.id, doc.title, pages) for doc, pages in _texts(archive)]
     make = getattr(analysis, "analyzer", None)
     if make is None:  # an older version: Whoosh's stemming analyzer with the same stemmer
         from whoosh.analysis import StemmingAnalyzer
@@ -266,6 +268,103 @@ def plain_writer(archive: Path, ingest_pages_per_s: float) -> dict[str, object]:
         "plain_writer_pages_per_s": round(plain, 1),
         "ingest_vs_plain_writer": round(ingest_pages_per_s / plain, 2),
     }
+
+
+def _texts(archive: Path) -> list[tuple[object, tuple[str, ...]]]:
+    """Each document's record and its extracted pages, as the archive keeps them."""
+    from isecg_archive.collection import Collection
+
+    collection = Collection(archive)
+    return [(doc, collection.extraction(doc).pages) for doc in collection.archive.records()]
+
+
+def tantivy_peer(archive: Path, rounds: int, ours: dict[str, float]) -> dict[str, object]:
+    """tantivy on the same documents: indexing, size, and the full page over the query mix."""
+    import tantivy
+
+    from isecg_archive.collection import Collection
+
+    texts = _texts(archive)
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("title", stored=True, tokenizer_name="en_stem")
+    builder.add_text_field("content", stored=True, tokenizer_name="en_stem")
+    for name in ("agency", "topic", "type"):
+        builder.add_text_field(name, fast=True, tokenizer_name="raw")
+    builder.add_unsigned_field("year", indexed=True, fast=True)
+    builder.add_unsigned_field("date", fast=True)
+    schema = builder.build()
+    folder = archive.with_name("tantivy")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    started = time.perf_counter()
+    index = tantivy.Index(schema, path=str(folder))
+    writer = index.writer(heap_size=256 * 2**20)
+    for doc, pages in texts:
+        document = tantivy.Document()
+        document.add_text("id", doc.id)
+        document.add_text("title", doc.title)
+        for page in pages:
+            document.add_text("content", page)
+        for name, values in (("agency", doc.agencies), ("topic", doc.topics), ("type", [doc.type])):
+            for value in values:
+                document.add_text(name, value)
+        document.add_unsigned("date", doc.date.key if doc.date else 0)
+        if doc.date:
+            document.add_unsigned("year", doc.date.year)
+        writer.add_document(document)
+    writer.commit()
+    writer.wait_merging_threads()
+    seconds = time.perf_counter() - started
+    pages = sum(len(p) for _, p in texts)
+    index.reload()
+    searcher = index.searcher()
+    vocabulary = Collection(archive).vocabulary
+    facets = {name: {"terms": {"field": name, "size": 50}} for name in ("agency", "topic", "type")}
+    facets["year"] = {"terms": {"field": "year", "size": 50}}
+    times = []
+    for _ in range(rounds):
+        for _, args in QUERIES:
+            started = time.perf_counter()
+            query = _tantivy_query(index, schema, args, vocabulary)
+            result = searcher.search(query, 10, count=True,
+                                     order_by_field=None if args.get("q") else "date")  # fmt: skip
+            searcher.aggregate(query, facets)
+            snippets = tantivy.SnippetGenerator.create(searcher, query, schema, "content")
+            snippets.set_max_num_chars(3 * 150)
+            for _, address in result.hits:
+                hit = searcher.doc(address)
+                snippets.snippet_from_doc(hit).fragment()
+            times.append((time.perf_counter() - started) * 1000)
+    page = percentiles(times)
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
+    return {
+        "tantivy_pages_per_s": round(pages / seconds, 1),
+        "tantivy_index_mib": round(size, 1),
+        "tantivy_page_ms": page,
+        "page_vs_tantivy": {k: round(ours[k] / page[k], 2) for k in ("p50", "p95")},
+    }
+
+
+def _tantivy_query(index: object, schema: object, args: dict[str, str], vocabulary: object):
+    """The query mix's search, with its filters, as tantivy queries: words all required."""
+    import tantivy
+
+    parts = []
+    text = args.get("q", "")
+    if text:
+        required = text if text.startswith('"') else " ".join(f"+{w}" for w in text.split())
+        parts.append(index.parse_query(required, ["title", "content"]))
+    if "agency" in args:
+        parts.append(tantivy.Query.term_query(schema, "agency", vocabulary.agency(args["agency"])))
+    if "topic" in args:
+        parts.append(tantivy.Query.term_query(schema, "topic", vocabulary.topic(args["topic"])))
+    if "since" in args:
+        parts.append(tantivy.Query.range_query(schema, "year", tantivy.FieldType.Unsigned,
+                                               int(args["since"]), int(args["until"])))  # fmt: skip
+    if not parts:
+        return tantivy.Query.all_query()
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, part) for part in parts])
 
 
 def build(sources: Path, archive: Path, documents: int) -> dict[str, object]:
@@ -321,6 +420,7 @@ def main() -> None:
         ours, naive = in_process(archive, args.rounds, naive_rounds)
         figures.update(page_ms=ours, naive_page_ms=naive,
                        p95_speedup=round(naive["p95"] / ours["p95"], 1))  # fmt: skip
+        figures.update(tantivy_peer(archive, args.rounds, ours))
         figures["http_ms"], server_peak = over_http(archive, args.rounds)
         figures["server_peak_mib"] = round(server_peak)
         # As on a user's machine, Python keeps the bytecode it compiles (a first, untimed run
@@ -334,8 +434,10 @@ def main() -> None:
             runs.append(seconds * 1000)
         figures["cli_search_json_ms"] = percentiles(runs)
         index = archive.with_name("index")
-        figures["index_mib"] = round(
-            sum(f.stat().st_size for f in index.rglob("*") if f.is_file()) / 2**20, 1
+        figures["index_mib"] = _mib(index)  # with the text cache, and the generation before
+        figures["live_index_mib"] = _mib((index / "whoosh").resolve())  # what searches read
+        figures["index_vs_tantivy"] = round(
+            figures["live_index_mib"] / figures["tantivy_index_mib"], 2
         )
     for name, value in figures.items():
         print(f"{name:<24} {value}")
