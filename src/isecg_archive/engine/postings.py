@@ -12,8 +12,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from whoosh.matching import NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, TermNotFound
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ class Postings:
     def __init__(self, matcher: Any, deleted: frozenset[int] | set[int]) -> None:
         self._matcher = matcher
         self.deleted = deleted  # the segment's deleted documents, which the blocks still hold
+
+    @property
+    def empty(self) -> bool:
+        """No postings (left): the segment lacks the term."""
+        return not self._matcher.is_active()
 
     def blocks(self, weights: bool = True, values: bool = False) -> Iterator[Block]:
         """Each block's document numbers, and its weights and values if asked for."""
@@ -46,8 +52,12 @@ class Postings:
 
 
 def postings(segment: IndexReader, fieldname: str, text: bytes) -> Postings | None:
-    """The term's postings in this segment's reader; None if they cannot be read by blocks."""
-    matcher: Any = segment.postings(fieldname, text)
+    """The term's postings in this segment's reader (none, if the segment lacks the term: one
+    look-up, where asking first took two); None if they cannot be read by blocks."""
+    try:
+        matcher: Any = segment.postings(fieldname, text)
+    except TermNotFound:
+        return Postings(NullMatcher, frozenset())
     deleted: frozenset[int] | set[int] = frozenset()
     if isinstance(matcher, FilterMatcher):  # how Whoosh leaves out deleted documents
         matcher, deleted = matcher.child, segment.deleted_docs_set

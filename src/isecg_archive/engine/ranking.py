@@ -256,9 +256,9 @@ def _word(word: Word, searcher: Searcher, context: SearchContext) -> Scores:
         return {}
     tf: dict[int, float] = {}
     for fieldname, text in terms:
-        if (fieldname, text) not in reader:
-            continue
         found = postings(reader, fieldname, text)
+        if found is not None and found.empty:
+            continue
         lengths = field_lengths(reader, fieldname)
         if found is None or lengths is None:
             return _through_whoosh(q.Or(word.subqueries), searcher, context)

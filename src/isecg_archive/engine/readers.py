@@ -188,8 +188,6 @@ def read_value_bits(reader: IndexReader, field: str) -> dict[str, int]:
 def live_docnums(reader: IndexReader, field: str, term: bytes) -> Iterator[int]:
     """The term's live documents, read a block of postings at a time."""
     for segment, offset in reader.leaf_readers():
-        if (field, term) not in segment:
-            continue
         found = postings(segment, field, term)
         if found is None:  # another codec: Whoosh's matcher, one posting at a time
             yield from (offset + n for n in segment.postings(field, term).all_ids())
