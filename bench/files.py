@@ -35,7 +35,7 @@ from pathlib import Path
 from isecg_archive.collection import Collection
 from isecg_archive.errors import QueryError
 from isecg_archive.extract import ExtractOptions
-from isecg_archive.ingest import IngestOptions, ingest
+from isecg_archive.pipeline.ingest import IngestOptions, ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.storage.records import Document
 

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from isecg_archive.collection import Collection
-from isecg_archive.ingest import ingest
+from isecg_archive.pipeline.ingest import ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.storage.archive import RECORD_SUFFIX
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from isecg_archive.collection import Collection
 from isecg_archive.errors import QueryError
-from isecg_archive.ingest import ingest
+from isecg_archive.pipeline.ingest import ingest
 from isecg_archive.search import MAX_PER_PAGE, SearchRequest
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides
-from isecg_archive.ingest import ingest
+from isecg_archive.pipeline.ingest import ingest
 from isecg_archive.storage.records import PartialDate
 
 from documents import DOCUMENTS

@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from isecg_archive.cli import cli
 from isecg_archive.collection import Collection
 from isecg_archive.extract import programs
-from isecg_archive.ingest import ingest
+from isecg_archive.pipeline.ingest import ingest
 
 # Optional programs, found by what a test needs of them (as the archive finds them).
 needs_writer = pytest.mark.skipif(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from isecg_archive.collection import Collection
 from isecg_archive.corrections import redetect
-from isecg_archive.ingest import ingest
+from isecg_archive.pipeline.ingest import ingest
 from isecg_archive.search import SearchRequest
 
 ARTICLES = {

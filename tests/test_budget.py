@@ -20,7 +20,7 @@ import pytest
 
 from isecg_archive.collection import Collection
 from isecg_archive.errors import QueryError
-from isecg_archive.ingest import ingest
+from isecg_archive.pipeline.ingest import ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.web import create_app
 

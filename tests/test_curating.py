@@ -21,7 +21,7 @@ from lxml import etree
 
 from isecg_archive.collection import Collection
 from isecg_archive.extract import programs
-from isecg_archive.ingest import IngestOptions, ingest
+from isecg_archive.pipeline.ingest import IngestOptions, ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.storage.history import HISTORY_FILE
 

@@ -22,7 +22,7 @@ from isecg_archive.cli import cli
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides
 from isecg_archive.exporting import CSV_COLUMNS
-from isecg_archive.ingest import ingest
+from isecg_archive.pipeline.ingest import ingest
 from isecg_archive.storage.archive import Archive
 from isecg_archive.storage.records import PartialDate, seconds
 from isecg_archive.web import create_app

@@ -18,11 +18,11 @@ from isecg_archive.collection import Collection
 from isecg_archive.errors import ExtractionError
 from isecg_archive.events import slug
 from isecg_archive.extract import ExtractOptions, extract
-from isecg_archive.ingest import IngestOptions, ingest
+from isecg_archive.pipeline.ingest import IngestOptions, ingest
+from isecg_archive.pipeline.workers import ReadAhead, Task, extract_in_workers
 from isecg_archive.search import SearchRequest
 from isecg_archive.storage.archive import file_hash
 from isecg_archive.storage.records import PartialDate
-from isecg_archive.workers import ReadAhead, Task, extract_in_workers
 
 from conftest import FILES, ROOT, command, needs_impress, needs_tesseract, needs_writer
 
@@ -192,7 +192,7 @@ def test_workers_read_file_after_file_and_are_replaced_after_a_number(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     import slow_readers
-    from isecg_archive import workers
+    from isecg_archive.pipeline import workers
 
     monkeypatch.setattr(workers, "FILES_PER_WORKER", 2)
     names = [f"note-{n}.txt" for n in range(5)]

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from isecg_archive import ingest as ingest_module
 from isecg_archive.check import check
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides
 from isecg_archive.index import SearchIndex, add_document
-from isecg_archive.ingest import STATUSES, IngestOptions, ingest
+from isecg_archive.pipeline import ingest as ingest_module
+from isecg_archive.pipeline.ingest import STATUSES, IngestOptions, ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.storage.records import Document, PartialDate, seconds
 

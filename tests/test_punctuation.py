@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from isecg_archive.collection import Collection
 from isecg_archive.engine import analysis
-from isecg_archive.ingest import ingest
+from isecg_archive.pipeline.ingest import ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.web import create_app
 

@@ -19,7 +19,7 @@ from isecg_archive.check import check, needing_attention
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import describe, load_vocabulary
 from isecg_archive.extract import Extraction, ExtractOptions, extract
-from isecg_archive.ingest import IngestOptions, ingest
+from isecg_archive.pipeline.ingest import IngestOptions, ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.storage.records import PartialDate
 

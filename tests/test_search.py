@@ -11,7 +11,7 @@ from whoosh import query as q
 from isecg_archive.collection import Collection
 from isecg_archive.errors import QueryError
 from isecg_archive.events import event_slug
-from isecg_archive.ingest import ingest
+from isecg_archive.pipeline.ingest import ingest
 from isecg_archive.search import Relaxed, SearchRequest
 from isecg_archive.storage.records import Document, PartialDate
 
@@ -269,7 +269,7 @@ def test_no_query_string_crashes_search(filled: Collection, query: str):
 @settings(max_examples=30, deadline=None)
 @given(word=st.from_regex(r"[a-z]{4,12}", fullmatch=True))
 def test_any_ingested_word_is_findable(word: str):
-    from isecg_archive.ingest import ingest
+    from isecg_archive.pipeline.ingest import ingest
 
     # A fresh folder per example: Hypothesis reseeds `random`, which Whoosh uses to name
     # segments, so examples sharing one index would collide on segment names.
@@ -430,7 +430,7 @@ def test_cached_facet_values_equal_a_fresh_read(demo: Collection):
 
 def test_words_whose_stem_ends_otherwise_get_snippets(filled: Collection, tmp_path: Path):
     """'key' is indexed as 'kei', 'toy' as 'toi': their snippets still mark the word itself."""
-    from isecg_archive.ingest import ingest
+    from isecg_archive.pipeline.ingest import ingest
 
     note = tmp_path / "key.txt"
     note.write_text("Dry regolith is a key issue for the key workshop.", encoding="utf-8")
@@ -486,7 +486,7 @@ def test_block_reads_find_and_score_every_match_as_whoosh_does(tmp_path: Path):
     from isecg_archive.engine import ranking
     from isecg_archive.engine.readers import bitset, value_bits
     from isecg_archive.engine.scoring import BM25F
-    from isecg_archive.ingest import ingest
+    from isecg_archive.pipeline.ingest import ingest
 
     collection = Collection(tmp_path / "archive")
     sources = sorted(p for p in (DEMO).iterdir() if not p.name.endswith(".json"))

@@ -23,7 +23,7 @@ from isecg_archive.storage.records import DOCUMENT_TYPES
 
 if TYPE_CHECKING:  # imported when a command runs: the parsers cost every command's start
     from isecg_archive.enrich import Overrides
-    from isecg_archive.ingest import IngestOptions
+    from isecg_archive.pipeline.ingest import IngestOptions
 
 
 def batch_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -66,7 +66,7 @@ def batch_settings(
     from isecg_archive.cleantext import refuse_controls
     from isecg_archive.enrich import Overrides
     from isecg_archive.extract import ExtractOptions
-    from isecg_archive.ingest import IngestOptions
+    from isecg_archive.pipeline.ingest import IngestOptions
 
     vocabulary = collection.vocabulary
     overrides = Overrides(
@@ -127,8 +127,8 @@ def ingest(
     Example:
         isecg-archive ingest reports/ slides/deck.pdf --agency ESA --topic mars --date 2019-06
     """
-    from isecg_archive.ingest import Outcome, find_files
-    from isecg_archive.ingest import ingest as run_ingest
+    from isecg_archive.pipeline.ingest import Outcome, find_files
+    from isecg_archive.pipeline.ingest import ingest as run_ingest
 
     collection = collection_of(ctx)
     overrides, options = batch_settings(collection, {**batch, "title": title}, replace=replace)
@@ -218,8 +218,8 @@ def watch(
     Example:
         isecg-archive watch ~/isecg-inbox --agency ESA
     """
-    from isecg_archive.watching import Inbox
-    from isecg_archive.watching import watch as run_watch
+    from isecg_archive.pipeline.watching import Inbox
+    from isecg_archive.pipeline.watching import watch as run_watch
 
     collection = collection_of(ctx)
     overrides, options = batch_settings(collection, batch)

@@ -48,7 +48,7 @@ _PRELOAD = [
     "PIL.Image",
     # Not PDFium, markdown-it or trafilatura (a quarter of a second): a worker imports them
     # when a file needs them, which most batches' files do not.
-    "isecg_archive.ingest",  # what an ingest's workers do with the text besides reading it
+    "isecg_archive.pipeline.ingest",  # what an ingest's workers do with the text besides reading it
 ]
 
 

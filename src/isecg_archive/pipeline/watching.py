@@ -21,7 +21,7 @@ from pathlib import Path
 
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides
-from isecg_archive.ingest import IngestOptions, Outcome, ingest
+from isecg_archive.pipeline.ingest import IngestOptions, Outcome, ingest
 from isecg_archive.storage.archive import numbered
 
 DONE, FAILED = "done", "failed"

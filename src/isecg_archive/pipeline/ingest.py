@@ -38,11 +38,11 @@ from isecg_archive.extract import (
 )
 from isecg_archive.extract.pdf import ocr_available
 from isecg_archive.index import IndexedText, add_document, remove_document
+from isecg_archive.pipeline.workers import DEFAULT_TIMEOUT, Task, read_ahead
 from isecg_archive.storage.archive import RECORD_SUFFIX, Transaction, archive_path, file_hash
 from isecg_archive.storage.records import Document
 from isecg_archive.storage.staging import orphaned
 from isecg_archive.storage.textcache import TextCache
-from isecg_archive.workers import DEFAULT_TIMEOUT, Task, read_ahead
 
 COMMIT_EVERY_SECONDS = 10.0  # fewer, larger segments: Whoosh merges small ones at each commit
 COMMIT_EVERY_DOCUMENTS = 200
