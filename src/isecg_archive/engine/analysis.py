@@ -104,12 +104,13 @@ def words_starting(text: str, starts: frozenset[str]) -> Iterator[tuple[re.Match
     which makes finding a few terms in a page several times cheaper than looking at every word.
     """
     lowered = text.lower()
-    if len(lowered) == len(text) and not _JOINED.search(text):
+    plain = all(start.isalnum() for start in starts)  # "r&" (R&D) would find "R& " as a word
+    if plain and len(lowered) == len(text) and not _JOINED.search(text):
         matches = [m for start in starts for m in _starting(start).finditer(lowered)]
         if len(starts) > 1:
             matches.sort(key=_START)
-    else:  # lower case moves the offsets (İ becomes two characters), or a word is joined
-        # with punctuation (3-D is "3d"): every word, then
+    else:  # a start with punctuation, lower case moves the offsets (İ becomes two characters),
+        # or a word is joined with punctuation (3-D is "3d"): every word, then
         prefixes = tuple(starts)
         matches = [
             m
