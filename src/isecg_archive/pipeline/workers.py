@@ -140,6 +140,13 @@ class _Worker:
             self.process.join()
 
 
+def _forked_here(files: int) -> bool:
+    """Whether a batch's workers are forked from this process: for a file or two, as this
+    process has what they need imported, rather than from a server that must first start and
+    import it all (0.4 s)."""
+    return files < FORK_SERVER_FROM
+
+
 def extract_in_workers(
     tasks: Iterable[Task],
     jobs: int | None = None,
@@ -152,9 +159,7 @@ def extract_in_workers(
     jobs = max(1, jobs or os.cpu_count() or 1)
     tasks = iter(tasks)
     first = list(itertools.islice(tasks, FORK_SERVER_FROM))
-    # A file or two: forked from this process, which has what they need imported, rather than
-    # from a server that must first start and import it all (0.4 s).
-    forked = len(first) < FORK_SERVER_FROM
+    forked = _forked_here(len(first))
     context: Any = multiprocessing.get_context("fork" if forked else "forkserver")
     if not forked:
         context.set_forkserver_preload(_PRELOAD)
@@ -242,7 +247,7 @@ def read_ahead(
     consumer: read by a thread, they go on while the consumer does something else (an ingest's
     commits). Not for a file or two, whose workers are forked from this process: a fork copies
     no thread but its own, and locks other threads held would stay held in the child."""
-    if len(tasks) < FORK_SERVER_FROM:
+    if _forked_here(len(tasks)):
         return extract_in_workers(tasks, jobs, timeout)
     return ReadAhead(partial(extract_in_workers, tasks, jobs, timeout), limit, weight)
 
