@@ -299,7 +299,7 @@ def test_a_large_reindex_in_several_processes_gives_the_same_index(
 
 def test_many_small_ingests_keep_the_index_in_few_segments(collection: Collection, tmp_path):
     """Each ingest commits a segment; segments of one size merge once there are MERGE_FACTOR."""
-    from isecg_archive.index import MERGE_FACTOR
+    from isecg_archive.engine.writing import MERGE_FACTOR
 
     for n in range(20):
         note = tmp_path / f"note-{n}.txt"
@@ -427,9 +427,9 @@ def test_folders_as_they_come(collection: Collection, tmp_path: Path, monkeypatc
 
 def test_an_archive_ingested_in_many_batches_keeps_few_segments(tmp_path: Path):
     """Seven ingests of one file and seven of eight would leave 14 segments by size tiers
-    alone (index.merge_tiers): the index never holds more than MAX_SEGMENTS. The segments
+    alone (engine.writing.merge_tiers): the index never holds more than MAX_SEGMENTS. The segments
     merged on the way (one with a removed document) hold what a rebuilt index holds."""
-    from isecg_archive.index import MAX_SEGMENTS
+    from isecg_archive.engine.writing import MAX_SEGMENTS
 
     collection = Collection(tmp_path / "archive")
     sizes = [1] * 7 + [8] * 7

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import heapq
-import math
-import pickle
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.codec import whoosh3
-from whoosh.codec.base import Segment
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.system import pack_uint
-from whoosh.util.numeric import byte_to_length
-from whoosh.writing import IndexWriter, SegmentWriter
+from whoosh.writing import IndexWriter
 
 from isecg_archive.boilerplate import CAPTURE_FORMATS, line_terms
-from isecg_archive.engine import analysis, readers
+from isecg_archive.engine import analysis, readers, writing
 from isecg_archive.engine.scoring import BM25F
 from isecg_archive.errors import IndexBusy
 from isecg_archive.events import event_term
@@ -36,24 +28,8 @@ from isecg_archive.versions import CANDIDATE_HASHES, family, sketch, sketch_term
 SCHEMA_VERSION = 10  # 8, 9: words with punctuation (analysis); 10: the sketch's lookup hashes
 _VERSION_FILE = "SCHEMA_VERSION"
 UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
-MERGE_FACTOR = 8  # segments of one size tier that are merged into one
-MAX_SEGMENTS = 10  # at most, after any commit: a search reads every segment
 
 Posting = tuple[bytes, int, float, bytes]  # a term, its frequency, weight and encoded positions
-
-
-def _dumps(value: object, protocol: int | None = None) -> bytes:
-    """Whoosh's pickling of posting blocks and term infos, at pickle protocol 5.
-
-    Whoosh asks for protocol 2, which writes each posting's encoded positions (bytes) as a call
-    to codecs.encode() of a latin-1 string: a third of the index's size, and a function call
-    per posting when a block is read back. Protocol 5 writes bytes as bytes; Whoosh reads any
-    protocol, so indexes written either way are read alike.
-    """
-    return pickle.dumps(value, 5)
-
-
-whoosh3.dumps = _dumps
 
 
 class ContentField(TEXT):
@@ -166,44 +142,6 @@ def build_schema() -> Schema:
     )
 
 
-def _tier(segment: Segment) -> int:
-    """Segments of 1-7 documents are tier 0, 8-63 tier 1, 64-511 tier 2, and so on."""
-    return int(math.log(max(segment.doc_count_all(), 1), MERGE_FACTOR))
-
-
-def merge_tiers(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
-    """Whoosh merge policy: merge the segments of a size tier once it holds MERGE_FACTOR of them.
-
-    Whoosh's default policy sometimes merges every segment at a commit, which stalled an ingest
-    of 10,000 documents for minutes and would make adding one document as slow. Merging by
-    tiers keeps each commit's work in proportion to what it adds, and the index at a few
-    segments per tier; beyond MAX_SEGMENTS in all, the smallest are merged too, so that any
-    number of ingests leaves the index as fast to search as a rebuilt one.
-    """
-    tiers: dict[int, list[Segment]] = {}
-    for segment in segments:
-        tiers.setdefault(_tier(segment), []).append(segment)
-    kept, merged = [], []
-    for group in tiers.values():
-        if len(group) < MERGE_FACTOR:
-            kept.extend(group)
-        else:
-            merged.extend(group)
-    # Never more than MAX_SEGMENTS after the commit (the kept ones and the new one): the
-    # smallest kept ones join the merge, which keeps its cost to what small segments cost.
-    kept.sort(key=lambda segment: segment.doc_count_all())
-    excess = max(0, len(kept) + 1 - MAX_SEGMENTS)
-    merged += kept[:excess]
-    for segment in merged:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        if isinstance(writer, _SegmentWriter):
-            writer.add_reader(reader)  # which reads its postings at the flush, then closes it
-        else:
-            with closing(reader):
-                writer.add_reader(reader)
-    return kept[excess:]
-
-
 class SearchIndex:
     """The index folder. It is derived from the archive and can always be rebuilt.
 
@@ -294,7 +232,7 @@ class SearchIndex:
             writer = (
                 index.writer(procs=procs, multisegment=True, limitmb=256)
                 if procs > 1
-                else _SegmentWriter(index, limitmb=256)
+                else writing.SegmentWriter(index, limitmb=256)
             )
         except LockError:
             raise IndexBusy(
@@ -307,7 +245,7 @@ class SearchIndex:
             self._cancel(writer)
             raise
         try:
-            writer.commit(mergetype=merge_tiers)
+            writer.commit(mergetype=writing.merge_tiers)
         except BaseException:
             # A failed commit leaves the previous index generation in force; free the lock.
             self._cancel(writer)
@@ -340,78 +278,6 @@ class SearchIndex:
     def identity(self) -> int:
         """Changes when the index is rebuilt and swapped in (a searcher must then be reopened)."""
         return self.path.stat().st_ino
-
-
-class _SegmentWriter(SegmentWriter):
-    """Whoosh's writer, with the field lengths read once at commit, and the segments it merges
-    streamed into the new one rather than sorted again.
-
-    At commit Whoosh writes every posting with its document's field length, which it looks up
-    in the new segment's file one posting at a time (the index is not memory-mapped): a tenth
-    of an ingest's time.
-
-    Whoosh puts every posting of a segment it merges into its posting pool, which sorts them
-    all again (writing sorted runs to disk past its memory limit), though a segment holds its
-    postings in order: at 10,000 documents that pool and its sorting were two fifths of the
-    ingest's main process. Here each merged segment's postings are read in order at the flush
-    and merged with the pool's own, which hold only the new documents'.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._merging: list[tuple[SegmentReader, Iterator[Any]]] = []
-
-    def per_document_reader(self) -> object:
-        return _LengthsReadOnce(super().per_document_reader(), self.docnum)
-
-    def add_postings_to_pool(self, reader: SegmentReader, startdoc: int, docmap: Any) -> None:
-        """Called by add_reader() for a merged segment: its postings, renumbered, are read at
-        the flush (the reader stays open until then)."""
-        self._merging.append(
-            (reader, self._process_posts(reader.iter_postings(), startdoc, docmap))
-        )
-
-    def _flush_segment(self) -> None:
-        # Whoosh's own, with the merged segments' postings merged in order with the pool's.
-        self.perdocwriter.close()
-        lengths: Any = self.per_document_reader() if self.codec.length_stats else None
-        streams = [self.pool.iter_postings(), *(postings for _, postings in self._merging)]
-        self.fieldwriter.add_postings(self.schema, lengths, heapq.merge(*streams))
-        self.fieldwriter.close()
-        if lengths:
-            lengths.close()
-
-    def _close_segment(self) -> None:
-        super()._close_segment()
-        for reader, _ in self._merging:
-            reader.close()
-        self._merging.clear()
-
-
-class _LengthsReadOnce:
-    """A segment's per-document reader whose field lengths come from each column read once."""
-
-    def __init__(self, perdoc: object, doc_count: int) -> None:
-        self._perdoc = perdoc
-        self._doc_count = doc_count
-        self._columns: dict[str, bytes | None] = {}
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._perdoc, name)
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
-        if fieldname not in self._columns:
-            self._columns[fieldname] = readers.length_column(
-                self._perdoc, fieldname, self._doc_count
-            )
-        column = self._columns[fieldname]
-        if column is None:
-            return default
-        # As Whoosh's own: None for a document without the field.
-        return _LENGTHS[column[docnum]] if column[docnum] else None
-
-
-_LENGTHS = [byte_to_length(n) for n in range(256)]
 
 
 def add_document(

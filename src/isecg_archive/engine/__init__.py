@@ -6,6 +6,7 @@
 - `postings`: postings read a block at a time; `scoring`: BM25F with field lengths read once;
   `ranking`: every match and its score, combined over the query's parts.
 - `readers`: what search reads once per index reader (facet bitsets, families, lengths).
+- `writing`: how the index writer writes and merges segments.
 - `facets`: counts by agency, topic, type and year; `snippets`: passages with their hits;
   `spelling`: did-you-mean's close words, within a bounded cost.
 
