@@ -10,10 +10,8 @@ The files written are Whoosh's own (whoosh.codec.whoosh3): any Whoosh reader rea
 
 from __future__ import annotations
 
-import heapq
 import math
 import pickle
-from collections.abc import Iterator
 from contextlib import closing
 from typing import Any
 
@@ -21,9 +19,8 @@ from whoosh import writing
 from whoosh.codec import whoosh3
 from whoosh.codec.base import Segment
 from whoosh.reading import SegmentReader
-from whoosh.util.numeric import byte_to_length
 
-from isecg_archive.engine import readers
+from isecg_archive.engine import blocks, readers
 
 MERGE_FACTOR = 8  # segments of one size tier that are merged into one
 MAX_SEGMENTS = 10  # at most, after any commit: a search reads every segment
@@ -82,47 +79,50 @@ def merge_tiers(writer: writing.SegmentWriter, segments: list[Segment]) -> list[
 
 
 class SegmentWriter(writing.SegmentWriter):
-    """Whoosh's writer, with the field lengths read once at commit, and the segments it merges
-    streamed into the new one rather than sorted again.
-
-    At commit Whoosh writes every posting with its document's field length, which it looks up
-    in the new segment's file one posting at a time (the index is not memory-mapped): a tenth
-    of an ingest's time.
+    """Whoosh's writer, with the postings written by engine.blocks and the segments it merges
+    read in order at the flush rather than sorted again.
 
     Whoosh puts every posting of a segment it merges into its posting pool, which sorts them
     all again (writing sorted runs to disk past its memory limit), though a segment holds its
     postings in order: at 10,000 documents that pool and its sorting were two fifths of the
-    ingest's main process. Here each merged segment's postings are read in order at the flush
-    and merged with the pool's own, which hold only the new documents'.
+    ingest's main process. Here the pool holds only the new documents' postings; each merged
+    segment's terms are read in order at the flush, their full blocks copied (engine.blocks).
+    At commit Whoosh also looks each posting's field length up in the new segment's file (the
+    index is not memory-mapped): a tenth of an ingest's time; here each column is read once.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._merging: list[tuple[SegmentReader, Iterator[Any]]] = []
+        self._merging: list[tuple[SegmentReader, int, Any]] = []
 
     def per_document_reader(self) -> object:
         return _LengthsReadOnce(super().per_document_reader(), self.docnum)
 
     def add_postings_to_pool(self, reader: SegmentReader, startdoc: int, docmap: Any) -> None:
-        """Called by add_reader() for a merged segment: its postings, renumbered, are read at
-        the flush (the reader stays open until then)."""
-        self._merging.append(
-            (reader, self._process_posts(reader.iter_postings(), startdoc, docmap))
-        )
+        """Called by add_reader() for a merged segment: its postings are read at the flush
+        (the reader stays open until then)."""
+        self._merging.append((reader, startdoc, docmap))
 
     def _flush_segment(self) -> None:
-        # Whoosh's own, with the merged segments' postings merged in order with the pool's.
+        # Whoosh's own, with the postings written by engine.blocks.
         self.perdocwriter.close()
         lengths: Any = self.per_document_reader() if self.codec.length_stats else None
-        streams = [self.pool.iter_postings(), *(postings for _, postings in self._merging)]
-        self.fieldwriter.add_postings(self.schema, lengths, heapq.merge(*streams))
+        parts = [blocks.from_postings(self.pool.iter_postings())]
+        for reader, startdoc, docmap in self._merging:
+            terms = getattr(reader, "_terms", None)
+            if docmap is None and isinstance(terms, whoosh3.W3TermsReader):
+                parts.append(blocks.from_segment(terms, startdoc, self.schema))
+            else:  # documents deleted in it: read a posting at a time, renumbered
+                postings = self._process_posts(reader.iter_postings(), startdoc, docmap)
+                parts.append(blocks.from_postings(postings))
+        blocks.write(self.fieldwriter, self.schema, lengths, parts)
         self.fieldwriter.close()
         if lengths:
             lengths.close()
 
     def _close_segment(self) -> None:
         super()._close_segment()
-        for reader, _ in self._merging:
+        for reader, _, _ in self._merging:
             reader.close()
         self._merging.clear()
 
@@ -138,16 +138,10 @@ class _LengthsReadOnce:
     def __getattr__(self, name: str) -> object:
         return getattr(self._perdoc, name)
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+    def column(self, fieldname: str) -> bytes | None:
+        """The field's length bytes, by document (None: the field has no lengths)."""
         if fieldname not in self._columns:
             self._columns[fieldname] = readers.length_column(
                 self._perdoc, fieldname, self._doc_count
             )
-        column = self._columns[fieldname]
-        if column is None:
-            return default
-        # As Whoosh's own: None for a document without the field.
-        return _LENGTHS[column[docnum]] if column[docnum] else None
-
-
-_LENGTHS = [byte_to_length(n) for n in range(256)]
+        return self._columns[fieldname]

@@ -1,0 +1,252 @@
+"""A new segment's postings, written a term at a time, with merged segments' blocks copied.
+
+Whoosh writes a segment's postings through four method calls a posting, and when a commit
+merges segments it decodes every posting of each of them and encodes it again: at 10,000
+documents that was most of an ingest's commits, which are most of its main process. Here
+every term's postings are gathered into lists and written in blocks at once, and a full block
+of a merged segment is copied: only its first document number (the others are stored as
+differences) and its last change, by the segment's place in the new one, so the block is
+unpickled and pickled again but never read a posting at a time. A merged segment's postings
+are always its documents' numbers in one run, after those before it, so a term's postings
+are its parts in order of their first document.
+
+The layout is Whoosh's own (whoosh.codec.whoosh3.W3PostingsWriter): per term, a header,
+then blocks of at most BLOCK postings, each an int of its length (negative for the last), a
+pickled tuple of its statistics, and its compressed, pickled document numbers, weights and
+values. Any Whoosh reader reads it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import io
+import pickle
+import zlib
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate
+from operator import sub
+from typing import Any
+
+from whoosh.codec import whoosh3
+from whoosh.system import emptybytes, pack_ushort, unpack_int
+from whoosh.util.numeric import byte_to_length
+
+Posting = tuple[str, bytes, int, float, bytes | None]  # field, term, document number, weight, value
+Part = tuple[str, bytes, int, Any]  # field, term, first document number, what to write
+
+
+class _Run:
+    """A term's postings in a merged segment, at their place in the new one."""
+
+    def __init__(self, postfile: Any, info: whoosh3.W3TermInfo, shift: int) -> None:
+        self.postfile, self.info, self.shift = postfile, info, shift
+
+
+def from_postings(postings: Iterable[Posting]) -> Iterator[Part]:
+    """Postings in (field, term, document) order, as each term's lists."""
+    field: str | None = None
+    text = b""
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list[bytes] = []
+    for fieldname, btext, docnum, weight, value in postings:
+        if btext != text or fieldname != field:
+            if ids:
+                yield field, text, ids[0], (ids, weights, values)  # type: ignore[misc]
+            field, text, ids, weights, values = fieldname, btext, [], [], []
+        if docnum < 0:  # Whoosh's marks for spelling words, not postings
+            continue
+        ids.append(docnum)
+        weights.append(weight)
+        values.append(emptybytes if value is None else value)
+    if ids:
+        yield field, text, ids[0], (ids, weights, values)  # type: ignore[misc]
+
+
+def from_segment(terms: whoosh3.W3TermsReader, shift: int, fields: Any) -> Iterator[Part]:
+    """A segment's terms, in order, each with its postings to be copied `shift` documents on."""
+    postfile = terms._postfile
+    for (fieldname, btext), info in terms.items():
+        if fieldname not in fields:
+            continue
+        if info.is_inlined():
+            ids, weights, values = info.inlined_postings()
+            yield fieldname, btext, ids[0] + shift, ([i + shift for i in ids], weights, values)
+        else:
+            yield fieldname, btext, info.min_id() + shift, _Run(postfile, info, shift)
+
+
+def write(fieldwriter: Any, schema: Any, lengths: Any, parts: Sequence[Iterator[Part]]) -> None:
+    """Write the terms of every part (each in term order) to a new segment's field writer."""
+    codec = fieldwriter._codec
+    field = None
+    term: _TermWriter | None = None
+    text = b""
+    for fieldname, btext, _, what in heapq.merge(*parts, key=lambda part: part[:3]):
+        if fieldname != field:
+            if term is not None:
+                term.finish(text)
+                fieldwriter.finish_field()
+            field, fieldobj = fieldname, schema[fieldname]
+            fieldwriter.start_field(fieldname, fieldobj)
+            column = lengths.column(fieldname) if lengths is not None else None
+            term = _TermWriter(fieldwriter, fieldobj.format, codec, column)
+            term.start()
+        elif btext != text:
+            assert term is not None
+            term.finish(text)
+            term.start()
+        text = btext
+        assert term is not None
+        if isinstance(what, _Run):
+            term.copy(what)
+        else:
+            term.add(*what)
+    if term is not None:
+        term.finish(text)
+        fieldwriter.finish_field()
+
+
+class _TermWriter:
+    """One field's terms, each written as whoosh3.W3PostingsWriter writes them."""
+
+    def __init__(self, fieldwriter: Any, format: Any, codec: Any, column: bytes | None) -> None:
+        self.fieldwriter = fieldwriter
+        self.postfile = fieldwriter._postfile
+        self.blocklimit: int = codec._blocklimit
+        self.compression: int = codec._compression
+        self.fixedsize = format.fixed_value_size()
+        self.column = column  # the new segment's field length bytes, by document
+
+    def start(self) -> None:
+        self.offset = self.postfile.tell()
+        self.postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
+        self.ids: list[int] = []
+        self.weights: list[float] = []
+        self.values: list[bytes] = []
+        self.pending: bytes | None = None  # the last block, written once the next one comes
+        self.info = whoosh3.W3TermInfo()
+
+    def add(self, ids: list[int], weights: Sequence[float], values: Sequence[bytes]) -> None:
+        self.ids += ids
+        self.weights += weights
+        self.values += values
+        while len(self.ids) >= self.blocklimit:
+            self._write_buffered(self.blocklimit)
+
+    def copy(self, run: _Run) -> None:
+        """A merged segment's postings of the term: full blocks copied, others added."""
+        info = run.info
+        offset, length = info.extent()
+        if isinstance(length, tuple):  # as W3TermInfo.from_bytes() reads it
+            (length,) = length
+        raw = run.postfile.get(offset, length)
+        stream = io.BytesIO(raw)
+        position = len(whoosh3.WHOOSH3_HEADER_MAGIC)
+        while position < length:
+            size = abs(unpack_int(raw[position : position + 4])[0])
+            stream.seek(position + 4)
+            count, maxid, maxweight, compression, minbyte, maxbyte = pickle.load(stream)
+            data = raw[stream.tell() : position + 4 + size]
+            position += 4 + size
+            if compression:
+                data = zlib.decompress(data)
+            ids, weights, values = pickle.loads(data)
+            if count >= self.blocklimit:
+                self._write_buffered(len(self.ids))
+                shifted = (ids[0] + run.shift, *ids[1:])
+                self._block((shifted, weights, values), count, maxid + run.shift, maxweight,
+                            (minbyte, maxbyte), _total(weights, count))  # fmt: skip
+            else:
+                self.add(
+                    [docnum + run.shift for docnum in accumulate(ids)],
+                    _weights(weights, count),
+                    self._values(values, count),
+                )
+
+    def finish(self, text: bytes) -> None:
+        if self.ids:
+            self._write_buffered(len(self.ids))
+        self._flush(last=True)
+        self.info.set_extent(self.offset, self.postfile.tell() - self.offset)
+        key = pack_ushort(self.fieldwriter._fieldid) + text
+        self.fieldwriter._tindex.add(key, self.info.to_bytes())
+
+    def _values(self, values: Any, count: int) -> list[bytes]:
+        if values is None:
+            return [emptybytes] * count
+        if isinstance(values, bytes):
+            size = self.fixedsize
+            return [values[n : n + size] for n in range(0, len(values), size)]
+        return list(values)
+
+    def _write_buffered(self, count: int) -> None:
+        if not count:
+            return
+        ids, weights, values = self.ids[:count], self.weights[:count], self.values[:count]
+        del self.ids[:count], self.weights[:count], self.values[:count]
+        rounded = array("f", weights)  # as Whoosh stores them
+        if all(weight == 1.0 for weight in rounded):
+            mini_weights: object = None
+        elif rounded.count(rounded[0]) == count:
+            mini_weights = rounded[0]
+        else:
+            mini_weights = tuple(rounded)
+        if self.fixedsize is None or self.fixedsize < 0:
+            mini_values: object = tuple(values)
+        elif self.fixedsize == 0:
+            mini_values = None
+        else:
+            mini_values = emptybytes.join(values)
+        deltas = (ids[0], *map(sub, ids[1:], ids[:-1]))
+        bytes_ = [b for b in map(self.column.__getitem__, ids) if b] if self.column else []
+        span = (min(bytes_), max(bytes_)) if bytes_ else (0, 0)
+        self._block((deltas, mini_weights, mini_values), count, ids[-1], max(weights), span,
+                    sum(rounded))  # fmt: skip
+
+    def _block(self, data: tuple[Any, ...], count: int, maxid: int, maxweight: float,
+               span: tuple[int, int], total: float) -> None:  # fmt: skip
+        """Write the block before this one, keep this one: only the last is marked so."""
+        databytes = whoosh3.dumps(data, 2)
+        if self.compression:
+            databytes = zlib.compress(databytes, self.compression)
+        infobytes = whoosh3.dumps((count, maxid, maxweight, self.compression, *span), 2)
+        self._flush(last=False)
+        self.pending = infobytes + databytes
+        # The term's statistics, as W3TermInfo.add_block() keeps them.
+        info = self.info
+        info._weight += total
+        info._df += count
+        if span[0]:
+            shortest = byte_to_length(span[0])
+            info._minlength = (
+                shortest if info._minlength is None else min(info._minlength, shortest)
+            )
+        info._maxlength = max(info._maxlength, byte_to_length(span[1]))
+        info._maxweight = max(info._maxweight, maxweight)
+        if info._minid is None:
+            info._minid = data[0][0]  # the block's first document number, the others follow it
+        info._maxid = maxid
+
+    def _flush(self, last: bool) -> None:
+        if self.pending is not None:
+            self.postfile.write_int(-len(self.pending) if last else len(self.pending))
+            self.postfile.write(self.pending)
+            self.pending = None
+
+
+def _weights(weights: Any, count: int) -> list[float]:
+    if weights is None:
+        return [1.0] * count
+    if isinstance(weights, float):
+        return [weights] * count
+    return list(weights)
+
+
+def _total(weights: Any, count: int) -> float:
+    if weights is None:
+        return float(count)
+    if isinstance(weights, float):
+        return weights * count
+    return float(sum(weights))

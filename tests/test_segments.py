@@ -1,0 +1,101 @@
+"""The index writer's segments (engine.writing, engine.blocks) against Whoosh's stock writer."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import writing as whoosh_writing
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.reading import SegmentReader
+
+from isecg_archive.engine.writing import SegmentWriter
+
+WORDS = [f"w{n}" for n in range(60)]  # most are in well over 128 of 300 documents
+
+
+def schema() -> Schema:
+    return Schema(id=ID(stored=True, unique=True), text=TEXT(), tags=KEYWORD(scorable=True))
+
+
+def documents(count: int, seed: int) -> list[dict[str, str]]:
+    rng = random.Random(seed)
+    found = []
+    for n in range(count):
+        words = rng.choices(WORDS, k=rng.randint(5, 80)) + [f"rare{seed}x{n % 7}"]
+        tags = " ".join(sorted(set(rng.choices(["a", "b", "c"], k=2))))
+        found.append({"id": f"{seed}-{n}", "text": " ".join(words), "tags": tags})
+    return found
+
+
+def merge_all(writer: whoosh_writing.SegmentWriter, segments: list) -> list:
+    for segment in segments:
+        writer.add_reader(SegmentReader(writer.storage, writer.schema, segment))
+    return []
+
+
+def contents(folder: Path) -> dict[str, object]:
+    """Every term's statistics and postings (by document id, with weight and value), and every
+    field length: what a search reads, whatever the segments' layout."""
+    with whoosh_index.open_dir(str(folder)).reader() as reader:
+        ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+        postings = {}
+        for field, term in reader.all_terms():
+            info = reader.term_info(field, term)
+            matcher, found = reader.postings(field, term), []
+            while matcher.is_active():
+                found.append((ids[matcher.id()], matcher.weight(), matcher.value()))
+                matcher.next()
+            statistics = (info.weight(), info.doc_frequency(), info.min_length(),
+                          info.max_length(), info.max_weight())  # fmt: skip
+            postings[field, term] = statistics, sorted(found)
+        lengths = {
+            (ids[docnum], field): reader.doc_field_length(docnum, field)
+            for docnum in ids
+            for field in ("text", "tags")
+        }
+    return {"postings": postings, "lengths": lengths, "count": len(ids)}
+
+
+@pytest.mark.parametrize("delete", [False, True])
+def test_merged_segments_hold_what_one_stock_writer_writes(tmp_path: Path, delete: bool):
+    """Three segments of 300 documents merged with a commit of five: their full blocks are
+    copied, the rest written anew (and a segment with a deleted document read a posting at a
+    time); the index holds the postings, statistics and field lengths of Whoosh's own writer
+    given the same documents at once."""
+    batches = [documents(300, seed) for seed in (1, 2, 3)] + [documents(5, 4)]
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    index = whoosh_index.create_in(str(ours), schema())
+    for batch in batches[:3]:
+        writer = SegmentWriter(index)
+        for fields in batch:
+            writer.add_document(**fields)
+        writer.commit(mergetype=whoosh_writing.NO_MERGE)
+    if delete:
+        writer = SegmentWriter(index)
+        writer.delete_by_term("id", "2-17")
+        writer.commit(mergetype=whoosh_writing.NO_MERGE)
+    assert len(index.reader().leaf_readers()) == 3
+    writer = SegmentWriter(index)
+    for fields in batches[3]:
+        writer.add_document(**fields)
+    writer.commit(mergetype=merge_all)
+    assert len(index.reader().leaf_readers()) == 1
+
+    stock = tmp_path / "stock"
+    stock.mkdir()
+    writer = whoosh_index.create_in(str(stock), schema()).writer()
+    for fields in (fields for batch in batches for fields in batch):
+        if not (delete and fields["id"] == "2-17"):
+            writer.add_document(**fields)
+    writer.commit()
+
+    merged, expected = contents(ours), contents(stock)
+    assert merged["count"] == expected["count"] == 905 - delete
+    assert merged == expected
+    statistics, postings = merged["postings"]["text", b"w0"]  # type: ignore[index]
+    assert statistics[1] == len(postings) > 3 * 128  # blocks copied from each segment
+    assert merged["postings"]["tags", b"a"][0][0] > 300  # type: ignore[index]
