@@ -99,3 +99,21 @@ def test_merged_segments_hold_what_one_stock_writer_writes(tmp_path: Path, delet
     statistics, postings = merged["postings"]["text", b"w0"]  # type: ignore[index]
     assert statistics[1] == len(postings) > 3 * 128  # blocks copied from each segment
     assert merged["postings"]["tags", b"a"][0][0] > 300  # type: ignore[index]
+
+
+def test_a_writer_past_its_memory_limit_writes_what_the_stock_writer_writes(tmp_path: Path):
+    """Past its limit the writer's pool sets its postings aside in temporary files, in term
+    order, and reads them back at the commit: the same index as Whoosh's own writer's."""
+    batch = [fields for seed in (1, 2, 3) for fields in documents(300, seed)]
+    ours, stock = tmp_path / "ours", tmp_path / "stock"
+    for folder in (ours, stock):
+        folder.mkdir()
+        index = whoosh_index.create_in(str(folder), schema())
+        writer = SegmentWriter(index, limitmb=1) if folder == ours else index.writer()
+        for fields in batch:
+            writer.add_document(**fields)
+        if folder == ours:
+            assert len(writer.pool.spilled) >= 2  # about 8,000 postings a file
+        writer.commit()
+    assert contents(ours) == contents(stock)
+    assert list(ours.glob("*.tmp")) == []

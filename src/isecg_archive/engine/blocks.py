@@ -21,6 +21,7 @@ from __future__ import annotations
 import heapq
 import io
 import pickle
+import tempfile
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -41,6 +42,71 @@ class _Run:
 
     def __init__(self, postfile: Any, info: whoosh3.W3TermInfo, shift: int) -> None:
         self.postfile, self.info, self.shift = postfile, info, shift
+
+
+class TermPool:
+    """A new segment's postings, by term: the pool Whoosh's writer adds each posting to.
+
+    Whoosh's own pool keeps every posting as a tuple and sorts them all at the flush; here a
+    term's postings are appended to its lists as the documents come (so in document order),
+    and only the terms are sorted. Past `limit` postings, what the pool holds is written to a
+    temporary file in term order, read back at the flush as one more part: a writer given a
+    whole archive at once (a reindex on one core) holds no more than that in memory.
+    """
+
+    def __init__(self, folder: str, limit: int) -> None:
+        self.folder, self.limit = folder, limit
+        self.terms: dict[tuple[str, bytes], tuple[list[int], list[float], list[bytes]]] = {}
+        self.count = 0
+        self.spilled: list[Any] = []  # the temporary files, each the terms it held, in order
+
+    def add(self, posting: Posting) -> None:
+        fieldname, btext, docnum, weight, value = posting
+        lists = self.terms.get((fieldname, btext))
+        if lists is None:
+            lists = self.terms[fieldname, btext] = ([], [], [])
+        lists[0].append(docnum)
+        lists[1].append(weight)
+        lists[2].append(emptybytes if value is None else value)
+        self.count += 1
+        if self.count >= self.limit:
+            self._spill()
+
+    def parts(self) -> list[Iterator[Part]]:
+        """What the pool holds, as parts for write(): each in term order."""
+        return [*(self._read(spilled) for spilled in self.spilled), self._sorted(self.terms)]
+
+    def cleanup(self) -> None:
+        self.terms.clear()
+        for spilled in self.spilled:
+            spilled.close()
+        self.spilled.clear()
+
+    def _spill(self) -> None:
+        # Unnamed (O_TMPFILE where the system has it): nothing is left behind, whatever stops.
+        spilled = tempfile.TemporaryFile(dir=self.folder)
+        pickler = pickle.Pickler(spilled, 5)
+        for part in self._sorted(self.terms):
+            pickler.dump(part)
+            pickler.clear_memo()
+        self.spilled.append(spilled)
+        self.terms, self.count = {}, 0
+
+    @staticmethod
+    def _sorted(terms: dict[tuple[str, bytes], Any]) -> Iterator[Part]:
+        for key in sorted(terms):
+            lists = terms[key]
+            yield key[0], key[1], lists[0][0], lists
+
+    @staticmethod
+    def _read(spilled: Any) -> Iterator[Part]:
+        spilled.seek(0)
+        unpickler = pickle.Unpickler(spilled)
+        while True:
+            try:
+                yield unpickler.load()
+            except EOFError:
+                return
 
 
 def from_postings(postings: Iterable[Posting]) -> Iterator[Part]:
