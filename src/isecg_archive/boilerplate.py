@@ -4,14 +4,15 @@ Saved pages and plain-text captures of one site each carry the site's navigation
 "Subscribe to our news notifications" and copyright lines. One document cannot tell them from
 its own text; the collection can: a short line that SHARED_BY or more captures (HTML, plain
 text, Markdown) hold is boilerplate. The index keeps a hash of each short line of each capture
-(the `lines` field), so that a line's count is one lookup. Detection skips boilerplate when it
-picks a title (after a batch is committed, when the batch's own repeats are known too), and
-snippets leave boilerplate lines out.
+(the `lines` field), so that a line's count is one lookup, and of its title (`title_line`), so
+that the captures titled by a line found to be boilerplate are one lookup too. Detection skips
+boilerplate when it picks a title (after a batch is committed, when the batch's own repeats are
+known too: `corrections.settle_boilerplate`), and snippets leave boilerplate lines out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from hashlib import blake2b
 from itertools import islice
 from weakref import WeakKeyDictionary
@@ -47,6 +48,11 @@ def line_terms(pages: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted(line_term(key) for key in _short_keys(pages)))
 
 
+def title_term(title: str) -> str:
+    """The index term of a capture's title as one of its lines (the `title_line` field)."""
+    return line_term(line_key(title))
+
+
 class Boilerplate:
     """The collection's boilerplate lines, as a container of line keys (for title detection)
     and as a test on lines (for snippets), counted from an index reader."""
@@ -57,26 +63,22 @@ class Boilerplate:
         self._known: dict[str, bool] = _VERDICTS.setdefault(reader, {}) if reader else {}
 
     def __contains__(self, key: object) -> bool:
-        if not isinstance(key, str) or self._reader is None:
+        if not isinstance(key, str):
             return False
-        if key not in self._known:
+        return self.shares(line_term(key))
+
+    def shares(self, term: str) -> bool:
+        """Whether the line of this index term (`line_term`) is boilerplate."""
+        if self._reader is None:
+            return False
+        if term not in self._known:
             # The document frequency counts deleted documents too: enough to rule a line out,
             # not to rule it in.
-            live = islice(holders(self._reader, [key]), SHARED_BY)
-            frequent = self._reader.doc_frequency("lines", line_term(key)) >= SHARED_BY
-            self._known[key] = frequent and len(list(live)) == SHARED_BY
-        return self._known[key]
+            live = islice(live_docnums(self._reader, "lines", term.encode("ascii")), SHARED_BY)
+            frequent = self._reader.doc_frequency("lines", term) >= SHARED_BY
+            self._known[term] = frequent and len(list(live)) == SHARED_BY
+        return self._known[term]
 
     def line(self, line: str) -> bool:
         """Whether a line of a page is boilerplate (for snippets)."""
         return len(line.strip()) <= _LONGEST and line_key(line) in self
-
-    def keys_of(self, pages: Sequence[str]) -> set[str]:
-        """The keys of the boilerplate lines among these pages' lines."""
-        return {key for key in _short_keys(pages) if key in self}
-
-
-def holders(reader: IndexReader, keys: Iterable[str]) -> Iterator[int]:
-    """The live documents (numbers) that hold any of these lines, once for each line."""
-    for key in keys:
-        yield from live_docnums(reader, "lines", line_term(key).encode("ascii"))

@@ -8,16 +8,16 @@ extraction in force, and passes over the collection's boilerplate lines for titl
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from isecg_archive.boilerplate import CAPTURE_FORMATS, Boilerplate, holders
+from isecg_archive.boilerplate import Boilerplate
 from isecg_archive.cleantext import refuse_controls
 from isecg_archive.collection import Collection
+from isecg_archive.engine.readers import live_docnums
 from isecg_archive.enrich import EDITABLE, Vocabulary, describe
 from isecg_archive.enrich.metadata import LISTS
-from isecg_archive.enrich.titles import line_key
 from isecg_archive.errors import MetadataError
 from isecg_archive.extract import RECORD_FIELDS
 from isecg_archive.storage.records import Document
@@ -207,26 +207,29 @@ def redetect(collection: Collection, dry_run: bool = False) -> list[Change]:
     return changes
 
 
-def settle_boilerplate(collection: Collection, document_ids: list[str]) -> list[Document]:
+def settle_boilerplate(collection: Collection, lines: Iterable[str]) -> list[Document]:
     """Detect again the titles that are lines the collection's captures share.
 
-    Run after a batch is committed, when the batch's own repeats are counted too: the first
-    capture of a site to arrive could not know its tagline was one. Only documents whose title
-    is such a line are read again.
+    Run after a batch is committed, with the terms of its captures' short lines (the `lines`
+    field), when the batch's own repeats are counted too: the first capture of a site to arrive
+    could not know its tagline was one. Only the captures titled by such a line are read again.
     """
-    vocabulary = collection.vocabulary
     changed: dict[str, Document] = {}
     with collection.index.searcher() as searcher:
         reader = searcher.reader()
         shared = Boilerplate(reader)
-        keys: set[str] = set()
-        for document_id in document_ids:
-            fields = searcher.document(id=document_id)
-            if fields and fields["record"]["format"] in CAPTURE_FORMATS:
-                keys |= shared.keys_of(fields.get("pages", ()))
-        for docnum in sorted(set(holders(reader, keys))):
+        titled = {
+            docnum
+            for term in set(lines)
+            if shared.shares(term)
+            for docnum in live_docnums(reader, "title_line", term.encode("ascii"))
+        }
+        if not titled:
+            return []
+        vocabulary = collection.vocabulary
+        for docnum in sorted(titled):
             old = Document.from_dict(searcher.stored_fields(docnum)["record"])
-            if "title" in old.manual or line_key(old.title) not in keys:
+            if "title" in old.manual:
                 continue
             new = _redetected(collection, collection.archive.read(old.file), vocabulary, shared)
             if new.title != old.title:

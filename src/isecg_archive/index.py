@@ -16,7 +16,7 @@ from whoosh.searching import Searcher
 from whoosh.system import pack_uint
 from whoosh.writing import IndexWriter
 
-from isecg_archive.boilerplate import CAPTURE_FORMATS, line_terms
+from isecg_archive.boilerplate import CAPTURE_FORMATS, line_terms, title_term
 from isecg_archive.engine import analysis, readers, writing
 from isecg_archive.engine.scoring import BM25F
 from isecg_archive.errors import IndexBusy
@@ -25,7 +25,7 @@ from isecg_archive.storage.records import Document, seconds
 from isecg_archive.versions import CANDIDATE_HASHES, family, sketch, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
-SCHEMA_VERSION = 10  # 8, 9: words with punctuation (analysis); 10: the sketch's lookup hashes
+SCHEMA_VERSION = 11  # 8, 9: words with punctuation; 10: the sketch's lookup hashes; 11: title_line
 _VERSION_FILE = "SCHEMA_VERSION"
 UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
 
@@ -131,8 +131,10 @@ def build_schema() -> Schema:
         # of the index's distinct terms), the whole sketch stored, to compare two texts.
         sketch=KEYWORD(),
         sketch_hashes=STORED(),
-        # Hashes of a web capture's short lines, to tell its site's boilerplate (boilerplate.py).
+        # Hashes of a web capture's short lines, to tell its site's boilerplate (boilerplate.py),
+        # and of its title as a line, to find the captures titled by boilerplate.
         lines=KEYWORD(),
+        title_line=ID(),
         date_key=NUMERIC(int, bits=32, signed=False, sortable=True),
         oldest_key=NUMERIC(int, bits=32, signed=False, sortable=True),
         # When the record last changed (its file's time, in seconds): feeds and OAI-PMH.
@@ -336,6 +338,7 @@ def add_document(
         "sketch_hashes": " ".join(sketch_terms(shingles)),
         "spelling": " ".join(sorted(spelling)),
         "lines": " ".join(lines),
+        "title_line": title_term(document.title) if lines and document.title else None,
     }
     fields.update((name, value) for name, value in optional.items() if value)
     # Replacing looks the id up first, which costs more than the rest of the work together.

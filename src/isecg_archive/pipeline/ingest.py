@@ -434,9 +434,10 @@ def _ingest(
         extracted = read_ahead(tasks, options.jobs, options.timeout, READ_AHEAD_PAGES, _pages)
         ready = _with_text(plans, extracted, given, vocabulary)
         replaced: list[Document] = []
+        lines: set[str] = set()  # the index terms of the new captures' short lines
         # Closed on the way out, so that its workers are stopped before anything is tidied.
         with closing(extracted):
-            while _commit_some(collection, ready, outcomes, on_outcome, replaced):
+            while _commit_some(collection, ready, outcomes, on_outcome, replaced, lines):
                 pass
     for plan in plans:  # removed bytes, given again with --restore
         if isinstance(plan, _Restore):
@@ -454,7 +455,7 @@ def _ingest(
     linked = {d.id: d for d in collection.link_versions(new)}
     outcomes = [_told(o, planner.renamed, linked, collection) for o in outcomes]
     # A site's captures share lines that none of them could tell from its own text.
-    settle_boilerplate(collection, new)
+    settle_boilerplate(collection, lines)
     return IngestReport(tuple(outcomes), time.monotonic() - started)
 
 
@@ -536,8 +537,12 @@ def _commit_some(
     outcomes: list[Outcome],
     on_outcome: Callable[[Outcome], None] | None,
     replaced: list[Document],
+    lines: set[str],
 ) -> bool:
-    """Add files until a commit is due, then commit. True if files may remain."""
+    """Add files until a commit is due, then commit. True if files may remain.
+
+    replaced: the documents the new ones replace; lines: the new captures' line terms.
+    """
     started, written = time.monotonic(), 0
     spelled: set[str] = set()
     with (
@@ -574,6 +579,7 @@ def _commit_some(
                     spelled=spelled,
                     indexed=read.indexed,
                 )
+                lines.update(read.indexed.lines)
                 status = "updated" if previous else "added"
                 note = "; ".join(document.warnings) or None
                 outcome = Outcome(
