@@ -5,9 +5,10 @@
 Generates (once, cached in bench/.cache/) N documents of about 3,000 words: a fifth are
 multi-page PDFs, the rest text and Markdown, with agencies, topics, types and dates spread like
 a real collection. Then measures, and prints as a table and as JSON:
-- first ingest and reindex throughput (pages/s, documents/s), peak memory of the ingest, the
-  index's segments after each and the result page on both (`page_ingested_vs_reindexed`), and
-  the throughput of ingesting text PDFs alone (a sample of the collection's);
+- first ingest and reindex throughput (pages/s, documents/s), peak memory of the ingest, its
+  longest pause on a commit (bench/pauses.py), the index's segments after each and the result
+  page on both (`page_ingested_vs_reindexed`), and the throughput of ingesting text PDFs
+  alone (a sample of the collection's);
 - the time to add one document to the full archive;
 - the full result page (top 10, facet counts over all matches, snippets with pages) in
   process over a fixed query mix: p50, p95, max; and the same work done the naive way
@@ -129,11 +130,16 @@ def cli(*args: str, archive: Path) -> list[str]:
     return [sys.executable, "-m", "isecg_archive", "--archive", str(archive), *args]
 
 
-def timed_run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Seconds, and the peak resident memory (MiB) of the process and its workers."""
+def timed_run(
+    command: list[str], env: dict[str, str] | None = None, output: list[str] | None = None
+) -> tuple[float, float]:
+    """Seconds, and the peak resident memory (MiB) of the process and its workers (and what it
+    printed, appended to `output`)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env=env)
+    done = subprocess.run(command, check=True, capture_output=True, env=env, text=True)
+    if output is not None:
+        output.append(done.stdout)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return seconds, max(peak, before) / 1024
@@ -381,12 +387,25 @@ def _tantivy_query(index: object, schema: object, args: dict[str, str], vocabula
 def build(sources: Path, archive: Path, documents: int) -> dict[str, object]:
     """Ingest the sources, reindex, add one document: the figures of the three."""
     figures: dict[str, object] = {}
-    seconds, memory = timed_run(cli("ingest", str(sources), "--json", archive=archive))
+    # The CLI's ingest, run through bench/pauses.py to time its pauses on commits too.
+    printed: list[str] = []
+    pauses = [sys.executable, str(ROOT / "bench" / "pauses.py"), str(archive), str(sources)]
+    seconds, memory = timed_run(pauses, output=printed)
     ingest_seconds = seconds
     pages = sum(json.loads(p.read_text())["pages"] for p in archive.rglob("*.meta.json"))
     figures.update(pages=pages, ingest_pages_per_s=round(pages / seconds, 1),
                    ingest_documents_per_s=round(documents / seconds, 1),
                    ingest_peak_mib=round(memory))  # fmt: skip
+    timed = json.loads(printed[0])
+    figures["ingest_pauses_s"] = {
+        key: timed[key]
+        for key in (
+            "first_document_s",
+            "longest_pause_s",
+            "pauses_over_5_s",
+            "after_last_document_s",
+        )
+    }
     # The page on the index as the ingest's commits left it, and on the same index rebuilt.
     figures["segments_after_ingest"] = segments(archive)
     ingested, _ = in_process(archive, SEGMENT_ROUNDS, 0)
