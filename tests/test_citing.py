@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from isecg_archive.citing import Links, bibtex_entry, csl_item, formatted_citation, ris_entry
 from isecg_archive.citing.meta import citation_meta
-from isecg_archive.exporting import export
+from isecg_archive.outputs.exporting import export
 from isecg_archive.storage.archive import Archive
 from isecg_archive.storage.records import DOCUMENT_TYPES, Document, PartialDate
 

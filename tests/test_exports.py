@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from isecg_archive.cli import cli
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides
-from isecg_archive.exporting import CSV_COLUMNS
+from isecg_archive.outputs.exporting import CSV_COLUMNS
 from isecg_archive.pipeline.ingest import ingest
 from isecg_archive.storage.archive import Archive
 from isecg_archive.storage.records import PartialDate, seconds

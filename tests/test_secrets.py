@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from isecg_archive.exporting import FORMATS
+from isecg_archive.outputs.exporting import FORMATS
 from isecg_archive.web import create_app
 
 from conftest import FILES, command

@@ -156,7 +156,7 @@ def catalogue_export(ctx: click.Context, file: Path) -> None:
     Example:
         isecg-archive catalogue export catalogue.csv
     """
-    from isecg_archive.catalogue import ENCODING, write_catalogue
+    from isecg_archive.outputs.catalogue import ENCODING, write_catalogue
 
     collection = collection_of(ctx)
     require_archive(collection)
@@ -180,8 +180,8 @@ def catalogue_import(ctx: click.Context, file: Path, dry_run: bool, output: str)
     Example:
         isecg-archive catalogue import catalogue.csv --dry-run
     """
-    from isecg_archive.catalogue import apply_import, plan_import
     from isecg_archive.corrections import Change
+    from isecg_archive.outputs.catalogue import apply_import, plan_import
 
     collection = collection_of(ctx)
     require_archive(collection)

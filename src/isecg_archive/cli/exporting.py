@@ -22,8 +22,8 @@ from isecg_archive.cli.base import (
     require_archive,
 )
 from isecg_archive.cli.searching import filter_options, search_request
-from isecg_archive.exporting import FORMATS, as_reference, export
-from isecg_archive.feeds import search_feed
+from isecg_archive.outputs.exporting import FORMATS, as_reference, export
+from isecg_archive.outputs.feeds import search_feed
 from isecg_archive.search import SORTS
 from isecg_archive.storage.staging import staged
 

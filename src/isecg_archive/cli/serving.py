@@ -12,7 +12,7 @@ import click
 
 from isecg_archive.citing.links import BASE_URL_ENV
 from isecg_archive.cli.base import base_url_option, cli, collection_of, require_archive
-from isecg_archive.oai import ADMIN_EMAIL, REPOSITORY_ID
+from isecg_archive.outputs.oai import ADMIN_EMAIL, REPOSITORY_ID
 
 # What the OAI-PMH schemas accept (emailType, oai-identifier's repositoryIdentifierType).
 _EMAIL = re.compile(r"\S+@(\S+\.)+\S+")

@@ -10,7 +10,7 @@ from flask import Flask
 
 from isecg_archive.citing.links import BASE_URL_ENV, DEFAULT_BASE_URL
 from isecg_archive.collection import Collection
-from isecg_archive.oai import ADMIN_EMAIL, REPOSITORY_ID
+from isecg_archive.outputs.oai import ADMIN_EMAIL, REPOSITORY_ID
 
 # The names a browser on this machine reaches the viewer by. Any other Host header is refused:
 # a web page that rebinds its own name to 127.0.0.1 (DNS rebinding) must not read the archive.

@@ -1,4 +1,4 @@
-"""OAI-PMH at /oai: harvesters' requests, by GET or POST, answered by oai.py."""
+"""OAI-PMH at /oai: harvesters' requests, by GET or POST, answered by outputs/oai.py."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, current_app, request
 
-from isecg_archive.oai import PAGE_SIZE, Repository
+from isecg_archive.outputs.oai import PAGE_SIZE, Repository
 from isecg_archive.web.views import blueprint, collection, links
 
 

@@ -19,7 +19,7 @@ from isecg_archive.engine.facets import Facet
 from isecg_archive.engine.snippets import split_at
 from isecg_archive.errors import ArchiveError, MetadataError, QueryError
 from isecg_archive.events import event_slug
-from isecg_archive.feeds import FEED_PATH
+from isecg_archive.outputs.feeds import FEED_PATH
 from isecg_archive.search import SORTS, ResultPage, SearchRequest
 from isecg_archive.storage.history import Entry
 from isecg_archive.storage.records import Document, PartialDate

@@ -8,8 +8,8 @@ from typing import Any
 from flask import Response, request, stream_with_context
 
 from isecg_archive.errors import ArchiveError
-from isecg_archive.exporting import FORMATS, as_reference, export
-from isecg_archive.feeds import search_feed
+from isecg_archive.outputs.exporting import FORMATS, as_reference, export
+from isecg_archive.outputs.feeds import search_feed
 from isecg_archive.search import SearchRequest
 from isecg_archive.web.pages import request_from
 from isecg_archive.web.views import blueprint, collection, document_of, error_page, links

@@ -25,7 +25,7 @@ from isecg_archive.corrections import Change, apply_corrections
 from isecg_archive.enrich import Vocabulary
 from isecg_archive.enrich.metadata import EDITABLE, LISTS
 from isecg_archive.errors import ArchiveError, MetadataError
-from isecg_archive.spreadsheets import cell, value_of
+from isecg_archive.outputs.spreadsheets import cell, value_of
 from isecg_archive.storage.records import DOCUMENT_TYPES, Document, PartialDate
 
 COLUMNS = ("id", "file", *EDITABLE, "manual")

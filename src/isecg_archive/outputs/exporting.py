@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 
 from isecg_archive.citing import Links, bibtex_entry, csl_item, ris_entry
 from isecg_archive.errors import QueryError
-from isecg_archive.spreadsheets import BOM, row
+from isecg_archive.outputs.spreadsheets import BOM, row
 from isecg_archive.storage.records import Document
 
 CSV_COLUMNS = (*(f.name for f in fields(Document)), "url")
