@@ -324,6 +324,8 @@ TRICKY_TEXTS = [
     "   \n\n\f  ",
     "of the and",  # nothing but stop words
     "exploration explorations explored exploring explore",  # one stem, many words
+    # stems that rewrite a word's end, and terms that begin others (explor, exploratori)
+    "capabilities happily studies hoping relational ugly skies agreed cried exploratory",
     "R&D AT&T &x x& C++ g++x c+ 3-D -3-D e-mail e--mail x-ray- a-b-c in-situ B-52",  # joined
 ]
 

@@ -33,14 +33,30 @@ def split_at(text: str, matches: Iterable[Sequence[int]]) -> Iterator[tuple[str,
 
 def spans(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, indexed word) of every word of the text that is one of the terms."""
-    # Stemming only rewrites a word's ending and keeps at least its first two letters, so a word
-    # can only stem to a term that starts as it does: the rest are not worth stemming.
     found = []
-    for match, word in words_starting(text, frozenset(term[:2] for term in terms)):
+    for match, word in words_starting(text, _starts(terms)):
         term = stem(word)
         if term in terms:
             found.append((match.start(), match.end(), term))
     return found
+
+
+# Stemming (Porter2) rewrites at most the last two letters of what it keeps of a word ("dying"
+# becomes "die", "ugly" "ugli"), so a word can only stem to a term that starts as the term
+# does but for its last two letters: the words that do not are not worth stemming. The start
+# is two letters at least; four words ending in "ying" ("dying", "lying") are the exceptions.
+CHANGED_AT_END = 2
+
+
+def _starts(terms: frozenset[str]) -> frozenset[str]:
+    """The beginnings a word must have to stem to one of the terms; none the start of another,
+    so that no word is found twice."""
+    starts = sorted({term[: max(2, len(term) - CHANGED_AT_END)] for term in terms})
+    kept: list[str] = []
+    for start in starts:  # in order, a start comes just before the starts it begins
+        if not kept or not start.startswith(kept[-1]):
+            kept.append(start)
+    return frozenset(kept)
 
 
 def _phrase_hits(spans: list[tuple[int, int, str]], phrases: Sequence[tuple[str, ...]]) -> int:
