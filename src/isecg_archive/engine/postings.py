@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from whoosh.matching import NullMatcher
@@ -38,7 +39,7 @@ class Postings:
         """Each block's document numbers, and its weights and values if asked for."""
         matcher = self._matcher
         while matcher.is_active():
-            matcher._read_ids()
+            _read_ids(matcher)
             if weights:
                 matcher._read_weights()
             if values:
@@ -49,6 +50,15 @@ class Postings:
                 matcher._values if values else (),
             )
             matcher._next_block()
+
+
+def _read_ids(matcher: Any) -> None:
+    """The block's document numbers, as W3LeafMatcher._read_ids() reads them, but summing the
+    stored differences in C (itertools.accumulate) rather than in a Python generator."""
+    if matcher._data is None:
+        matcher._read_data()
+    ids = matcher._data[0]
+    matcher._ids = ids if matcher._byteids else list(accumulate(ids))
 
 
 def postings(segment: IndexReader, fieldname: str, text: bytes) -> Postings | None:
