@@ -22,7 +22,7 @@ from whoosh.searching import Searcher
 from isecg_archive.engine.lanes import Lane
 from isecg_archive.engine.patterns import check_budget, walks_lexicon
 from isecg_archive.engine.query import has_patterns, parse_query
-from isecg_archive.engine.readers import column_values, live_docnums, members, value_bits
+from isecg_archive.engine.readers import column, column_values, live_docnums, members, value_bits
 from isecg_archive.engine.spelling import prepare
 from isecg_archive.enrich import Vocabulary, load_vocabulary
 from isecg_archive.enrich.glossary import Glossary, load_glossary
@@ -438,17 +438,21 @@ class Collection:
         """Link each document both ways with the archived documents whose text it repeats."""
         changed: dict[str, Document] = {}
         with self.index.searcher() as searcher:
+            if not document_ids or not searcher.doc_count_all():  # an empty index has no columns
+                return []
+            # From columns: a document's stored fields hold its whole text.
+            sketches = column(searcher.reader(), "sketch_hashes")
+            ids = column(searcher.reader(), "id")
             for document_id in document_ids:
-                fields = searcher.document(id=document_id)
-                mine = sketch_values((fields or {}).get("sketch_hashes", ""))
+                docnum = searcher.document_number(id=document_id)
+                mine = sketch_values(sketches[docnum]) if docnum is not None else ()
                 if not mine:
                     continue
                 group = {document_id}
-                for docnum in _candidates(searcher, mine):
-                    theirs = searcher.stored_fields(docnum)
-                    alike = similarity(mine, sketch_values(theirs["sketch_hashes"])) >= SIMILAR
-                    if theirs["id"] != document_id and alike:
-                        group.add(theirs["id"])
+                for other in _candidates(searcher, mine):
+                    alike = similarity(mine, sketch_values(sketches[other])) >= SIMILAR
+                    if ids[other] != document_id and alike:
+                        group.add(ids[other])
                 if len(group) == 1:
                     continue
                 # The group, and the versions its members already had.

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.searching import Searcher
@@ -22,10 +23,11 @@ from isecg_archive.engine.scoring import BM25F
 from isecg_archive.errors import IndexBusy
 from isecg_archive.events import event_term
 from isecg_archive.storage.records import Document, seconds
-from isecg_archive.versions import CANDIDATE_HASHES, family, sketch, sketch_terms
+from isecg_archive.versions import CANDIDATE_HASHES, family, sketch, sketch_bytes, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
-SCHEMA_VERSION = 11  # 8, 9: words with punctuation; 10: the sketch's lookup hashes; 11: title_line
+SCHEMA_VERSION = 12  # 8, 9: words with punctuation; 10: the sketch's lookup hashes;
+# 11: title_line; 12: the whole sketch in a column
 _VERSION_FILE = "SCHEMA_VERSION"
 UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
 
@@ -128,9 +130,10 @@ def build_schema() -> Schema:
         family=ID(stored=True, sortable=True),
         # The text's shingle sketch, to find near-duplicates (versions.py): its smallest hashes
         # indexed, the ones a lookup asks for (a quarter of them: the sketch's terms were half
-        # of the index's distinct terms), the whole sketch stored, to compare two texts.
+        # of the index's distinct terms), the whole sketch in a column, to compare two texts
+        # without reading either's stored text.
         sketch=KEYWORD(),
-        sketch_hashes=STORED(),
+        sketch_hashes=COLUMN(VarBytesColumn()),
         # Hashes of a web capture's short lines, to tell its site's boilerplate (boilerplate.py),
         # and of its title as a line, to find the captures titled by boilerplate.
         lines=KEYWORD(),
@@ -335,7 +338,7 @@ def add_document(
         "author_name": document.authors,
         "year": str(document.date.year) if document.date else None,
         "sketch": " ".join(sketch_terms(shingles[:CANDIDATE_HASHES])),
-        "sketch_hashes": " ".join(sketch_terms(shingles)),
+        "sketch_hashes": sketch_bytes(shingles),
         "spelling": " ".join(sorted(spelling)),
         "lines": " ".join(lines),
         "title_line": title_term(document.title) if lines and document.title else None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import struct
 import zlib
 from collections.abc import Sequence
 
@@ -56,6 +57,11 @@ def sketch_terms(values: Sequence[int]) -> list[str]:
     return [f"{value:016x}" for value in values]
 
 
-def sketch_values(terms: str) -> list[int]:
-    """A sketch read back from the index's space-separated terms."""
-    return [int(term, 16) for term in terms.split()]
+def sketch_bytes(values: Sequence[int]) -> bytes:
+    """A whole sketch as the index keeps it in a column: 4 bytes a hash (CRC-32s)."""
+    return struct.pack(f"<{len(values)}I", *values)
+
+
+def sketch_values(data: bytes) -> tuple[int, ...]:
+    """A sketch read back from its column's bytes."""
+    return struct.unpack(f"<{len(data) // 4}I", data)

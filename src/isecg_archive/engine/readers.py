@@ -22,6 +22,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.columns import ColumnReader, MultiColumnReader
 from whoosh.reading import IndexReader
 
 from isecg_archive.engine.postings import postings
@@ -205,9 +206,23 @@ def column_values(reader: IndexReader, field: str) -> list[Any]:
     result: list[Any] = _once(
         reader,
         ("column", field),
-        lambda: list(reader.column_reader(field)) if reader.doc_count_all() else [],
+        lambda: list(column(reader, field)) if reader.doc_count_all() else [],
     )
     return result
+
+
+def column(reader: IndexReader, field: str) -> ColumnReader:
+    """A column's values by document number in the whole index (not empty).
+
+    Whoosh's MultiReader.column_reader() leaves out the segments that have no file for the
+    column (none of their documents had the field: an undated document ingested alone) and then
+    gives the documents after them their neighbours' values; each segment's own reader gives the
+    column's default value for its documents instead.
+    """
+    segments = [segment for segment, _ in reader.leaf_readers()]
+    if len(segments) == 1:
+        return segments[0].column_reader(field)
+    return MultiColumnReader([segment.column_reader(field) for segment in segments])
 
 
 def shared_families(reader: IndexReader) -> tuple[tuple[int, ...], ...]:
