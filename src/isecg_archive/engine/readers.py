@@ -215,9 +215,9 @@ def column(reader: IndexReader, field: str) -> ColumnReader:
     """A column's values by document number in the whole index (not empty).
 
     Whoosh's MultiReader.column_reader() leaves out the segments that have no file for the
-    column (none of their documents had the field: an undated document ingested alone) and then
-    gives the documents after them their neighbours' values; each segment's own reader gives the
-    column's default value for its documents instead.
+    column (none of their documents had the field: a short text, which has no sketch, ingested
+    alone) and then gives the documents after them their neighbours' values; each segment's own
+    reader gives the column's default value for its documents instead.
     """
     segments = [segment for segment, _ in reader.leaf_readers()]
     if len(segments) == 1:
@@ -266,6 +266,6 @@ def length_column(perdoc: Any, field: str, doc_count: int) -> bytes | None:
     """The length column of a segment's per-document reader, read at once (None: no column)."""
     if not perdoc.has_column(_lenfield(field)):
         return None
-    column = perdoc.column_reader(_lenfield(field), LENGTHS_COLUMN)
-    stored = column._dbfile.get(column._basepos, column._count)
+    lengths = perdoc.column_reader(_lenfield(field), LENGTHS_COLUMN)
+    stored = lengths._dbfile.get(lengths._basepos, lengths._count)
     return bytes(stored) + bytes(doc_count - len(stored))
