@@ -297,10 +297,23 @@ def test_a_large_reindex_in_several_processes_gives_the_same_index(
     assert list(check(filled)) == []
 
 
-def test_many_small_ingests_keep_the_index_in_few_segments(collection: Collection, tmp_path):
-    """Each ingest commits a segment; segments of one size merge once there are MERGE_FACTOR."""
+@pytest.mark.parametrize("background", [False, True])
+def test_many_small_ingests_keep_the_index_in_few_segments(
+    collection: Collection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, background: bool
+):
+    """Each ingest commits a segment; segments of one size merge once there are MERGE_FACTOR,
+    inline or, as large merges are, in a process of their own (engine.merging), which the
+    ingest waits for before it returns."""
+    from isecg_archive.engine import merging, writing
     from isecg_archive.engine.writing import MERGE_FACTOR
 
+    started: list[int] = []
+    if background:
+        monkeypatch.setattr(writing, "BACKGROUND_FROM", 1)
+        start = merging.Background.start
+        monkeypatch.setattr(
+            merging.Background, "start", lambda self, s: started.append(len(s)) or start(self, s)
+        )
     for n in range(20):
         note = tmp_path / f"note-{n}.txt"
         note.write_text(f"Workshop note {n} on lunar dust, word{n}.", encoding="utf-8")
@@ -308,8 +321,12 @@ def test_many_small_ingests_keep_the_index_in_few_segments(collection: Collectio
     with collection.index.searcher() as searcher:
         segments = len(searcher.reader().leaf_readers())
     # The 9th and the 18th ingest each merge the 8 one-document segments before them into
-    # their own: two segments of 9 documents, and the last two ingests' segments.
-    assert segments == 4 < MERGE_FACTOR
+    # their own: two segments of 9 documents, and the last two ingests' segments. In the
+    # background, the 9th and the 17th merge them apart from their own: two segments of 8
+    # documents, and the last four ingests' segments.
+    assert segments == (6 if background else 4) < MERGE_FACTOR
+    assert started == ([MERGE_FACTOR, MERGE_FACTOR] if background else [])
+    assert not list(collection.index.path.glob(f"{merging.SCRATCH}*"))
     assert collection.search(SearchRequest("lunar")).total == 20
     assert all(collection.search(SearchRequest(f"word{n}")).total == 1 for n in range(20))
     assert list(check(collection)) == []

@@ -152,3 +152,69 @@ def test_a_writer_past_its_memory_limit_writes_what_the_stock_writer_writes(tmp_
         writer.commit()
     assert contents(ours) == contents(stock)
     assert list(ours.glob("*.tmp")) == []
+
+
+def test_a_background_merge_comes_in_with_the_deletions_made_meanwhile(tmp_path: Path):
+    """Three segments (one with a document deleted) merged in the background (engine.merging)
+    while a writer deletes documents from two of them and commits a fourth batch: once the
+    merge is in, the index holds what one writer writes given the documents left, in two
+    segments, and nothing of the merge process is left."""
+    from isecg_archive.engine import merging
+
+    batches = [documents(300, seed) for seed in (1, 2, 3)] + [documents(5, 4)]
+    folder = tmp_path / "index"
+    folder.mkdir()
+    index = whoosh_index.create_in(str(folder), schema())
+    for batch in batches[:3]:
+        writer = SegmentWriter(index)
+        for fields in batch:
+            writer.add_document(**fields)
+        writer.commit(mergetype=whoosh_writing.NO_MERGE)
+    writer = SegmentWriter(index)
+    writer.delete_by_term("id", "2-17")
+    writer.commit(mergetype=whoosh_writing.NO_MERGE)
+
+    background = merging.Background(folder)
+    try:
+        background.start(index._segments())
+        process = background._merge.process  # type: ignore[union-attr]
+
+        def swap(writer: SegmentWriter, segments: list) -> list:
+            return background.swap_in(segments)
+
+        writer = SegmentWriter(index)
+        for gone in ("1-5", "3-0", "3-299"):
+            writer.delete_by_term("id", gone)
+        for fields in batches[3]:
+            writer.add_document(**fields)
+        writer.commit(mergetype=swap)
+        background.finish()
+        SegmentWriter(index).commit(mergetype=swap)
+        assert not background.running
+        assert not process.is_alive()
+    finally:
+        background.stop()
+    assert len(index.reader().leaf_readers()) == 2
+    assert not (folder / merging.SCRATCH).exists()
+
+    # Whoosh's own writer, merging the same segments first, then deleting and adding.
+    stock = tmp_path / "stock"
+    stock.mkdir()
+    index = whoosh_index.create_in(str(stock), schema())
+    for batch in batches[:3]:
+        writer = index.writer()
+        for fields in batch:
+            writer.add_document(**fields)
+        writer.commit(mergetype=whoosh_writing.NO_MERGE)
+    writer = index.writer()
+    writer.delete_by_term("id", "2-17")
+    writer.commit(mergetype=merge_all)
+    writer = index.writer()
+    for gone in ("1-5", "3-0", "3-299"):
+        writer.delete_by_term("id", gone)
+    for fields in batches[3]:
+        writer.add_document(**fields)
+    writer.commit(mergetype=whoosh_writing.NO_MERGE)
+    ours = contents(folder)
+    assert ours["count"] == 905 - 4
+    assert ours == contents(stock)

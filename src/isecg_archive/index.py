@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -18,7 +19,7 @@ from whoosh.system import pack_uint
 from whoosh.writing import IndexWriter
 
 from isecg_archive.boilerplate import CAPTURE_FORMATS, line_terms, title_term
-from isecg_archive.engine import analysis, readers, writing
+from isecg_archive.engine import analysis, merging, readers, writing
 from isecg_archive.engine.scoring import BM25F
 from isecg_archive.errors import IndexBusy
 from isecg_archive.events import event_term
@@ -158,6 +159,25 @@ class SearchIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._background: merging.Background | None = None
+
+    @contextmanager
+    def merging_in_background(self) -> Iterator[None]:
+        """For a block of many commits (an ingest): large merges run in a process of their own
+        (engine.merging), and the block ends once the last of them is in."""
+        if self._background is not None or not self.is_current():
+            yield  # nested, or no index yet: merges inline
+            return
+        background = self._background = merging.Background(self.path.resolve())
+        try:
+            yield
+            while background.running:
+                background.finish()
+                with self.writer():
+                    pass  # a commit of nothing: the merge policy swaps the merged segment in
+        finally:
+            self._background = None
+            background.stop()
 
     def is_current(self) -> bool:
         """True when an index of this schema version exists here."""
@@ -250,7 +270,7 @@ class SearchIndex:
             self._cancel(writer)
             raise
         try:
-            writer.commit(mergetype=writing.merge_tiers)
+            writer.commit(mergetype=partial(writing.merge_tiers, background=self._background))
         except BaseException:
             # A failed commit leaves the previous index generation in force; free the lock.
             self._cancel(writer)

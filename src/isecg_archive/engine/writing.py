@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import pickle
 from contextlib import closing
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import columns, writing
 from whoosh.codec import whoosh3
@@ -23,6 +23,11 @@ from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
 from isecg_archive.engine import blocks, readers
+
+if TYPE_CHECKING:
+    from isecg_archive.engine.merging import Background
+
+BACKGROUND_FROM = 1000  # documents: merges of fewer take a second or two, and are done inline
 
 MERGE_FACTOR = 8  # segments of one size tier that are merged into one
 MAX_SEGMENTS = 10  # at most, after any commit: a search reads every segment
@@ -47,7 +52,11 @@ def _tier(segment: Segment) -> int:
     return int(math.log(max(segment.doc_count_all(), 1), MERGE_FACTOR))
 
 
-def merge_tiers(writer: writing.SegmentWriter, segments: list[Segment]) -> list[Segment]:
+def merge_tiers(
+    writer: writing.SegmentWriter,
+    segments: list[Segment],
+    background: Background | None = None,
+) -> list[Segment]:
     """Whoosh merge policy: merge the segments of a size tier once it holds MERGE_FACTOR of them.
 
     Whoosh's default policy sometimes merges every segment at a commit, which stalled an ingest
@@ -55,20 +64,35 @@ def merge_tiers(writer: writing.SegmentWriter, segments: list[Segment]) -> list[
     tiers keeps each commit's work in proportion to what it adds, and the index at a few
     segments per tier; beyond MAX_SEGMENTS in all, the smallest are merged too, so that any
     number of ingests leaves the index as fast to search as a rebuilt one.
+    With a `background` (engine.merging), merges of BACKGROUND_FROM documents or more run in
+    its process, one at a time, and come in at a later commit; a tier that is due while it is
+    busy waits for it.
     """
+    if background is not None and not background.serves(writer.storage.folder):
+        background = None  # a writer of another index (a rebuild's)
+    elsewhere: set[str] = set()  # the ids of segments in or waiting for the background merge
+    if background is not None:
+        segments = background.swap_in(segments)
+        elsewhere = background.merging()
     tiers: dict[int, list[Segment]] = {}
     for segment in segments:
-        tiers.setdefault(_tier(segment), []).append(segment)
+        if segment.segment_id() not in elsewhere:
+            tiers.setdefault(_tier(segment), []).append(segment)
     kept, merged = [], []
     for group in tiers.values():
         if len(group) < MERGE_FACTOR:
             kept.extend(group)
+        elif background is not None and sum(s.doc_count() for s in group) >= BACKGROUND_FROM:
+            if not background.running:
+                background.start(group)
+            elsewhere.update(s.segment_id() for s in group)
         else:
             merged.extend(group)
-    # Never more than MAX_SEGMENTS after the commit (the kept ones and the new one): the
-    # smallest kept ones join the merge, which keeps its cost to what small segments cost.
+    # Never more than MAX_SEGMENTS after the commit (the kept ones, the new one, and the
+    # background merge's result): the smallest kept ones join the merge, which keeps its cost
+    # to what small segments cost.
     kept.sort(key=lambda segment: segment.doc_count_all())
-    excess = max(0, len(kept) + 1 - MAX_SEGMENTS)
+    excess = max(0, len(kept) + 1 + bool(elsewhere) - MAX_SEGMENTS)
     merged += kept[:excess]
     for segment in merged:
         reader = SegmentReader(writer.storage, writer.schema, segment)
@@ -77,7 +101,7 @@ def merge_tiers(writer: writing.SegmentWriter, segments: list[Segment]) -> list[
         else:
             with closing(reader):
                 writer.add_reader(reader)
-    return kept[excess:]
+    return kept[excess:] + [s for s in segments if s.segment_id() in elsewhere]
 
 
 class SegmentWriter(writing.SegmentWriter):

@@ -390,7 +390,10 @@ def ingest(
     """Ingest files and folders (recursively) into the collection."""
     with collection.writing():
         try:
-            return _ingest(collection, paths, overrides, options, on_outcome)
+            collection.archive.root.mkdir(parents=True, exist_ok=True)
+            collection.ensure_index()
+            with collection.index.merging_in_background():
+                return _ingest(collection, paths, overrides, options, on_outcome)
         except BaseException:
             # A worker stopped in the middle of keeping a text leaves its partial file.
             for leftover in orphaned(collection.cache.root):
@@ -408,8 +411,6 @@ def _ingest(
     started = time.monotonic()
     options = options or IngestOptions()
     given = (overrides or Overrides()).as_mapping()
-    collection.archive.root.mkdir(parents=True, exist_ok=True)
-    collection.ensure_index()
     outcomes: list[Outcome] = []
     with collection.index.searcher() as searcher:
         planner = _Planner(collection, searcher, options, given)

@@ -171,11 +171,17 @@ def _in_child() -> None:
             devnull = os.open(os.devnull, os.O_RDONLY)
             os.dup2(devnull, lock._handle.fileno())
             os.close(devnull)
+    die_with_parent(_forked_by)
+
+
+def die_with_parent(parent: int | None) -> None:
+    """In a child process: be killed when the thread that started it dies (Linux), or exit now
+    if `parent` (its pid) is already gone."""
     if sys.platform.startswith("linux"):
         with suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != _forked_by:  # the parent died before the signal was asked for
+    if os.getppid() != parent:  # the parent died before the signal was asked for
         os._exit(1)
 
 
