@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import math
 import pickle
+from collections.abc import Iterator
 from itertools import accumulate
+from typing import Any
 
 from whoosh import query as q
 from whoosh.matching import Matcher
@@ -335,29 +337,39 @@ def _phrase(query: q.Phrase, searcher: Searcher, context: SearchContext) -> Scor
     if any(found is None for found in terms):
         return _through_whoosh(query, searcher, context)
     candidates = _intersection([found[0] for found in terms if found])
-    encoded = [found[1] for found in terms if found]
+    docnums = list(candidates)
+    # Each word's positions, shifted back by its place in the phrase: a document matches where
+    # every word has one position in common.
+    shifted = [
+        _positions(values, docnums, -place)
+        for place, (_, values) in enumerate(t for t in terms if t)
+    ]
     scores = {
-        docnum: score
-        for docnum, score in candidates.items()
-        if _consecutive([_decode_positions(values[docnum]) for values in encoded])
+        docnum: candidates[docnum]
+        for docnum, *positions in zip(docnums, *shifted, strict=True)
+        if set(positions[0]).intersection(*positions[1:])
     }
     return _boosted(scores, query.boost)
 
 
-def _decode_positions(value: bytes) -> list[int]:
-    """whoosh.formats.Positions.decode_positions(), which the profile showed, in fewer steps."""
-    deltas = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
-    return list(accumulate(deltas))
+def _positions(values: dict[int, bytes], docnums: list[int], shift: int) -> Iterator[Any]:
+    """Each document's positions of a term plus `shift` (<= 0; below 0, with `shift` itself
+    among them, which no position of the phrase's first word is), from their encoded postings
+    (Whoosh's Positions format: a count, then a protocol 2 pickle of the position deltas).
 
-
-def _consecutive(positions: list[list[int]]) -> bool:
-    """True when the first word is at some position p, the second at p + 1, and so on."""
-    starts = set(positions[0])
-    for offset, later in enumerate(positions[1:], start=1):
-        starts.intersection_update(p - offset for p in later)
-        if not starts:
-            return False
-    return True
+    The documents' lists are decoded in one pickle.loads(), one list of lists, and summed in
+    C: at 10,000 documents, a two-word phrase's candidates made a quarter of a million calls to
+    decode and compare them one at a time, half of the phrase's time.
+    """
+    bodies = []
+    for docnum in docnums:
+        value = values[docnum]
+        start = 6 if value.startswith(b"\x80\x02", 4) else 4
+        bodies.append(value[start:-1] if value.endswith(b".") else value[start:])
+    lists = pickle.loads(b"\x80\x02](" + b"".join(bodies) + b"e.")
+    if not shift:
+        return (accumulate(deltas) for deltas in lists)
+    return (accumulate(deltas, initial=shift) for deltas in lists)
 
 
 def _through_whoosh(query: q.Query, searcher: Searcher, context: SearchContext) -> Scores:
