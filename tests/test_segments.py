@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from whoosh import index as whoosh_index
@@ -81,9 +82,9 @@ def contents(folder: Path) -> dict[str, object]:
     }
 
 
-def merged(folder: Path, writer_class: type, batches: list, delete: bool) -> Path:
-    """Three batches committed as three segments (a document deleted from the second if
-    `delete`), then merged into one with a commit of the fourth."""
+def three_segments(folder: Path, writer_class: type, batches: list, delete: bool) -> Any:
+    """An index of three batches committed as three segments (a document deleted from the
+    second if `delete`)."""
     folder.mkdir()
     index = whoosh_index.create_in(str(folder), schema())
     for batch in batches[:3]:
@@ -96,6 +97,12 @@ def merged(folder: Path, writer_class: type, batches: list, delete: bool) -> Pat
         writer.delete_by_term("id", "2-17")
         writer.commit(mergetype=whoosh_writing.NO_MERGE)
     assert len(index.reader().leaf_readers()) == 3
+    return index
+
+
+def merged(folder: Path, writer_class: type, batches: list, delete: bool) -> Path:
+    """Three segments (three_segments()) merged into one with a commit of a fourth batch."""
+    index = three_segments(folder, writer_class, batches, delete)
     writer = writer_class(index)
     for fields in batches[3]:
         writer.add_document(**fields)
@@ -157,23 +164,14 @@ def test_a_writer_past_its_memory_limit_writes_what_the_stock_writer_writes(tmp_
 def test_a_background_merge_comes_in_with_the_deletions_made_meanwhile(tmp_path: Path):
     """Three segments (one with a document deleted) merged in the background (engine.merging)
     while a writer deletes documents from two of them and commits a fourth batch: once the
-    merge is in, the index holds what one writer writes given the documents left, in two
-    segments, and nothing of the merge process is left."""
+    merge is in, the index holds what Whoosh's own writer holds merging the same segments,
+    then deleting and adding the same documents, in two segments, and nothing of the merge
+    process is left."""
     from isecg_archive.engine import merging
 
     batches = [documents(300, seed) for seed in (1, 2, 3)] + [documents(5, 4)]
     folder = tmp_path / "index"
-    folder.mkdir()
-    index = whoosh_index.create_in(str(folder), schema())
-    for batch in batches[:3]:
-        writer = SegmentWriter(index)
-        for fields in batch:
-            writer.add_document(**fields)
-        writer.commit(mergetype=whoosh_writing.NO_MERGE)
-    writer = SegmentWriter(index)
-    writer.delete_by_term("id", "2-17")
-    writer.commit(mergetype=whoosh_writing.NO_MERGE)
-
+    index = three_segments(folder, SegmentWriter, batches, delete=True)
     background = merging.Background(folder)
     try:
         background.start(index._segments())
@@ -199,16 +197,8 @@ def test_a_background_merge_comes_in_with_the_deletions_made_meanwhile(tmp_path:
 
     # Whoosh's own writer, merging the same segments first, then deleting and adding.
     stock = tmp_path / "stock"
-    stock.mkdir()
-    index = whoosh_index.create_in(str(stock), schema())
-    for batch in batches[:3]:
-        writer = index.writer()
-        for fields in batch:
-            writer.add_document(**fields)
-        writer.commit(mergetype=whoosh_writing.NO_MERGE)
-    writer = index.writer()
-    writer.delete_by_term("id", "2-17")
-    writer.commit(mergetype=merge_all)
+    index = three_segments(stock, whoosh_writing.SegmentWriter, batches, delete=True)
+    whoosh_writing.SegmentWriter(index).commit(mergetype=merge_all)
     writer = index.writer()
     for gone in ("1-5", "3-0", "3-299"):
         writer.delete_by_term("id", gone)
@@ -218,3 +208,27 @@ def test_a_background_merge_comes_in_with_the_deletions_made_meanwhile(tmp_path:
     ours = contents(folder)
     assert ours["count"] == 905 - 4
     assert ours == contents(stock)
+
+
+def test_a_background_merge_that_dies_leaves_its_segments_as_they_were(tmp_path: Path):
+    """A merge process killed (out of memory, say) takes nothing with it: the commit after it
+    keeps the three segments, whose documents all stay searchable."""
+    from isecg_archive.engine import merging
+
+    batches = [documents(300, seed) for seed in (1, 2, 3)]
+    folder = tmp_path / "index"
+    index = three_segments(folder, SegmentWriter, batches, delete=False)
+    before = contents(folder)
+    background = merging.Background(folder)
+    try:
+        background.start(index._segments())
+        process = background._merge.process  # type: ignore[union-attr]
+        process.kill()
+        process.join()
+        SegmentWriter(index).commit(mergetype=lambda _, segments: background.swap_in(segments))
+        assert not background.running
+    finally:
+        background.stop()
+    assert len(index.reader().leaf_readers()) == 3
+    assert contents(folder) == before
+    assert not (folder / merging.SCRATCH).exists()
