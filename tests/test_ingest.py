@@ -308,6 +308,7 @@ def test_many_small_ingests_keep_the_index_in_few_segments(
     from isecg_archive.engine.writing import MERGE_FACTOR
 
     started: list[int] = []
+    stages: list[str] = []  # what each ingest tells it does after its last file
     if background:
         monkeypatch.setattr(writing, "BACKGROUND_FROM", 1)
         start = merging.Background.start
@@ -317,7 +318,7 @@ def test_many_small_ingests_keep_the_index_in_few_segments(
     for n in range(20):
         note = tmp_path / f"note-{n}.txt"
         note.write_text(f"Workshop note {n} on lunar dust, word{n}.", encoding="utf-8")
-        assert ingest(collection, [note]).count("added") == 1
+        assert ingest(collection, [note], on_stage=stages.append).count("added") == 1
     with collection.index.searcher() as searcher:
         segments = len(searcher.reader().leaf_readers())
     # The 9th and the 18th ingest each merge the 8 one-document segments before them into
@@ -326,6 +327,8 @@ def test_many_small_ingests_keep_the_index_in_few_segments(
     # documents, and the last four ingests' segments.
     assert segments == (6 if background else 4) < MERGE_FACTOR
     assert started == ([MERGE_FACTOR, MERGE_FACTOR] if background else [])
+    assert stages.count("linking versions") == 20
+    assert stages.count("finishing the index's merges") == (2 if background else 0)
     assert not list(collection.index.path.glob(f"{merging.SCRATCH}*"))
     assert collection.search(SearchRequest("lunar")).total == 20
     assert all(collection.search(SearchRequest(f"word{n}")).total == 1 for n in range(20))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
@@ -162,15 +162,18 @@ class SearchIndex:
         self._background: merging.Background | None = None
 
     @contextmanager
-    def merging_in_background(self) -> Iterator[None]:
+    def merging_in_background(self, waiting: Callable[[], None] | None = None) -> Iterator[None]:
         """For a block of many commits (an ingest): large merges run in a process of their own
-        (engine.merging), and the block ends once the last of them is in."""
+        (engine.merging), and the block ends once the last of them is in (`waiting` is told
+        when it then has to wait for one)."""
         if self._background is not None or not self.is_current():
             yield  # nested, or no index yet: merges inline
             return
         background = self._background = merging.Background(self.path.resolve())
         try:
             yield
+            if background.running and waiting:
+                waiting()
             while background.running:
                 background.finish()
                 with self.writer():

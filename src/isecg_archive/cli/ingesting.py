@@ -155,7 +155,13 @@ def ingest(
             pages += outcome.pages if outcome.status in ("added", "updated") else 0
             bar.update(1, f"{pages} pages · {Path(outcome.path).name[:32]}")
 
-        report = run_ingest(collection, paths, overrides, options, on_outcome=advance)
+        def stage(doing: str) -> None:  # after the last file: say what it still does
+            bar.current_item = f"{pages} pages · {doing}…"
+            bar.render_progress()  # update() renders only when the bar moves
+
+        report = run_ingest(
+            collection, paths, overrides, options, on_outcome=advance, on_stage=stage
+        )
     failures = [o for o in report.outcomes if o.status == "failed"]
     if output == "json":
         echo_json(report.to_dict())

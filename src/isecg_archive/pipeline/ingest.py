@@ -386,14 +386,20 @@ def ingest(
     overrides: Overrides | None = None,
     options: IngestOptions | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Ingest files and folders (recursively) into the collection."""
+    """Ingest files and folders (recursively) into the collection.
+
+    on_outcome is told each file's outcome as it comes; on_stage what the ingest does after
+    the last one (linking versions, finishing the index's merges), which can take a while."""
+    told = on_stage or (lambda _: None)
     with collection.writing():
         try:
             collection.archive.root.mkdir(parents=True, exist_ok=True)
             collection.ensure_index()
-            with collection.index.merging_in_background():
-                return _ingest(collection, paths, overrides, options, on_outcome)
+            waiting = partial(told, "finishing the index's merges")
+            with collection.index.merging_in_background(waiting):
+                return _ingest(collection, paths, overrides, options, on_outcome, told)
         except BaseException:
             # A worker stopped in the middle of keeping a text leaves its partial file.
             for leftover in orphaned(collection.cache.root):
@@ -407,6 +413,7 @@ def _ingest(
     overrides: Overrides | None,
     options: IngestOptions | None,
     on_outcome: Callable[[Outcome], None] | None,
+    on_stage: Callable[[str], None],
 ) -> IngestReport:
     started = time.monotonic()
     options = options or IngestOptions()
@@ -451,6 +458,7 @@ def _ingest(
             if on_outcome:
                 on_outcome(outcome)
     # Versions are linked once the new documents are committed and searchable.
+    on_stage("linking versions")
     collection.unlink_versions(replaced)
     new = [o.document_id for o in outcomes if o.status in ("added", "updated") and o.document_id]
     linked = {d.id: d for d in collection.link_versions(new)}
