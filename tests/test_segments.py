@@ -212,7 +212,8 @@ def test_a_background_merge_comes_in_with_the_deletions_made_meanwhile(tmp_path:
 
 def test_a_background_merge_that_dies_leaves_its_segments_as_they_were(tmp_path: Path):
     """A merge process killed (out of memory, say) takes nothing with it: the commit after it
-    keeps the three segments, whose documents all stay searchable."""
+    keeps the three segments, whose documents all stay searchable, and the merge policy is
+    told not to hand them to the background again."""
     from isecg_archive.engine import merging
 
     batches = [documents(300, seed) for seed in (1, 2, 3)]
@@ -227,6 +228,7 @@ def test_a_background_merge_that_dies_leaves_its_segments_as_they_were(tmp_path:
         process.join()
         SegmentWriter(index).commit(mergetype=lambda _, segments: background.swap_in(segments))
         assert not background.running
+        assert background.failed(index._segments())  # the merge policy merges them inline
     finally:
         background.stop()
     assert len(index.reader().leaf_readers()) == 3

@@ -59,6 +59,7 @@ class Background:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._merge: _Merge | None = None
+        self._failed: set[str] = set()  # the ids of segments a merge of failed to merge
         shutil.rmtree(folder / SCRATCH, ignore_errors=True)  # a killed ingest's
 
     def serves(self, folder: str) -> bool:
@@ -72,6 +73,10 @@ class Background:
     def merging(self) -> set[str]:
         """The ids of the segments the merge in flight is merging."""
         return {s.segment_id() for s in self._merge.sources} if self._merge else set()
+
+    def failed(self, segments: Sequence[Segment]) -> bool:
+        """Whether a merge of some of these segments failed: they are merged inline instead."""
+        return any(s.segment_id() in self._failed for s in segments)
 
     def start(self, segments: Sequence[Segment]) -> None:
         """Merge these segments in the background (call when none is running)."""
@@ -108,7 +113,8 @@ class Background:
             _delete_since(result, merge.sources, [current[s.segment_id()] for s in merge.sources])
             gone = {s.segment_id() for s in merge.sources}
             segments = [s for s in segments if s.segment_id() not in gone] + [result]
-        # else the sources stay, and the policy merges them inline later
+        else:  # the sources stay, and the policy merges them inline later
+            self._failed.update(s.segment_id() for s in merge.sources)
         self._stop()
         return segments
 

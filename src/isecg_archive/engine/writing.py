@@ -66,7 +66,7 @@ def merge_tiers(
     number of ingests leaves the index as fast to search as a rebuilt one.
     With a `background` (engine.merging), merges of BACKGROUND_FROM documents or more run in
     its process, one at a time, and come in at a later commit; a tier that is due while it is
-    busy waits for it.
+    busy waits for it, and segments whose background merge failed are merged inline.
     """
     if background is not None and not background.serves(writer.storage.folder):
         background = None  # a writer of another index (a rebuild's)
@@ -82,7 +82,11 @@ def merge_tiers(
     for group in tiers.values():
         if len(group) < MERGE_FACTOR:
             kept.extend(group)
-        elif background is not None and sum(s.doc_count() for s in group) >= BACKGROUND_FROM:
+        elif (
+            background is not None
+            and sum(s.doc_count() for s in group) >= BACKGROUND_FROM
+            and not background.failed(group)
+        ):
             if not background.running:
                 background.start(group)
             elsewhere.update(s.segment_id() for s in group)
