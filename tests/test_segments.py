@@ -234,3 +234,24 @@ def test_a_background_merge_that_dies_leaves_its_segments_as_they_were(tmp_path:
     assert len(index.reader().leaf_readers()) == 3
     assert contents(folder) == before
     assert not (folder / merging.SCRATCH).exists()
+
+
+def test_past_the_bound_the_smallest_segments_merge_a_tier_at_a_time():
+    """Beyond MAX_SEGMENTS the smallest segments merge, and with them the next smallest while
+    the group stays within a tier's worth, so that the smallest does not grow by one commit at
+    a time and get merged again at every commit; a large segment never joins a small group."""
+    from whoosh.codec.whoosh3 import W3Codec, W3Segment
+
+    from isecg_archive.engine.writing import _smallest
+
+    def segments(*sizes: int) -> list:
+        return [W3Segment(W3Codec(), "MAIN", doccount=size) for size in sizes]
+
+    def sizes(group: list) -> list[int]:
+        return [segment.doc_count_all() for segment in group]
+
+    kept = segments(200, 200, 200, 400, 4000, 4000, 4000, 4000, 4000)
+    assert sizes(_smallest(kept, 1)) == [200, 200, 200, 400]  # within 8 x 200
+    assert sizes(_smallest(segments(1, *[4000] * 8), 1)) == [1]  # adding one document
+    assert sizes(_smallest(segments(*[10] * 12), 2)) == [10] * 8  # at most MERGE_FACTOR
+    assert sizes(_smallest(segments(5, 6, 7, 4000, 4000), 3)) == [5, 6, 7]
