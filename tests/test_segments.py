@@ -226,6 +226,9 @@ def test_a_background_merge_that_dies_leaves_its_segments_as_they_were(tmp_path:
         process = background._merge.process  # type: ignore[union-attr]
         process.kill()
         process.join()
+        # What a process killed mid-way leaves: its pool's folder and a file of the segment.
+        (folder / merging.SCRATCH / "MAIN.tmp").mkdir(exist_ok=True)
+        (folder / merging.SCRATCH / "MAIN.tmp" / "pool").write_bytes(b"\0")
         SegmentWriter(index).commit(mergetype=lambda _, segments: background.swap_in(segments))
         assert not background.running
         assert background.failed(index._segments())  # the merge policy merges them inline

@@ -50,7 +50,6 @@ class _Merge:
     process: Any
     connection: Connection
     sources: list[Segment]  # as the merge found them, with the documents deleted then
-    scratch: Path
 
 
 class Background:
@@ -58,9 +57,10 @@ class Background:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._scratch = folder / SCRATCH
         self._merge: _Merge | None = None
         self._failed: set[str] = set()  # the ids of segments a merge of failed to merge
-        shutil.rmtree(folder / SCRATCH, ignore_errors=True)  # a killed ingest's
+        shutil.rmtree(self._scratch, ignore_errors=True)  # a killed ingest's
 
     def serves(self, folder: str) -> bool:
         """Whether this merges the index a writer writes (not a rebuild's new generation)."""
@@ -81,20 +81,19 @@ class Background:
     def start(self, segments: Sequence[Segment]) -> None:
         """Merge these segments in the background (call when none is running)."""
         assert self._merge is None, "one merge at a time"
-        scratch = self.folder / SCRATCH
-        scratch.mkdir(exist_ok=True)
+        self._scratch.mkdir(exist_ok=True)
         context = multiprocessing.get_context("forkserver")
         ours, theirs = context.Pipe(duplex=False)
         sources = [_copy(segment) for segment in segments]
         process = context.Process(
             target=_merge,
-            args=(theirs, str(self.folder), str(scratch), sources),
+            args=(theirs, str(self.folder), str(self._scratch), sources),
             name="isecg-archive merge",
             daemon=True,
         )
         process.start()
         theirs.close()
-        self._merge = _Merge(process, ours, sources, scratch)
+        self._merge = _Merge(process, ours, sources)
 
     def swap_in(self, segments: list[Segment]) -> list[Segment]:
         """The segments with the finished merge's in its sources' place (call at a commit,
@@ -109,13 +108,13 @@ class Background:
         current = {s.segment_id(): s for s in segments}
         if isinstance(result, Segment) and all(s.segment_id() in current for s in merge.sources):
             name = result.make_filename(result.COMPOUND_EXT)
-            (merge.scratch / name).replace(self.folder / name)
+            (self._scratch / name).replace(self.folder / name)
             _delete_since(result, merge.sources, [current[s.segment_id()] for s in merge.sources])
             gone = {s.segment_id() for s in merge.sources}
             segments = [s for s in segments if s.segment_id() not in gone] + [result]
         else:  # the sources stay, and the policy merges them inline later
             self._failed.update(s.segment_id() for s in merge.sources)
-        self._stop()
+        self.stop()
         return segments
 
     def finish(self) -> None:
@@ -124,19 +123,14 @@ class Background:
             self._merge.connection.poll(None)
 
     def stop(self) -> None:
-        """Stop any merge in flight, and remove what it wrote."""
-        self._stop()
-        shutil.rmtree(self.folder / SCRATCH, ignore_errors=True)
-
-    def _stop(self) -> None:
+        """Stop any merge in flight, and remove what it wrote (a process killed mid-way leaves
+        its files and its pool's folder)."""
         merge, self._merge = self._merge, None
-        if merge is None:
-            return
-        merge.connection.close()
-        merge.process.kill()  # a finished one has already exited
-        merge.process.join()
-        for leftover in merge.scratch.iterdir():
-            leftover.unlink(missing_ok=True)
+        if merge is not None:
+            merge.connection.close()
+            merge.process.kill()  # a finished one has already exited
+            merge.process.join()
+        shutil.rmtree(self._scratch, ignore_errors=True)
 
 
 def _copy(segment: Segment) -> Segment:
