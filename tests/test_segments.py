@@ -45,11 +45,12 @@ def merge_all(writer: whoosh_writing.SegmentWriter, segments: list) -> list:
     return []
 
 
-def contents(folder: Path) -> dict[str, object]:
+def contents(folder: Path, storage: Any = None) -> dict[str, object]:
     """Every term's statistics and postings (by document id, with weight and value), every
     field length, stored field and sortable value: what a search reads, whatever the segments'
-    layout."""
-    with whoosh_index.open_dir(str(folder)).reader() as reader:
+    layout (read through `storage`, or as Whoosh opens a folder)."""
+    index = storage.open_index() if storage else whoosh_index.open_dir(str(folder))
+    with index.reader() as reader:
         ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
         postings = {}
         for field, term in reader.all_terms():
@@ -258,3 +259,40 @@ def test_past_the_bound_the_smallest_segments_merge_a_tier_at_a_time():
     assert sizes(_smallest(segments(1, *[4000] * 8), 1)) == [1]  # adding one document
     assert sizes(_smallest(segments(*[10] * 12), 2)) == [10] * 8  # at most MERGE_FACTOR
     assert sizes(_smallest(segments(5, 6, 7, 4000, 4000), 3)) == [5, 6, 7]
+
+
+def test_a_searcher_reads_through_its_maps_what_the_files_hold(tmp_path: Path):
+    """Searchers read segment files through memory maps (engine.mapped): every posting,
+    statistic, length, stored field and sortable value of three segments, one with a deleted
+    document, is what reading the files gives; and a part's cursor reads, seeks and tells as a
+    BytesIO over the same bytes does."""
+    import io
+
+    from whoosh.filedb.filestore import FileStorage
+
+    from isecg_archive.engine import mapped
+
+    batches = [documents(300, seed) for seed in (1, 2, 3)]
+    folder = tmp_path / "index"
+    three_segments(folder, SegmentWriter, batches, delete=True)
+    files = FileStorage(str(folder), supports_mmap=False)
+    assert contents(folder, mapped.storage(str(folder))) == contents(folder, files)
+
+    segment = next(folder.glob("*.seg"))
+    with segment.open("rb") as handle:
+        compound = mapped.MappedCompound(files.open_file(segment.name))
+    name = max(compound.list(), key=compound.file_length)
+    part = compound.open_file(name)
+    assert isinstance(part, mapped.MappedPart)
+    offset, length = compound.range(name)
+    expected = io.BytesIO(segment.read_bytes()[offset : offset + length])
+    cursor = part.file
+    assert part.get(length - 5, 50) == expected.getvalue()[-5:]
+    steps = [("read", 7), ("readline",), ("read", 0), ("seek", 3, 1), ("read", 40),
+             ("seek", -9, 2), ("read", -1), ("read", 5), ("seek", 100, 0), ("readline", 3),
+             ("tell",), ("seek", 10**9, 0), ("read", 4)]  # fmt: skip
+    for name, *args in steps:
+        assert getattr(cursor, name)(*args) == getattr(expected, name)(*args), (name, args)
+    compound.close()
+    del handle
+

@@ -19,7 +19,7 @@ from whoosh.system import pack_uint
 from whoosh.writing import IndexWriter
 
 from isecg_archive.boilerplate import CAPTURE_FORMATS, line_terms, title_term
-from isecg_archive.engine import analysis, merging, readers, writing
+from isecg_archive.engine import analysis, mapped, merging, readers, writing
 from isecg_archive.engine.scoring import BM25F
 from isecg_archive.errors import IndexBusy
 from isecg_archive.events import event_term
@@ -239,13 +239,16 @@ class SearchIndex:
                 found.append((int(suffix) if suffix.isdigit() else -1, folder))
         return sorted(found)
 
-    def _open(self, folder: Path | None = None) -> whoosh_index.Index:
-        # Not memory-mapped: Whoosh wraps a mapped segment file in a BytesIO, which copies the
-        # whole segment into memory at every open (600 MB and half a second at 6,300 documents;
-        # read from the file as needed, the same open takes 30 MB and 70 ms).
-        # The generation in force when opened, whatever the link says later.
+    def _open(self, folder: Path | None = None, search: bool = False) -> whoosh_index.Index:
+        # The generation in force when opened, whatever the link says later. Searchers read
+        # the segment files through memory maps (engine.mapped); writers read them as files,
+        # as they merge them whole: mapped, all their pages would count as the process's.
         folder = folder or self.path.resolve()
-        index: whoosh_index.Index = FileStorage(str(folder), supports_mmap=False).open_index()
+        if search:
+            storage = mapped.storage(str(folder))
+        else:
+            storage = FileStorage(str(folder), supports_mmap=False)
+        index: whoosh_index.Index = storage.open_index()
         return index
 
     @contextmanager
@@ -299,7 +302,7 @@ class SearchIndex:
     def open_searcher(self) -> Searcher:
         """A searcher the caller closes."""
         folder = self.path.resolve()
-        searcher: Searcher = self._open(folder).searcher(weighting=BM25F())
+        searcher: Searcher = self._open(folder, search=True).searcher(weighting=BM25F())
         readers.keep_in(searcher.reader(), folder)
         return searcher
 

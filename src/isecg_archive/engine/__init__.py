@@ -5,7 +5,8 @@
   the words they match, a bounded number.
 - `postings`: postings read a block at a time; `scoring`: BM25F with field lengths read once;
   `ranking`: every match and its score, combined over the query's parts.
-- `readers`: what search reads once per index reader (facet bitsets, families, lengths).
+- `readers`: what search reads once per index reader (facet bitsets, families, lengths);
+  `mapped`: segment files read through memory maps, for searchers.
 - `writing`: how the index writer writes and merges segments; `merging`: large merges in a
   process of their own, while an ingest goes on committing.
 - `facets`: counts by agency, topic, type and year; `snippets`: passages with their hits;
