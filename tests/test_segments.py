@@ -296,3 +296,30 @@ def test_a_searcher_reads_through_its_maps_what_the_files_hold(tmp_path: Path):
     compound.close()
     del handle
 
+
+def test_a_word_is_scored_as_whoosh_scores_its_term_whatever_the_segments(tmp_path: Path):
+    """engine.ranking looks each of a word's terms up once per segment, for its frequency and
+    its postings: over three segments written by Whoosh's own writer, one with a deleted
+    document, a word in one field scores every document as Whoosh's BM25F scores the term, for
+    words in every segment, in one, in one document, and in none."""
+    from whoosh import query as q
+
+    from isecg_archive.engine import mapped, ranking
+    from isecg_archive.engine.query import Word
+    from isecg_archive.engine.scoring import BM25F
+
+    batches = [documents(300, seed) for seed in (1, 2, 3)]
+    batches[1].append({"id": "solo", "text": "w1 solitary", "tags": "a", "rank": 0, "pages": []})
+    folder = tmp_path / "index"
+    three_segments(folder, whoosh_writing.SegmentWriter, batches, delete=True)
+    with mapped.storage(str(folder)).open_index().searcher(weighting=BM25F()) as searcher:
+        counts = {}
+        for text in ("w1", "w7", "rare2x3", "solitary", "absent"):
+            word = Word([q.Term("text", text), q.Term("tags", text)], text)
+            expected = {
+                hit.docnum: hit.score for hit in searcher.search(q.Term("text", text), limit=None)
+            }
+            assert ranking.matches(searcher, word) == pytest.approx(expected, rel=1e-9), text
+            counts[text] = len(expected)
+    # rare2x3 is in 43 documents of the second segment, one of them deleted
+    assert counts == {"w1": 426, "w7": 446, "rare2x3": 42, "solitary": 1, "absent": 0}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
+from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.matching import NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader, TermNotFound
@@ -61,16 +62,49 @@ def _read_ids(matcher: Any) -> None:
     matcher._ids = ids if matcher._byteids else list(accumulate(ids))
 
 
-def postings(segment: IndexReader, fieldname: str, text: bytes) -> Postings | None:
-    """The term's postings in this segment's reader (none, if the segment lacks the term: one
-    look-up, where asking first took two); None if they cannot be read by blocks."""
+NOT_READ = object()  # a term's entry not looked up (yet), or not readable here
+
+
+def term_info(segment: IndexReader, fieldname: str, text: bytes) -> Any:
+    """The term's entry in this segment's term table (its statistics and where its postings
+    are), None if the segment lacks it, or NOT_READ if the segment cannot say (another codec).
+
+    A search looks each term up once per segment and gives the entry to postings(): a look-up
+    in the term table was most of what each segment added to a search's time.
+    """
+    terms = getattr(segment, "_terms", None)
+    if not isinstance(terms, W3TermsReader):
+        return NOT_READ
     try:
-        matcher: Any = segment.postings(fieldname, text)
+        return terms.term_info(fieldname, text)
     except TermNotFound:
+        return None
+
+
+def postings(
+    segment: IndexReader, fieldname: str, text: bytes, info: Any = NOT_READ
+) -> Postings | None:
+    """The term's postings in this segment's reader (none, if the segment lacks the term: one
+    look-up, where asking first took two); None if they cannot be read by blocks.
+
+    info: the term's entry, if term_info() looked it up already.
+    """
+    if info is None:
         return Postings(NullMatcher, frozenset())
-    deleted: frozenset[int] | set[int] = frozenset()
-    if isinstance(matcher, FilterMatcher):  # how Whoosh leaves out deleted documents
-        matcher, deleted = matcher.child, segment.deleted_docs_set
+    matcher: Any
+    if info is NOT_READ:
+        try:
+            matcher = segment.postings(fieldname, text)
+        except TermNotFound:
+            return Postings(NullMatcher, frozenset())
+        deleted: frozenset[int] | set[int] = frozenset()
+        if isinstance(matcher, FilterMatcher):  # how Whoosh leaves out deleted documents
+            matcher, deleted = matcher.child, segment.deleted_docs_set
+    else:
+        leaf: Any = segment  # a SegmentReader, as term_info() found
+        format_ = leaf.schema[fieldname].format
+        matcher = leaf._terms._codec.postings_reader(leaf._terms._postfile, info, format_)
+        deleted = leaf.deleted_docs_set
     if not hasattr(matcher, "_read_weights"):
         return None
     return Postings(matcher, deleted)

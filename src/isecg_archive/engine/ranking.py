@@ -20,15 +20,17 @@ from __future__ import annotations
 import math
 import pickle
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
 from whoosh import query as q
 from whoosh.matching import Matcher
+from whoosh.reading import IndexReader
 from whoosh.searching import SearchContext, Searcher
 
 from isecg_archive.engine import scoring
-from isecg_archive.engine.postings import postings
+from isecg_archive.engine.postings import NOT_READ, postings, term_info
 from isecg_archive.engine.query import Either, SpelledOut, Word
 from isecg_archive.engine.readers import field_lengths
 from isecg_archive.engine.scoring import BulkScorer
@@ -130,7 +132,7 @@ def _telling(searcher: Searcher, word: q.Query) -> bool:
 
 def _frequency(searcher: Searcher, word: Word) -> int:
     """How many documents have the word, in the field that has it most."""
-    return _word_statistics(word, searcher)[1]
+    return _word_statistics(word, searcher).frequency
 
 
 def _graded(word: q.Query, searcher: Searcher, context: SearchContext) -> tuple[Scores, set[int]]:
@@ -253,37 +255,44 @@ def _term(query: q.Term, searcher: Searcher, context: SearchContext) -> Scores:
 def _word(word: Word, searcher: Searcher, context: SearchContext) -> Scores:
     """A word's BM25F score in each document that has it, in any field, in any spelling."""
     reader = searcher.reader()
-    terms, frequency, averages = _word_statistics(word, searcher)
-    if not frequency:
+    statistics = _word_statistics(word, searcher)
+    if not statistics.frequency:
         return {}
+    entries = statistics.entries.get(reader) or [NOT_READ] * len(statistics.terms)
     tf: dict[int, float] = {}
-    for fieldname, text in terms:
-        found = postings(reader, fieldname, text)
+    for (fieldname, text), entry in zip(statistics.terms, entries, strict=True):
+        found = postings(reader, fieldname, text, entry)
         if found is not None and found.empty:
             continue
         lengths = field_lengths(reader, fieldname)
         if found is None or lengths is None:
             return _through_whoosh(q.Or(word.subqueries), searcher, context)
         scale = scoring.weight_per_posting(searcher, fieldname)
-        table = scoring.frequency_table(scale, scoring.B, averages[fieldname])
+        table = scoring.frequency_table(scale, scoring.B, statistics.averages[fieldname])
         for block in found.blocks():
             for docnum, weight in zip(block.docnums, block.weights, strict=True):
                 tf[docnum] = tf.get(docnum, 0.0) + weight * table[lengths[docnum]]
         for docnum in found.deleted:
             tf.pop(docnum, None)
     k1 = scoring.K1
-    documents = searcher.get_parent().doc_count()
-    factor = word.boost * scoring.repeats(word.count) * scoring.idf(documents, frequency)
-    factor *= k1 + 1
+    factor = word.boost * scoring.repeats(word.count) * statistics.idf * (k1 + 1)
     return {docnum: factor * value / (value + k1) for docnum, value in tf.items()}
 
 
-_Statistics = tuple[list[tuple[str, bytes]], int, dict[str, float]]
+@dataclass(frozen=True)
+class _Statistics:
+    """What a word's scores need from the whole index, worked out once per word and searcher."""
+
+    terms: list[tuple[str, bytes]]  # the word's terms as indexed: field, bytes
+    frequency: int  # how many documents have it, in the field that has it most
+    idf: float
+    averages: dict[str, float]  # each field's average length
+    # Each segment's entries of the terms (postings.term_info()), looked up once for both
+    # the frequency and the postings.
+    entries: dict[IndexReader, list[Any]]
 
 
 def _word_statistics(word: Word, searcher: Searcher) -> _Statistics:
-    """A word's terms as indexed, how many documents have it (in the field that has it most)
-    and each field's average length: the whole index's, worked out once per word."""
     top = searcher.get_parent()
     known: _Statistics | None = getattr(word, "_statistics", None)
     if known is not None and getattr(word, "_statistics_of", None) is top:
@@ -294,10 +303,22 @@ def _word_statistics(word: Word, searcher: Searcher) -> _Statistics:
             terms.append((term.fieldname, searcher.schema[term.fieldname].to_bytes(term.text)))
         except ValueError:
             continue
-    frequency = max((top.doc_frequency(field, text) for field, text in terms), default=0)
+    entries: dict[IndexReader, list[Any]] = {}
+    frequencies = [0] * len(terms)
+    for segment, _ in top.reader().leaf_readers():
+        found = entries[segment] = [term_info(segment, field, text) for field, text in terms]
+        for place, entry in enumerate(found):
+            if entry is NOT_READ:
+                field, text = terms[place]
+                frequencies[place] += segment.doc_frequency(field, text)
+            elif entry is not None:
+                frequencies[place] += entry.doc_frequency()
     averages = {field: top.avg_field_length(field) or 1.0 for field, _ in terms}
-    word._statistics, word._statistics_of = (terms, frequency, averages), top
-    return terms, frequency, averages
+    frequency = max(frequencies, default=0)
+    idf = scoring.idf(top.doc_count(), frequency)
+    known = _Statistics(terms, frequency, idf, averages, entries)
+    word._statistics, word._statistics_of = known, top
+    return known
 
 
 def _scored_postings(
