@@ -132,7 +132,7 @@ def test_from_a_document_to_its_event_and_a_bibtex_file(browser, base_url: str):
 
     page.locator("dd a", has_text="Lunar Polar Volatiles Virtual Workshop").click()
     page.wait_for_url("**/events/lunar-polar-volatiles-virtual-workshop-2020")
-    assert page.locator("h1").inner_text() == "Lunar Polar Volatiles Virtual Workshop"
+    assert page.locator("h1").inner_text() == "Lunar Polar Volatiles Virtual Workshop 2020"
     assert page.locator("section.event-group h2").all_inner_texts() == ["Workshop summaries"]
     assert page.locator("section.event-group li a").all_inner_texts() == [
         "Lunar Polar Volatiles Virtual Workshop 2020: Summary"

@@ -54,6 +54,13 @@ EXPECTED = {
     " -o lpv-2016.ris": (0, "Exported 1 document to lpv-2016.ris"),
     "isecg-archive events": (0, "Lunar Polar Volatiles Virtual Workshop"),
     "isecg-archive events --json": (0, '"slug": "lunar-polar-volatiles-virtual-workshop-2020"'),
+    'isecg-archive event add "ISECG Science Workshop" --date 2027-03-02/2027-03-04 --place online':
+        (0, "ISECG Science Workshop 2027  [isecg-science-workshop-2027]"),
+    'isecg-archive event edit lunar-polar-volatiles-workshop-2016 --moderator "Clive Neal" '
+    "--organiser ISECG --link https://www.globalspaceexploration.org/":
+        (0, "  moderator: Clive Neal"),
+    "isecg-archive event show lunar-polar-volatiles-workshop-2016 --json":
+        (0, '"moderator": "Clive Neal"'),
     f"isecg-archive remove {LPV}": (0, f"Removed {LPV} "),
     "isecg-archive reindex": (0, "Indexed 27 documents"),
     "isecg-archive serve": (0, "Serving "),

@@ -103,6 +103,11 @@ def check(collection: Collection, verify_hashes: bool = True) -> Iterator[Proble
     for file in archive.original_files():
         if file not in records:
             yield Problem(file, "an original with no record; ingest it, or move it out")
+    for slug in archive.event_slugs():
+        try:
+            archive.read_event(slug)
+        except ArchiveError as exc:
+            yield Problem(archive.event_path(slug).relative_to(archive.root).as_posix(), str(exc))
     if not collection.index.is_current():
         yield Problem(
             "index", "the index is missing or outdated; run `isecg-archive reindex`", True

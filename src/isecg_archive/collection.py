@@ -47,7 +47,7 @@ from isecg_archive.search import (
 )
 from isecg_archive.storage.archive import RECORD_SUFFIX, Archive, Trashed
 from isecg_archive.storage.locking import writer_lock
-from isecg_archive.storage.records import Document
+from isecg_archive.storage.records import Document, EventRecord
 from isecg_archive.storage.textcache import TextCache
 from isecg_archive.versions import (
     CANDIDATE_HASHES,
@@ -309,10 +309,17 @@ class Collection:
                 for term, bits in value_bits(reader, "event_key").items()
                 if slug is None or split_term(term)[0] == slug
             ]
+        records = {
+            record.slug: record
+            for record in self.archive.event_records()
+            if slug is None or record.slug == slug
+        }
         found = []
-        for slug, name, their_files in named:
+        for slug_, name, their_files in named:
             documents = [self.archive.read(file) for file in their_files]
-            found.append((gather(slug, name, documents), documents))
+            found.append((gather(slug_, name, documents, records.pop(slug_, None)), documents))
+        for record in records.values():  # events no document names yet (one to come)
+            found.append((gather(record.slug, record.name, [], record), []))
         found.sort(key=lambda pair: pair[0].last.key if pair[0].last else 0, reverse=True)
         return found
 
@@ -322,6 +329,11 @@ class Collection:
         if found:
             return found[0]
         raise DocumentNotFound(f"no event {slug!r}; list them with `isecg-archive events`")
+
+    def save_event(self, record: EventRecord) -> EventRecord:
+        """Write an event's record (new, or changed); the record as written."""
+        with self.writing(), self.archive.transaction("event") as transaction:
+            return transaction.write_event(record)
 
     def find(self, document_id: str) -> Document:
         """The archive's record for an id (a unique prefix of at least 6 characters will do)."""

@@ -1,8 +1,9 @@
 """Workshops and other events: each has a slug, the name of its page (/events/<slug>).
 
-An event is named by its documents' records (`event`, `event_date`). Workshops recur under one
-name, so the slug is the name's words with the event's year when the record knows it and the
-name does not say it: "lunar-polar-volatiles-workshop-2016".
+An event is named by its documents' records (`event`, `event_date`), and may have a record of
+its own (storage.records.EventRecord: its dates, place, organisers...), found by the same
+slug. Workshops recur under one name, so the slug is the name's words with the event's year
+when the record knows it and the name does not say it: "lunar-polar-volatiles-workshop-2016".
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from isecg_archive.storage.records import Document, PartialDate
+from isecg_archive.storage.records import Document, EventRecord, PartialDate
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _SEPARATOR = "|"  # between the slug and the name in an indexed event term
@@ -50,6 +51,7 @@ class Event:
     first: PartialDate | None = None  # its dates, as the documents' records give them
     last: PartialDate | None = None
     place: str | None = None  # where it was held, as most of its documents' records say
+    record: EventRecord | None = None  # its own record, if it has one
 
     @property
     def dates(self) -> str:
@@ -57,7 +59,16 @@ class Event:
             return ""
         return str(self.first) if self.first == self.last else f"{self.first} to {self.last}"
 
+    @property
+    def heading(self) -> str:
+        """The name with the event's year, when the name does not say it: a workshop that
+        recurs under one name is told apart by its year."""
+        if self.first and str(self.first.year) not in self.name:
+            return f"{self.name} {self.first.year}"
+        return self.name
+
     def to_dict(self) -> dict[str, object]:
+        record = self.record
         return {
             "slug": self.slug,
             "name": self.name,
@@ -65,22 +76,27 @@ class Event:
             "first_date": str(self.first) if self.first else None,
             "last_date": str(self.last) if self.last else None,
             "place": self.place,
+            "organisers": list(record.organisers) if record else [],
+            "moderator": record.moderator if record else None,
+            "description": record.description if record else "",
+            "links": list(record.links) if record else [],
         }
 
 
-def gather(slug_: str, name: str, documents: list[Document]) -> Event:
-    """The event as its documents describe it."""
+def gather(
+    slug_: str, name: str, documents: list[Document], record: EventRecord | None = None
+) -> Event:
+    """The event as its record and its documents describe it: the record's name, dates and
+    place, where it gives them, over what the documents say."""
     dates = [d.event_date for d in documents if d.event_date]
+    if record is not None and record.date is not None:
+        dates = [record.date]
     first = min((date.start for date in dates), key=lambda date: date.key, default=None)
     last = max(
         (date.end or date.start for date in dates), key=lambda date: date.last_key, default=None
     )
     places = Counter(d.event_place for d in documents if d.event_place)
-    return Event(
-        slug_,
-        name,
-        len(documents),
-        first,
-        last,
-        places.most_common(1)[0][0] if places else None,
-    )
+    place = places.most_common(1)[0][0] if places else None
+    if record is not None:
+        name, place = record.name, record.place or place
+    return Event(slug_, name, len(documents), first, last, place, record)

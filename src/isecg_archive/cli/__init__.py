@@ -10,6 +10,7 @@ import signal
 
 from isecg_archive.cli import (  # noqa: F401
     curating,
+    events,
     exporting,
     ingesting,
     maintenance,

@@ -23,6 +23,7 @@ from isecg_archive.cli.base import (
     styled,
 )
 from isecg_archive.collection import Collection
+from isecg_archive.events import Event
 from isecg_archive.search import SORTS, ResultPage, SearchRequest
 from isecg_archive.storage.records import DOCUMENT_TYPES, document_json
 
@@ -232,10 +233,12 @@ def events(ctx: click.Context, output: str) -> None:
     if output == "json":
         echo_json({"events": [event.to_dict() for event in found]})
     elif output == "csv":
+        rows = [event.to_dict() for event in found]
         echo_csv(
-            ["slug", "name", "documents", "first_date", "last_date"],
-            [list(event.to_dict().values()) for event in found],
-        )
+            list(rows[0]) if rows else list(Event("", "", 0).to_dict()),
+            [["; ".join(value) if isinstance(value, list) else value for value in row.values()]
+             for row in rows],
+        )  # fmt: skip
     elif not found:
         click.echo("No event is named in the archive; set one with `edit ID --event NAME`.")
     else:

@@ -23,12 +23,13 @@ from typing import Any
 
 from isecg_archive.enrich.vocab import ARCHIVE_VOCABULARY
 from isecg_archive.errors import ArchiveError
-from isecg_archive.storage.history import Entry, History, change
+from isecg_archive.storage.history import Entry, History, change, event_change
 from isecg_archive.storage.journal import Journal, recover, undo_step
-from isecg_archive.storage.records import CHANGED, Document, moment, now, seconds
+from isecg_archive.storage.records import CHANGED, Document, EventRecord, moment, now, seconds
 from isecg_archive.storage.staging import staged
 
 RECORD_SUFFIX = ".meta.json"
+EVENTS = ".events"  # the events' records, one JSON file each: SLUG.json
 TRASH = ".trash"
 WHY = "WHY"  # in a trash folder: why its document is there ("removed", "replaced by ID")
 _MAX_NAME = 120
@@ -239,6 +240,36 @@ class Archive:
         for file in self.record_files():
             yield self.read(file)
 
+    def event_path(self, slug: str) -> Path:
+        return self.root / EVENTS / f"{slug}.json"
+
+    def read_event(self, slug: str) -> EventRecord | None:
+        """The event's record, or None if it has none."""
+        path = self.event_path(slug)
+        if "/" in slug or slug.startswith(".") or not path.exists():
+            return None
+        try:
+            return EventRecord.from_dict(json.loads(path.read_text("utf-8")))
+        except (OSError, ValueError, TypeError, ArchiveError) as exc:
+            raise ArchiveError(
+                f"the event record {path} cannot be read ({exc}); fix or restore it from a backup"
+            ) from exc
+
+    def event_slugs(self) -> Iterator[str]:
+        """The slugs of the events that have a record file."""
+        folder = self.root / EVENTS
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+            if not path.name.startswith("."):
+                yield path.stem
+
+    def event_records(self) -> Iterator[EventRecord]:
+        """Every event's record that can be read, by slug (`check` names the others)."""
+        for slug in self.event_slugs():
+            with suppress(ArchiveError):
+                found = self.read_event(slug)
+                if found is not None:
+                    yield found
+
     @contextmanager
     def transaction(self, action: str = "update") -> Iterator[Transaction]:
         """Changes made together, written to the history when the block succeeds and undone
@@ -353,6 +384,22 @@ class Transaction:
         document = self._write(self.archive.record_path(document.file), document)
         self._log(self.action, old, document)
         return document
+
+    def write_event(self, record: EventRecord) -> EventRecord:
+        """Write an event's record (a new one, or a change); the record as written (the one
+        there, untouched, when nothing but its time would change)."""
+        path = self.archive.event_path(record.slug)
+        old = self.archive.read_event(record.slug)
+        if old is not None and replace(record, changed=old.changed) == old:
+            return old
+        record = replace(record, changed=now())
+        self._step("wrote", path=path, before=path.read_text("utf-8") if old else None)
+        text = json.dumps(record.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        _write_atomically(path, text.encode("utf-8"))
+        entry = event_change(old, record, self._relative(path), self.archive.command)
+        if entry is not None:
+            self.entries.append(entry)
+        return record
 
     def remove(self, document: Document) -> None:
         self._to_trash(document, "removed")

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from isecg_archive.storage.records import Document
+from isecg_archive.storage.records import Document, EventRecord
 from isecg_archive.storage.staging import staged
 
 HISTORY_FILE = ".history.jsonl"
@@ -107,6 +107,31 @@ def change(
         {n: after[n] for n in names},
         command,
         previous,
+    )
+
+
+def event_change(
+    old: EventRecord | None, new: EventRecord, file: str, command: str = ""
+) -> Entry | None:
+    """The entry for an event's record that came (old None) or changed: "event" or "event
+    edit", by the event's slug; None when nothing changed."""
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    after = {n: v for n, v in new.to_dict().items() if n not in ("slug", *_UNLOGGED)}
+    if old is None:
+        given = {n: v for n, v in after.items() if v not in (None, "", [])}
+        return Entry(when, "event", new.slug, file, {}, given, command)
+    before = {n: v for n, v in old.to_dict().items() if n in after}
+    names = [n for n in after if before[n] != after[n]]
+    if not names:
+        return None
+    return Entry(
+        when,
+        "event edit",
+        new.slug,
+        file,
+        {n: before[n] for n in names},
+        {n: after[n] for n in names},
+        command,
     )
 
 

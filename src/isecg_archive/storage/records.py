@@ -1,4 +1,4 @@
-"""The records the archive keeps: partial dates and document metadata."""
+"""The records the archive keeps: partial dates, document metadata, and events."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from isecg_archive.cleantext import clean_field
+from isecg_archive.cleantext import clean_field, xml_text
 from isecg_archive.errors import MetadataError
 
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -172,6 +172,73 @@ class Document:
                 continue
             if name in ("date", "event_date"):
                 value = PartialDate.parse(value, interval=name == "event_date") if value else None
+            elif isinstance(value, list):
+                value = tuple(value)
+            values[name] = value
+        return cls(**values)
+
+
+EVENT_TEXT_FIELDS = ("name", "place", "organisers", "moderator")  # one line each
+_LINK = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """A workshop or other event, as the archive keeps it in a file of its own.
+
+    Documents name their event (`Document.event`, `event_date`); the record, found by the
+    same slug (events.slug()), says what the documents cannot: the whole date range, where,
+    who organised and moderated it, what it was about, and where to read more. The slug is
+    given once, when the record is made, and kept when the name changes.
+    """
+
+    slug: str
+    name: str
+    date: PartialDate | None = None  # a day, or a range of days ("2016-02-10/2016-02-12")
+    place: str | None = None
+    organisers: tuple[str, ...] = ()
+    moderator: str | None = None
+    description: str = ""
+    links: tuple[str, ...] = ()  # web pages about it: its announcement, its ISECG page
+    changed: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise MetadataError("an event needs a name")
+        for name in EVENT_TEXT_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                cleaned: object = clean_field(value)
+            elif isinstance(value, tuple):
+                cleaned = tuple(clean_field(v) for v in value)
+            else:
+                continue
+            if cleaned != value:
+                object.__setattr__(self, name, cleaned)
+        object.__setattr__(self, "description", xml_text(self.description))  # paragraphs kept
+        for link in self.links:
+            if not _LINK.match(link):
+                raise MetadataError(
+                    f"cannot use the link {link!r}; give a web address starting with https://"
+                )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["date"] = str(self.date) if self.date else None
+        for name, value in data.items():
+            if isinstance(value, tuple):
+                data[name] = list(value)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EventRecord:
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            if name not in known:
+                continue
+            if name == "date":
+                value = PartialDate.parse(value, interval=True) if value else None
             elif isinstance(value, list):
                 value = tuple(value)
             values[name] = value

@@ -1,0 +1,147 @@
+"""An event's own record: a readable file in the archive, made and changed with `event add`
+and `event edit`, in the history, kept by a reindex, and shown on the event's page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from isecg_archive.errors import MetadataError
+from isecg_archive.storage.records import EventRecord, PartialDate
+from isecg_archive.web import create_app
+
+from conftest import FILES
+
+LPV = "lunar-polar-volatiles-workshop-2016"
+
+
+@pytest.fixture
+def talk(run, tmp_path: Path) -> str:
+    inbox = tmp_path / "talk"
+    inbox.mkdir()
+    shutil.copy(FILES / "gateway-logistics-slides.pdf", inbox)
+    event = ("--event", "Lunar Polar Volatiles Workshop", "--event-date", "2016-02-10")
+    result = run("ingest", str(inbox), "--type", "presentation", *event)
+    assert result.exit_code == 0, result.output
+    (hit,) = json.loads(run("search", "--json").stdout)["hits"]
+    return str(hit["id"])
+
+
+def test_an_event_record_round_trips_through_its_file():
+    record = EventRecord(
+        "lunar-polar-volatiles-workshop-2016",
+        "Lunar Polar Volatiles Workshop",
+        PartialDate.parse("2016-02-10/2016-02-12", interval=True),
+        "Laurel, MD, USA",
+        ("ISECG", "JHU/APL"),
+        "Clive Neal",
+        "Three days on the poles.\nA second paragraph.",
+        ("https://www.globalspaceexploration.org/",),
+    )
+    data = json.loads(json.dumps(record.to_dict()))
+    assert data["date"] == "2016-02-10/2016-02-12"
+    assert data["organisers"] == ["ISECG", "JHU/APL"]
+    assert EventRecord.from_dict(data) == record
+    # A name with a line break and a control character is kept on one line; a description
+    # keeps its paragraphs.
+    assert EventRecord("x", "Two\nlines\x07").name == "Two lines"
+    assert EventRecord("x", "X", description="a\nb").description == "a\nb"
+    for bad in ({"name": " "}, {"name": "X", "links": ("javascript:alert(1)",)}):
+        with pytest.raises(MetadataError):
+            EventRecord("x", **bad)  # type: ignore[arg-type]
+
+
+def test_event_add_and_edit_write_the_record_the_history_and_the_page(run, talk, archive_dir):
+    made = run("event", "edit", LPV, "--place", "Laurel, MD, USA", "--organiser", "ISECG",
+               "--organiser", "JHU/APL", "--moderator", "Clive Neal", "--date",
+               "2016-02-10/2016-02-12", "--link", "https://www.globalspaceexploration.org/",
+               "--description", "Polar volatiles <b>and</b> what to do next.")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert made.output.splitlines()[:3] == [
+        "Lunar Polar Volatiles Workshop 2016  [lunar-polar-volatiles-workshop-2016]",
+        "  dates: 2016-02-10 to 2016-02-12",
+        "  place: Laurel, MD, USA",
+    ]
+    path = archive_dir / ".events" / f"{LPV}.json"
+    kept = json.loads(path.read_text("utf-8"))
+    assert {k: kept[k] for k in ("slug", "name", "date", "moderator", "organisers")} == {
+        "slug": LPV,
+        "name": "Lunar Polar Volatiles Workshop",
+        "date": "2016-02-10/2016-02-12",
+        "moderator": "Clive Neal",
+        "organisers": ["ISECG", "JHU/APL"],
+    }
+    # An event no document names yet: a record of its own, listed with the others.
+    coming = run("event", "add", "ISECG Science Workshop", "--date", "2027-03-02/2027-03-04",
+                 "--place", "online", "--json")  # fmt: skip
+    assert json.loads(coming.stdout)["event"]["slug"] == "isecg-science-workshop-2027"
+    again = run("event", "add", "ISECG Science Workshop", "--date", "2027-03-02")
+    assert again.exit_code == 1
+    assert again.stderr == (
+        "Error: the event isecg-science-workshop-2027 has a record already; change it with"
+        " `isecg-archive event edit isecg-science-workshop-2027`\n"
+    )
+    unknown = run("event", "edit", "no-such-event", "--place", "Paris")
+    assert unknown.exit_code == 1
+    assert (
+        unknown.stderr == "Error: no event 'no-such-event'; list them with `isecg-archive events`\n"
+    )
+
+    renamed = run("event", "edit", LPV, "--name", "LPV Workshop", "--clear", "moderator")
+    assert renamed.exit_code == 0, renamed.output
+    history = json.loads(run("history", LPV, "--json").stdout)["history"]
+    assert [(e["action"], e["file"]) for e in history] == [
+        ("event", f".events/{LPV}.json"),
+        ("event edit", f".events/{LPV}.json"),
+    ]
+    assert history[1]["before"] == {
+        "name": "Lunar Polar Volatiles Workshop",
+        "moderator": "Clive Neal",
+    }
+    assert history[1]["after"] == {"name": "LPV Workshop", "moderator": None}
+    assert (
+        history[1]["command"]
+        == f"isecg-archive event edit {LPV} --name 'LPV Workshop' --clear moderator"
+    )
+
+    # A reindex rebuilds the index from the archive, which holds the records.
+    assert run("reindex").exit_code == 0
+    listed = json.loads(run("events", "--json").stdout)["events"]
+    assert [(e["slug"], e["name"], e["documents"], e["place"]) for e in listed] == [
+        ("isecg-science-workshop-2027", "ISECG Science Workshop", 0, "online"),
+        (LPV, "LPV Workshop", 1, "Laurel, MD, USA"),
+    ]
+
+    client = create_app({"ARCHIVE_DIR": archive_dir, "TESTING": True}).test_client()
+    page = BeautifulSoup(client.get(f"/events/{LPV}").data, "html.parser")
+    assert page.h1.get_text() == "LPV Workshop 2016"
+    assert (
+        page.select_one(".description p").get_text()
+        == "Polar volatiles <b>and</b> what to do next."
+    )
+    assert [a["href"] for a in page.select(".metadata a[rel]")] == [
+        "https://www.globalspaceexploration.org/"
+    ]
+    text = page.get_text(" ", strip=True)
+    assert "Organisers ISECG; JHU/APL" in text and "Moderator" not in text
+    coming_page = client.get("/events/isecg-science-workshop-2027")
+    assert coming_page.status_code == 200
+    assert b"None archived yet" in coming_page.data
+
+
+def test_a_damaged_event_record_is_named_by_check_and_left_out_of_the_list(run, talk, archive_dir):
+    assert run("event", "add", "ISECG Science Workshop", "--date", "2027-03-02").exit_code == 0
+    path = archive_dir / ".events" / "isecg-science-workshop-2027.json"
+    path.write_text('{"slug": "isecg-science-workshop-2027", "name": ', encoding="utf-8")
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    (problem,) = json.loads(checked.stdout)["problems"]
+    assert problem["subject"] == ".events/isecg-science-workshop-2027.json"
+    assert problem["message"].startswith(f"the event record {path} cannot be read (")
+    assert problem["message"].endswith("); fix or restore it from a backup")
+    listed = json.loads(run("events", "--json").stdout)["events"]
+    assert [event["slug"] for event in listed] == [LPV]
