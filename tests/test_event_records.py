@@ -145,3 +145,65 @@ def test_a_damaged_event_record_is_named_by_check_and_left_out_of_the_list(run, 
     assert problem["message"].endswith("); fix or restore it from a backup")
     listed = json.loads(run("events", "--json").stdout)["events"]
     assert [event["slug"] for event in listed] == [LPV]
+
+
+def test_upcoming_and_completed_events_around_a_fixed_day(run, talk, archive_dir, monkeypatch):
+    """On 2027-03-03 a workshop of 2027-03-02/04 is under way, so upcoming; the next day it is
+    completed. An undated event with only an announcement is upcoming until its summary."""
+    from datetime import date
+
+    from isecg_archive import events
+
+    assert (
+        run("event", "add", "ISECG Science Workshop", "--date", "2027-03-02/2027-03-04").exit_code
+        == 0
+    )
+    assert run("event", "add", "Mars Workshop", "--date", "2028").exit_code == 0
+    announcement = archive_dir.parent / "announcement.txt"
+    announcement.write_text("Call for abstracts\n\nThe ISRU workshop will meet soon.\n", "utf-8")
+    added = run("ingest", str(announcement), "--type", "news", "--event", "ISRU Workshop")
+    assert added.exit_code == 0, added.output
+
+    def statuses(day: date) -> list[tuple[str, str]]:
+        monkeypatch.setattr(events, "today", lambda: day)
+        listed = json.loads(run("events", "--json").stdout)["events"]
+        return [(event["slug"], event["status"]) for event in listed]
+
+    assert statuses(date(2027, 3, 3)) == [
+        ("isecg-science-workshop-2027", "upcoming"),
+        ("mars-workshop-2028", "upcoming"),
+        ("isru-workshop", "upcoming"),
+        (LPV, "completed"),
+    ]
+    assert statuses(date(2027, 3, 5)) == [
+        ("mars-workshop-2028", "upcoming"),
+        ("isru-workshop", "upcoming"),
+        ("isecg-science-workshop-2027", "completed"),
+        (LPV, "completed"),
+    ]
+    assert run("events").output.splitlines() == [
+        "Upcoming:",
+        "  2028                     0 documents   Mars Workshop  [mars-workshop-2028]",
+        "  undated                  1 document    ISRU Workshop  [isru-workshop]",
+        "Completed:",
+        "  2027-03-02 to 2027-03-04 0 documents   ISECG Science Workshop"
+        "  [isecg-science-workshop-2027]",
+        f"  2016-02-10               1 document    Lunar Polar Volatiles Workshop  [{LPV}]",
+    ]
+    # Its summary archived, the ISRU workshop is completed.
+    summary = archive_dir.parent / "summary.txt"
+    summary.write_text("ISRU Workshop summary\n\nWhat the workshop found on oxygen.\n", "utf-8")
+    ingested = run("ingest", str(summary), "--type", "workshop-summary", "--event", "ISRU Workshop")
+    assert ingested.exit_code == 0, ingested.output
+    assert ("isru-workshop", "completed") in statuses(date(2027, 3, 5))
+
+    client = create_app({"ARCHIVE_DIR": archive_dir, "TESTING": True}).test_client()
+    page = BeautifulSoup(client.get("/events").data, "html.parser")
+    upcoming = [a.get_text() for a in page.select("#upcoming li a")]
+    completed = [a.get_text() for a in page.select("#completed li a")]
+    assert upcoming == ["Mars Workshop 2028"]
+    assert completed == [
+        "ISECG Science Workshop 2027",
+        "Lunar Polar Volatiles Workshop 2016",
+        "ISRU Workshop",
+    ]

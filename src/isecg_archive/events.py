@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from isecg_archive.storage.records import Document, EventRecord, PartialDate
 
@@ -43,6 +44,11 @@ def split_term(term: str) -> tuple[str, str]:
     return found, name or found
 
 
+def today() -> date:
+    """The day the archive tells upcoming events from completed ones (tests fix it)."""
+    return date.today()
+
+
 @dataclass(frozen=True)
 class Event:
     slug: str
@@ -52,6 +58,15 @@ class Event:
     last: PartialDate | None = None
     place: str | None = None  # where it was held, as most of its documents' records say
     record: EventRecord | None = None  # its own record, if it has one
+    summarised: bool = False  # a workshop summary is among its documents
+    announced: bool = True  # its documents (if any) are all news: announcements
+
+    def upcoming(self, on: date) -> bool:
+        """Still to come, or under way, on that day: its last day not past; or, undated, only
+        announced, with no summary yet."""
+        if self.last is not None:
+            return self.last.last_key >= on.year * 10000 + on.month * 100 + on.day
+        return self.announced and not self.summarised
 
     @property
     def dates(self) -> str:
@@ -67,7 +82,8 @@ class Event:
             return f"{self.name} {self.first.year}"
         return self.name
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self, status: str | None = None) -> dict[str, object]:
+        """Its fields, and, if given, its status: "upcoming" or "completed" (split_by_day())."""
         record = self.record
         return {
             "slug": self.slug,
@@ -80,7 +96,19 @@ class Event:
             "moderator": record.moderator if record else None,
             "description": record.description if record else "",
             "links": list(record.links) if record else [],
+            **({"status": status} if status else {}),
         }
+
+
+def split_by_day(events: list[Event], on: date | None = None) -> tuple[list[Event], list[Event]]:
+    """The events to come (or under way) on that day (today), the soonest first (undated
+    last), and those completed, the latest first (undated last)."""
+    on = on or today()
+    upcoming = [event for event in events if event.upcoming(on)]
+    upcoming.sort(key=lambda event: (event.first is None, event.first.key if event.first else 0))
+    completed = [event for event in events if not event.upcoming(on)]
+    completed.sort(key=lambda event: (event.last is None, -(event.last.key if event.last else 0)))
+    return upcoming, completed
 
 
 def gather(
@@ -99,4 +127,6 @@ def gather(
     place = places.most_common(1)[0][0] if places else None
     if record is not None:
         name, place = record.name, record.place or place
-    return Event(slug_, name, len(documents), first, last, place, record)
+    summarised = any(d.type == "workshop-summary" for d in documents)
+    announced = all(d.type == "news" for d in documents)
+    return Event(slug_, name, len(documents), first, last, place, record, summarised, announced)

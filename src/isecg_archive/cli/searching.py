@@ -23,7 +23,7 @@ from isecg_archive.cli.base import (
     styled,
 )
 from isecg_archive.collection import Collection
-from isecg_archive.events import Event
+from isecg_archive.events import Event, split_by_day
 from isecg_archive.search import SORTS, ResultPage, SearchRequest
 from isecg_archive.storage.records import DOCUMENT_TYPES, document_json
 
@@ -220,8 +220,9 @@ def show(ctx: click.Context, document_id: str, base_url: str | None, output: str
 @output_options
 @click.pass_context
 def events(ctx: click.Context, output: str) -> None:
-    """List the workshops and other events the records name, the latest first, with the number
-    of documents from each. Search one with `search --event SLUG`.
+    """List the workshops and other events: those to come (or under way) first, the soonest
+    first, then those completed, the latest first, with the number of documents from each.
+    Search one with `search --event SLUG`.
 
     \b
     Example:
@@ -230,20 +231,29 @@ def events(ctx: click.Context, output: str) -> None:
     collection = collection_of(ctx)
     require_archive(collection)
     found = [event for event, _ in collection.events()]
+    upcoming, completed = split_by_day(found)
+    rows = [event.to_dict("upcoming") for event in upcoming]
+    rows += [event.to_dict("completed") for event in completed]
     if output == "json":
-        echo_json({"events": [event.to_dict() for event in found]})
+        echo_json({"events": rows})
     elif output == "csv":
-        rows = [event.to_dict() for event in found]
         echo_csv(
-            list(rows[0]) if rows else list(Event("", "", 0).to_dict()),
+            list(rows[0]) if rows else list(Event("", "", 0).to_dict("upcoming")),
             [["; ".join(value) if isinstance(value, list) else value for value in row.values()]
              for row in rows],
         )  # fmt: skip
     elif not found:
-        click.echo("No event is named in the archive; set one with `edit ID --event NAME`.")
+        click.echo(
+            "No event is in the archive; name one on documents with `edit ID --event NAME`,"
+            " or record one with `event add NAME`."
+        )
     else:
-        for event in found:
-            click.echo(
-                f"{event.dates or 'undated':<24} {counted(event.documents, 'document'):<13}"
-                f" {event.name}  [{event.slug}]"
-            )
+        for title, events_ in (("Upcoming", upcoming), ("Completed", completed)):
+            if not events_:
+                continue
+            click.echo(f"{title}:")
+            for event in events_:
+                click.echo(
+                    f"  {event.dates or 'undated':<24} {counted(event.documents, 'document'):<13}"
+                    f" {for_terminal(event.name)}  [{event.slug}]"
+                )

@@ -8,7 +8,7 @@ from typing import Any
 from flask import abort, render_template
 
 from isecg_archive.errors import DocumentNotFound
-from isecg_archive.events import Event
+from isecg_archive.events import Event, split_by_day
 from isecg_archive.storage.records import DOCUMENT_TYPES, Document
 from isecg_archive.web.views import blueprint, collection
 
@@ -61,7 +61,8 @@ def grouped(documents: list[Document]) -> tuple[TypeGroup, ...]:
 @blueprint.get("/events")
 def events() -> Any:
     found: list[Event] = [event for event, _ in collection().events()]
-    return render_template("events.html", events=found)
+    upcoming, completed = split_by_day(found)
+    return render_template("events.html", upcoming=upcoming, completed=completed)
 
 
 @blueprint.get("/events/<slug>")
