@@ -207,3 +207,70 @@ def test_upcoming_and_completed_events_around_a_fixed_day(run, talk, archive_dir
         "Lunar Polar Volatiles Workshop 2016",
         "ISRU Workshop",
     ]
+
+
+AGENDA = """session,day,start,end,title,speakers,documents
+Opening,2016-02-10,09:00,,Welcome and goals,"Clive Neal (Notre Dame); Jane Doe (NASA)",
+Opening,,09:30,10:30,Prospecting the poles <em>with rovers</em>,Taro Yamada (JAXA),{talk}
+Findings,2016-02-11,14:00,15:00,'=What the workshop found,ISECG secretariat,
+"""
+
+
+def test_an_agenda_from_a_sheet_on_the_event_page_and_back(run, talk, archive_dir, tmp_path):
+    sheet = tmp_path / "agenda.csv"
+    sheet.write_text(AGENDA.format(talk=talk[:8]), encoding="utf-8")
+    given = run("event", "agenda", LPV, str(sheet))
+    assert given.exit_code == 0, given.output
+    assert given.output.splitlines()[3:8] == [
+        "  session: Opening (2016-02-10 09:00-10:30)",
+        "    09:00 Welcome and goals - Clive Neal (Notre Dame); Jane Doe (NASA)",
+        f"    09:30 Prospecting the poles <em>with rovers</em> - Taro Yamada (JAXA) [{talk}]",
+        "  session: Findings (2016-02-11 14:00-15:00)",
+        "    14:00 =What the workshop found - ISECG secretariat",
+    ]
+    kept = json.loads((archive_dir / ".events" / f"{LPV}.json").read_text("utf-8"))
+    assert kept["agenda"][0]["items"][0]["speakers"] == [
+        {"name": "Clive Neal", "affiliation": "Notre Dame"},
+        {"name": "Jane Doe", "affiliation": "NASA"},
+    ]
+    assert kept["agenda"][0]["items"][1]["documents"] == [talk]  # the full id
+
+    # Written out, the sheet is what was given (the formula's guard kept; no quotes where a
+    # cell needs none), and it reads back the same.
+    exported = run("event", "agenda", LPV, "--export", "-").stdout
+    assert exported.replace("\r\n", "\n") == AGENDA.format(talk=talk).replace('"', "")
+    sheet.write_text(exported, encoding="utf-8")
+    assert run("event", "agenda", LPV, str(sheet)).exit_code == 0
+    assert json.loads((archive_dir / ".events" / f"{LPV}.json").read_text("utf-8")) == kept
+    # A sheet with problems changes nothing, and says what and where.
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "session,day,start,end,title,speakers,documents\n"
+        "Opening,2016-02-10,25:00,,Welcome,,\n"
+        "Opening,,09:30,,Talk,,ffffffffffff\n",
+        encoding="utf-8",
+    )
+    refused = run("event", "agenda", LPV, str(bad))
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(
+        "Error: the agenda was not changed: row 2: cannot read the time '25:00'; write it as"
+        " HH:MM (24 hours); row 3: the id 'ffffffffffff' is not in the archive"
+    )
+    assert json.loads((archive_dir / ".events" / f"{LPV}.json").read_text("utf-8")) == kept
+
+    client = create_app({"ARCHIVE_DIR": archive_dir, "TESTING": True}).test_client()
+    page = BeautifulSoup(client.get(f"/events/{LPV}").data, "html.parser")
+    sessions = [h3.get_text(" ", strip=True) for h3 in page.select("#agenda h3")]
+    assert sessions == ["Opening 2016-02-10 09:00–10:30", "Findings 2016-02-11 14:00–15:00"]
+    items = page.select("#agenda li")
+    assert [li.select_one(".item-title").get_text() for li in items] == [
+        "Welcome and goals",
+        "Prospecting the poles <em>with rovers</em>",  # text, not markup
+        "=What the workshop found",
+    ]
+    assert items[1].select_one(".item-title a")["href"] == f"/documents/{talk}"
+    assert items[0].select_one(".speakers").get_text() == (
+        "Clive Neal (Notre Dame); Jane Doe (NASA)"
+    )
+    # The talk is on the agenda, so not listed again under the documents.
+    assert page.select("section.event-group") == []

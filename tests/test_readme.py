@@ -61,6 +61,9 @@ EXPECTED = {
         (0, "  moderator: Clive Neal"),
     "isecg-archive event show lunar-polar-volatiles-workshop-2016 --json":
         (0, '"moderator": "Clive Neal"'),
+    "isecg-archive event agenda lunar-polar-volatiles-workshop-2016 --export agenda.csv": (0, ""),
+    "isecg-archive event agenda lunar-polar-volatiles-workshop-2016 agenda.csv":
+        (0, "Lunar Polar Volatiles Workshop 2016  [lunar-polar-volatiles-workshop-2016]"),
     f"isecg-archive remove {LPV}": (0, f"Removed {LPV} "),
     "isecg-archive reindex": (0, "Indexed 27 documents"),
     "isecg-archive serve": (0, "Serving "),

@@ -3,7 +3,9 @@ organisers, moderator, description and links), beside what its documents say of 
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import click
@@ -19,7 +21,9 @@ from isecg_archive.cli.base import (
 )
 from isecg_archive.errors import MetadataError
 from isecg_archive.events import Event, slug
+from isecg_archive.outputs.agenda import ENCODING, read_agenda, write_agenda
 from isecg_archive.storage.records import EventRecord
+from isecg_archive.storage.staging import staged
 
 # What --clear empties, and what each is then.
 EMPTY: dict[str, Any] = {
@@ -127,13 +131,7 @@ def event_edit(
     """
     collection = collection_of(ctx)
     require_archive(collection)
-    found, _ = collection.event(event_slug)
-    record = found.record or EventRecord(
-        found.slug,
-        found.name,
-        date=_range(found),
-        place=found.place,
-    )
+    record = _record_of(collection.event(event_slug)[0])
     given = _given(values)
     empty = {name: EMPTY[name] for name in clear}
     if set(given) & set(empty):
@@ -166,6 +164,60 @@ def event_show(ctx: click.Context, event_slug: str, as_json: bool) -> None:
         click.echo(f"  {document.id}  {document.type:<17} {shown(document.title)}")
 
 
+@event.command("agenda")
+@click.argument("event_slug", metavar="SLUG")
+@click.argument(
+    "sheet",
+    metavar="FILE",
+    required=False,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+)
+@click.option(
+    "--export",
+    "export_to",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the agenda as a sheet to FILE (- for standard output), to edit and read back.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def event_agenda(
+    ctx: click.Context, event_slug: str, sheet: Path | None, export_to: Path | None, as_json: bool
+) -> None:
+    """Give the event SLUG its agenda from a sheet (CSV: session, day, start, end, title,
+    speakers, documents), or write the agenda out as one (--export). Speakers are
+    "Name (Affiliation)", separated by "; "; documents are archived documents' ids.
+
+    \b
+    Example:
+        isecg-archive event agenda lunar-polar-volatiles-workshop-2016 --export agenda.csv
+        isecg-archive event agenda lunar-polar-volatiles-workshop-2016 agenda.csv
+    """
+    collection = collection_of(ctx)
+    require_archive(collection)
+    found = collection.event(event_slug)[0]
+    if (sheet is None) == (export_to is None):
+        raise click.UsageError("give the sheet to read, or --export FILE to write one")
+    if export_to is not None:
+        sessions = found.record.agenda if found.record else ()
+        if str(export_to) == "-":
+            write_agenda(sessions, sys.stdout)
+            return
+        with staged(export_to) as partial, partial.open("w", encoding=ENCODING, newline="") as out:
+            write_agenda(sessions, out)
+        return
+    assert sheet is not None
+    with sheet.open(encoding=ENCODING, newline="") as handle:
+        sessions = read_agenda(handle, lambda given: collection.find(given).id)
+    collection.save_event(replace(_record_of(found), agenda=sessions))
+    _print(collection.event(found.slug)[0], as_json)
+
+
+def _record_of(found: Event) -> EventRecord:
+    """The event's record, or a new one from what its documents say."""
+    return found.record or EventRecord(found.slug, found.name, _range(found), found.place)
+
+
 def _range(found: Event) -> Any:
     """The dates its documents give, as one date or a range."""
     if found.first is None:
@@ -192,4 +244,14 @@ def _print(found: Event, as_json: bool) -> None:
         ):
             if value:
                 click.echo(f"  {label}: {shown(value)}")
+        for session in record.agenda:
+            times = "-".join(t for t in (session.start, session.end) if t)
+            when = " ".join(str(part) for part in (session.day, times) if part)
+            click.echo(f"  session: {shown(session.title)}" + (f" ({when})" if when else ""))
+            for item in session.items:
+                speakers = "; ".join(str(speaker) for speaker in item.speakers)
+                line = f"    {item.start or '':<5} {shown(item.title)}"
+                line += f" - {shown(speakers)}" if speakers else ""
+                line += f" [{', '.join(item.documents)}]" if item.documents else ""
+                click.echo(line)
     click.echo(f"  {counted(found.documents, 'document')}")

@@ -182,6 +182,63 @@ EVENT_TEXT_FIELDS = ("name", "place", "organisers", "moderator")  # one line eac
 _LINK = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def checked_time(value: str | None) -> str | None:
+    """A time of day as HH:MM (24 hours), or None for none."""
+    if value and not _TIME.match(value.strip()):
+        raise MetadataError(f"cannot read the time {value!r}; write it as HH:MM (24 hours)")
+    return value.strip() if value else None
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    affiliation: str | None = None  # an agency or another body: "JAXA", "Brown University"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """A talk, a panel or a discussion: its title, who spoke, and the archived documents it
+    refers to (a deck, its PDF, a recording), by id."""
+
+    title: str
+    start: str | None = None  # HH:MM
+    speakers: tuple[Speaker, ...] = ()
+    documents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Session:
+    title: str
+    day: PartialDate | None = None
+    start: str | None = None  # HH:MM
+    end: str | None = None
+    items: tuple[AgendaItem, ...] = ()
+
+
+def _clean_agenda(sessions: tuple[Session, ...]) -> tuple[Session, ...]:
+    """The agenda with its texts on one line each, its times checked."""
+
+    time = checked_time
+
+    def item(given: AgendaItem) -> AgendaItem:
+        speakers = tuple(
+            Speaker(clean_field(s.name), clean_field(s.affiliation) if s.affiliation else None)
+            for s in given.speakers
+        )
+        return AgendaItem(clean_field(given.title), time(given.start), speakers, given.documents)
+
+    return tuple(
+        Session(clean_field(s.title), s.day, time(s.start), time(s.end), tuple(map(item, s.items)))
+        for s in sessions
+    )
+
+
 @dataclass(frozen=True)
 class EventRecord:
     """A workshop or other event, as the archive keeps it in a file of its own.
@@ -200,6 +257,7 @@ class EventRecord:
     moderator: str | None = None
     description: str = ""
     links: tuple[str, ...] = ()  # web pages about it: its announcement, its ISECG page
+    agenda: tuple[Session, ...] = ()
     changed: str = ""
 
     def __post_init__(self) -> None:
@@ -216,6 +274,7 @@ class EventRecord:
             if cleaned != value:
                 object.__setattr__(self, name, cleaned)
         object.__setattr__(self, "description", xml_text(self.description))  # paragraphs kept
+        object.__setattr__(self, "agenda", _clean_agenda(self.agenda))
         for link in self.links:
             if not _LINK.match(link):
                 raise MetadataError(
@@ -228,6 +287,24 @@ class EventRecord:
         for name, value in data.items():
             if isinstance(value, tuple):
                 data[name] = list(value)
+        data["agenda"] = [
+            {
+                "title": session.title,
+                "day": str(session.day) if session.day else None,
+                "start": session.start,
+                "end": session.end,
+                "items": [
+                    {
+                        "title": item.title,
+                        "start": item.start,
+                        "speakers": [asdict(speaker) for speaker in item.speakers],
+                        "documents": list(item.documents),
+                    }
+                    for item in session.items
+                ],
+            }
+            for session in self.agenda
+        ]
         return data
 
     @classmethod
@@ -239,10 +316,26 @@ class EventRecord:
                 continue
             if name == "date":
                 value = PartialDate.parse(value, interval=True) if value else None
+            elif name == "agenda":
+                value = tuple(_session(session) for session in value or ())
             elif isinstance(value, list):
                 value = tuple(value)
             values[name] = value
         return cls(**values)
+
+
+def _session(data: dict[str, Any]) -> Session:
+    items = tuple(
+        AgendaItem(
+            item["title"],
+            item.get("start"),
+            tuple(Speaker(s["name"], s.get("affiliation")) for s in item.get("speakers") or ()),
+            tuple(item.get("documents") or ()),
+        )
+        for item in data.get("items") or ()
+    )
+    day = PartialDate.parse(data["day"]) if data.get("day") else None
+    return Session(data["title"], day, data.get("start"), data.get("end"), items)
 
 
 def seconds(when: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,7 @@ from flask import abort, render_template
 
 from isecg_archive.errors import DocumentNotFound
 from isecg_archive.events import Event, split_by_day
-from isecg_archive.storage.records import DOCUMENT_TYPES, Document
+from isecg_archive.storage.records import DOCUMENT_TYPES, AgendaItem, Document, Session
 from isecg_archive.web.views import blueprint, collection
 
 PLURALS = {
@@ -65,10 +66,55 @@ def events() -> Any:
     return render_template("events.html", upcoming=upcoming, completed=completed)
 
 
+@dataclass(frozen=True)
+class ShownItem:
+    item: AgendaItem
+    documents: tuple[Document, ...]  # those of its documents in the archive
+
+
+@dataclass(frozen=True)
+class ShownSession:
+    session: Session
+    items: tuple[ShownItem, ...]
+
+
+def agenda(found: Event, documents: list[Document]) -> tuple[ShownSession, ...]:
+    """The event's agenda, each item with the archived documents it names."""
+    if found.record is None:
+        return ()
+    by_id = {document.id: document for document in documents}
+    missing = {i for s in found.record.agenda for item in s.items for i in item.documents}
+    missing -= by_id.keys()
+    if missing:  # documents of the agenda not filed under the event
+        for document_id in sorted(missing):
+            with suppress(DocumentNotFound):
+                by_id[document_id] = collection().find(document_id)
+    return tuple(
+        ShownSession(
+            session,
+            tuple(
+                ShownItem(item, tuple(by_id[i] for i in item.documents if i in by_id))
+                for item in session.items
+            ),
+        )
+        for session in found.record.agenda
+    )
+
+
 @blueprint.get("/events/<slug>")
 def event(slug: str) -> Any:
     try:
         found, documents = collection().event(slug)
     except DocumentNotFound:
         abort(404)
-    return render_template("event.html", event=found, groups=grouped(documents))
+    sessions = agenda(found, documents)
+    on_agenda = {d.id for s in sessions for shown in s.items for d in shown.documents}
+    summaries = [d for d in documents if d.type == "workshop-summary"]
+    others = [d for d in documents if d.id not in on_agenda and d.type != "workshop-summary"]
+    return render_template(
+        "event.html",
+        event=found,
+        summaries=sorted(summaries, key=lambda d: (d.date.key if d.date else 0, d.title)),
+        agenda=sessions,
+        groups=grouped(others),
+    )
