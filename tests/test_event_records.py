@@ -274,3 +274,54 @@ def test_an_agenda_from_a_sheet_on_the_event_page_and_back(run, talk, archive_di
     )
     # The talk is on the agenda, so not listed again under the documents.
     assert page.select("section.event-group") == []
+
+
+def test_the_event_page_has_schema_org_event_data_a_feed_and_exports(
+    run, talk, archive_dir, tmp_path
+):
+    import feedparser
+
+    sheet = tmp_path / "agenda.csv"
+    sheet.write_text(AGENDA.format(talk=talk), encoding="utf-8")
+    assert run("event", "agenda", LPV, str(sheet)).exit_code == 0
+    assert run("event", "edit", LPV, "--organiser", "ISECG", "--place", "Laurel").exit_code == 0
+    client = create_app({"ARCHIVE_DIR": archive_dir, "TESTING": True}).test_client()
+    page = BeautifulSoup(client.get(f"/events/{LPV}").data, "html.parser")
+    (script,) = page.find_all("script", type="application/ld+json")
+    item = json.loads(script.string)
+    address = f"http://127.0.0.1:8000/events/{LPV}"
+    assert {k: item[k] for k in ("@type", "@id", "name", "startDate", "location", "organizer")} == {
+        "@type": "Event",
+        "@id": address,
+        "name": "Lunar Polar Volatiles Workshop 2016",
+        "startDate": "2016-02-10",
+        "location": {"@type": "Place", "name": "Laurel"},
+        "organizer": [{"@type": "Organization", "name": "ISECG"}],
+    }
+    opening, findings = item["subEvent"]
+    assert (opening["name"], opening["startDate"], opening["endDate"]) == (
+        "Opening", "2016-02-10T09:00", "2016-02-10T10:30",
+    )  # fmt: skip
+    talk_event = opening["subEvent"][1]
+    assert talk_event["performer"] == [
+        {"@type": "Person", "name": "Taro Yamada",
+         "affiliation": {"@type": "Organization", "name": "JAXA"}}
+    ]  # fmt: skip
+    assert talk_event["subjectOf"] == [
+        {
+            "@type": "PresentationDigitalDocument",
+            "name": "Gateway Logistics",
+            "url": f"http://127.0.0.1:8000/documents/{talk}",
+        }
+    ]
+    assert item["subjectOf"] == talk_event["subjectOf"]  # the event's documents
+    assert "<em>" not in script.string  # nothing in it can end the script
+
+    feed_link = page.find("link", type="application/atom+xml")["href"]
+    feed = feedparser.parse(client.get(feed_link).data)
+    assert not feed.bozo
+    assert [entry.link for entry in feed.entries] == [f"http://127.0.0.1:8000/documents/{talk}"]
+    exports = {a.get_text(): a["href"] for a in page.select(".metadata a[href^='/export']")}
+    assert sorted(exports) == ["bibtex", "csl-json", "csv", "jsonl", "ris"]
+    ris = client.get(exports["ris"])
+    assert ris.status_code == 200 and ris.data.count(b"TY  - ") == 1

@@ -16,6 +16,7 @@ from typing import Any
 
 from isecg_archive.citing.creators import Creator, creators
 from isecg_archive.citing.links import Links
+from isecg_archive.events import Event
 from isecg_archive.storage.records import Document
 
 SCHEMA_TYPES = {
@@ -91,8 +92,89 @@ def json_ld(document: Document, links: Links) -> dict[str, Any]:
 
 def json_ld_script(document: Document, links: Links) -> str:
     """The JSON-LD as the text of a <script> element: nothing in it can end the element."""
-    text = json.dumps(json_ld(document, links), ensure_ascii=False, indent=1)
+    return script_text(json_ld(document, links))
+
+
+def script_text(item: dict[str, Any]) -> str:
+    """JSON-LD as the text of a <script> element: nothing in it can end the element."""
+    text = json.dumps(item, ensure_ascii=False, indent=1)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def event_json_ld(event: Event, documents: list[Document], links: Links) -> dict[str, Any]:
+    """An event page as a schema.org Event: its dates, place, organisers, description, links
+    (sameAs), its documents (subjectOf), and its agenda as sub-events: each session, and in it
+    each item with its speakers (performer, with their affiliation) and documents."""
+    address = links.event(event.slug)
+    item: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": address,
+        "url": address,
+        "name": event.heading,
+    }
+    if event.first:
+        item["startDate"] = str(event.first)
+        if event.last and event.last != event.first:
+            item["endDate"] = str(event.last)
+    if event.place:
+        item["location"] = {"@type": "Place", "name": event.place}
+    record = event.record
+    by_id = {document.id: document for document in documents}
+
+    def work(document_id: str) -> dict[str, Any]:
+        document = by_id.get(document_id)
+        found = {"@type": schema_type(document), "name": document.title} if document else {}
+        return {"@type": "CreativeWork", **found, "url": links.document(document_id)}
+
+    if record is not None:
+        if record.description:
+            item["description"] = record.description
+        if record.organisers:
+            item["organizer"] = [{"@type": "Organization", "name": n} for n in record.organisers]
+        if record.links:
+            item["sameAs"] = list(record.links)
+        sessions = []
+        for session in record.agenda:
+            part: dict[str, Any] = {"@type": "Event", "name": session.title}
+            if session.day:
+                part["startDate"] = _moment(session.day, session.start)
+                if session.end:
+                    part["endDate"] = _moment(session.day, session.end)
+            talks = []
+            for agenda_item in session.items:
+                talk: dict[str, Any] = {"@type": "Event", "name": agenda_item.title}
+                if session.day and agenda_item.start:
+                    talk["startDate"] = _moment(session.day, agenda_item.start)
+                if agenda_item.speakers:
+                    talk["performer"] = [
+                        {
+                            "@type": "Person",
+                            "name": speaker.name,
+                            **(
+                                {"affiliation": {"@type": "Organization", "name": affiliation}}
+                                if (affiliation := speaker.affiliation)
+                                else {}
+                            ),
+                        }
+                        for speaker in agenda_item.speakers
+                    ]
+                if agenda_item.documents:
+                    talk["subjectOf"] = [work(i) for i in agenda_item.documents]
+                talks.append(talk)
+            if talks:
+                part["subEvent"] = talks
+            sessions.append(part)
+        if sessions:
+            item["subEvent"] = sessions
+    if documents:
+        item["subjectOf"] = [work(document.id) for document in documents]
+    return item
+
+
+def _moment(day: Any, time: str | None) -> str:
+    """A day, with its time of day if known (ISO 8601)."""
+    return f"{day}T{time}" if time and day.day else str(day)
 
 
 def page_signposts(document: Document, links: Links) -> str:

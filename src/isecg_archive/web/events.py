@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, render_template
+from markupsafe import Markup
 
+from isecg_archive.citing.linked import event_json_ld, script_text
 from isecg_archive.errors import DocumentNotFound
 from isecg_archive.events import Event, split_by_day
+from isecg_archive.outputs.exporting import FORMATS
 from isecg_archive.storage.records import DOCUMENT_TYPES, AgendaItem, Document, Session
-from isecg_archive.web.views import blueprint, collection
+from isecg_archive.web.views import blueprint, collection, links
 
 PLURALS = {
     "presentation": "Presentations",
@@ -117,4 +120,6 @@ def event(slug: str) -> Any:
         summaries=sorted(summaries, key=lambda d: (d.date.key if d.date else 0, d.title)),
         agenda=sessions,
         groups=grouped(others),
+        json_ld=Markup(script_text(event_json_ld(found, documents, links()))),
+        formats=FORMATS,
     )
