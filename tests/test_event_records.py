@@ -14,7 +14,7 @@ from isecg_archive.errors import MetadataError
 from isecg_archive.storage.records import EventRecord, PartialDate
 from isecg_archive.web import create_app
 
-from conftest import FILES
+from conftest import FILES, needs_calc
 
 LPV = "lunar-polar-volatiles-workshop-2016"
 
@@ -325,3 +325,78 @@ def test_the_event_page_has_schema_org_event_data_a_feed_and_exports(
     assert sorted(exports) == ["bibtex", "csl-json", "csv", "jsonl", "ris"]
     ris = client.get(exports["ris"])
     assert ris.status_code == 200 and ris.data.count(b"TY  - ") == 1
+
+
+def test_the_events_sheet_round_trip(run, talk, archive_dir, tmp_path):
+    """catalogue export --events: one row per event, those only documents name too; edited,
+    it imports as new and changed records, in the history; a sheet with a problem changes
+    nothing; what was exported imports with no change."""
+    assert run("event", "add", "ISECG Science Workshop", "--date", "2027-03-02").exit_code == 0
+    sheet = tmp_path / "events.csv"
+    assert run("catalogue", "export", "--events", str(sheet)).output == (
+        f"Wrote 2 events to {sheet}\n"
+    )
+    text = sheet.read_text("utf-8-sig")
+    assert text.splitlines() == [
+        "slug,name,date,place,organisers,moderator,description,links",
+        "isecg-science-workshop-2027,ISECG Science Workshop,2027-03-02,,,,,",
+        f"{LPV},Lunar Polar Volatiles Workshop,2016-02-10,,,,,",
+    ]
+    unchanged = run("catalogue", "import", "--events", str(sheet))
+    assert unchanged.output == "2 rows read; 0 events changed\n"
+
+    edited = text.replace(
+        f"{LPV},Lunar Polar Volatiles Workshop,2016-02-10,,,,,",
+        f'{LPV},Lunar Polar Volatiles Workshop,2016-02-10/2016-02-12,"Laurel, MD",ISECG; APL,'
+        '=Neal,"Day one.\nDay two.",',
+    )
+    edited += ",Gateway Utilisation Workshop,2027-06,,ESA; NASA,,,\n"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(edited + "no-such-event,X,2016-02-31,,,,,ftp://x\n", encoding="utf-8-sig")
+    refused = run("catalogue", "import", "--events", str(bad))
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        "row 5, column date: 2016-02-31 is not a real date (day is out of range for month)",
+        "row 5, column slug: no event 'no-such-event'; leave the slug empty for a new event",
+        "Error: 2 problems in " + str(bad) + "; nothing was applied. Fix them and import again.",
+    ]
+    assert not (archive_dir / ".events" / f"{LPV}.json").exists()
+
+    sheet.write_text(edited, encoding="utf-8-sig")
+    applied = run("catalogue", "import", "--events", str(sheet), "--json")
+    assert json.loads(applied.stdout)["rows"] == 3
+    assert [e["slug"] for e in json.loads(applied.stdout)["events"]] == [
+        LPV,
+        "gateway-utilisation-workshop-2027",
+    ]
+    shown = json.loads(run("event", "show", LPV, "--json").stdout)["event"]
+    assert (shown["last_date"], shown["place"], shown["organisers"], shown["moderator"]) == (
+        "2016-02-12", "Laurel, MD", ["ISECG", "APL"], "=Neal",
+    )  # fmt: skip
+    assert shown["description"] == "Day one.\nDay two."
+    actions = [
+        (e["action"], e["id"]) for e in json.loads(run("history", "--json").stdout)["history"]
+    ]
+    assert actions[-2:] == [("event", LPV), ("event", "gateway-utilisation-workshop-2027")]
+    # Exported again, the formula-like moderator keeps its guard, and nothing changes.
+    run("catalogue", "export", "--events", str(sheet))
+    row = f'{LPV},Lunar Polar Volatiles Workshop,2016-02-10/2016-02-12,"Laurel, MD",ISECG; APL,'
+    assert row + "'=Neal," in sheet.read_text("utf-8-sig")
+    assert (
+        run("catalogue", "import", "--events", str(sheet)).output
+        == "3 rows read; 0 events changed\n"
+    )
+
+
+@needs_calc
+def test_the_events_sheet_opens_in_libreoffice_calc_and_comes_back_unchanged(run, talk, tmp_path):
+    from test_curating import _through_calc
+
+    assert run("event", "edit", LPV, "--description", "Day one.\nDay two.", "--organiser",
+               "Müller GmbH", "--organiser", "JAXA").exit_code == 0  # fmt: skip
+    sheet = tmp_path / "events.csv"
+    run("catalogue", "export", "--events", str(sheet))
+    saved = _through_calc(sheet)
+    assert run("catalogue", "import", "--events", str(saved)).output == (
+        "1 rows read; 0 events changed\n"
+    )

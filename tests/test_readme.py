@@ -62,6 +62,9 @@ EXPECTED = {
     "isecg-archive event show lunar-polar-volatiles-workshop-2016 --json":
         (0, '"moderator": "Clive Neal"'),
     "isecg-archive event agenda lunar-polar-volatiles-workshop-2016 --export agenda.csv": (0, ""),
+    "isecg-archive catalogue export --events events.csv": (0, "Wrote 5 events to events.csv"),
+    "isecg-archive catalogue import --events events.csv --dry-run":
+        (0, "5 rows read; 0 events would change"),
     "isecg-archive event agenda lunar-polar-volatiles-workshop-2016 agenda.csv":
         (0, "Lunar Polar Volatiles Workshop 2016  [lunar-polar-volatiles-workshop-2016]"),
     f"isecg-archive remove {LPV}": (0, f"Removed {LPV} "),

@@ -4,6 +4,7 @@ removal back, and the catalogue as a spreadsheet."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,6 +19,7 @@ from isecg_archive.cli.base import (
     require_archive,
     shown,
 )
+from isecg_archive.collection import Collection
 from isecg_archive.storage.history import Entry
 from isecg_archive.storage.staging import staged
 
@@ -33,12 +35,22 @@ def entry_lines(entry: Entry) -> list[str]:
         lines.append(f"    title: {shown(record.get('title'))}")
     else:
         lines += [
-            f"    {name}: {shown(entry.before.get(name))} -> {shown(entry.after.get(name))}"
+            f"    {name}: {_value(name, entry.before)} -> {_value(name, entry.after)}"
             for name in entry.fields
         ]
     if entry.command:
         lines.append(f"    by: {entry.command}")
     return lines
+
+
+def _value(name: str, fields: dict[str, Any]) -> str:
+    """A field's value in a history entry, for people: an agenda as its sessions' titles and
+    number of items."""
+    value = fields.get(name)
+    if name == "agenda" and isinstance(value, list):
+        sessions = [f"{s.get('title')} ({len(s.get('items') or [])} items)" for s in value]
+        return shown(sessions)
+    return shown(value)
 
 
 @cli.command()
@@ -147,30 +159,40 @@ def catalogue() -> None:
 
 @catalogue.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--events", "of_events", is_flag=True, help="The events' sheet: one row per event.")
 @click.pass_context
-def catalogue_export(ctx: click.Context, file: Path) -> None:
+def catalogue_export(ctx: click.Context, file: Path, of_events: bool) -> None:
     """Write every record's metadata to FILE (CSV, UTF-8): one row per document, lists in one
-    cell separated by "; ", and which fields a person set (manual).
+    cell separated by "; ", and which fields a person set (manual). With --events, one row per
+    event instead: its slug, name, date, place, organisers, moderator, description and links.
 
     \b
     Example:
         isecg-archive catalogue export catalogue.csv
+        isecg-archive catalogue export --events events.csv
     """
     from isecg_archive.outputs.catalogue import ENCODING, write_catalogue
+    from isecg_archive.outputs.event_sheet import write_events
 
     collection = collection_of(ctx)
     require_archive(collection)
     with staged(file) as partial, partial.open("w", encoding=ENCODING, newline="") as handle:
-        count = write_catalogue(collection.archive.records(), handle)
-    click.echo(f"Wrote {counted(count, 'document')} to {file}")
+        if of_events:
+            count = write_events((event for event, _ in collection.events()), handle)
+        else:
+            count = write_catalogue(collection.archive.records(), handle)
+    click.echo(f"Wrote {counted(count, 'event' if of_events else 'document')} to {file}")
 
 
 @catalogue.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would change, change nothing.")
+@click.option("--events", "of_events", is_flag=True, help="An events' sheet (`export --events`).")
 @output_options
 @click.pass_context
-def catalogue_import(ctx: click.Context, file: Path, dry_run: bool, output: str) -> None:
+def catalogue_import(
+    ctx: click.Context, file: Path, dry_run: bool, of_events: bool, output: str
+) -> None:
     """Apply an edited catalogue: every value changed in FILE becomes a person's value. The
     sheet is checked whole first; any problem (an unknown id, agency or topic, a bad date...)
     is listed with its row and column, and then nothing is applied. Otherwise every change is
@@ -185,6 +207,9 @@ def catalogue_import(ctx: click.Context, file: Path, dry_run: bool, output: str)
 
     collection = collection_of(ctx)
     require_archive(collection)
+    if of_events:
+        _import_events(ctx, collection, file, dry_run, output)
+        return
     with collection.writing():  # the records checked are the records changed
         plan = plan_import(collection, file)
         if plan.problems:
@@ -222,3 +247,32 @@ def catalogue_import(ctx: click.Context, file: Path, dry_run: bool, output: str)
     documents = len({i for i, _ in changes})
     verb = "would change" if dry_run else "changed"
     click.echo(f"{plan.rows} rows read; {counted(documents, 'document')} {verb}")
+
+
+def _import_events(
+    ctx: click.Context, collection: Collection, file: Path, dry_run: bool, output: str
+) -> None:
+    from isecg_archive.outputs.event_sheet import apply_events, plan_events
+
+    with collection.writing():
+        plan = plan_events(collection, file)
+        if plan.problems:
+            lines = [str(problem) for problem in plan.problems]
+            if output == "json":
+                echo_json({"applied": False, "problems": lines})
+                ctx.exit(1)
+            for line in lines:
+                click.echo(line, err=True)
+            raise click.ClickException(
+                f"{counted(len(lines), 'problem')} in {file}; nothing was applied. Fix them and"
+                " import again."
+            )
+        records = plan.records if dry_run else tuple(apply_events(collection, plan))
+    if output == "json":
+        changed = [record.to_dict() for record in records]
+        echo_json({"applied": not dry_run, "rows": plan.rows, "events": changed})
+        return
+    for record in records:
+        click.echo(f"{record.slug}: {shown(record.name)}")
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{plan.rows} rows read; {counted(len(records), 'event')} {verb}")
