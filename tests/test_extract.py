@@ -64,8 +64,9 @@ def test_pdf_with_empty_user_password_is_read_silently():
         (
             "table.xyz",
             UnsupportedFormat,
-            "unsupported format .xyz; supported: .doc, .docx, .htm, .html, .markdown, .md, .odp,"
-            " .odt, .pdf, .ppt, .pptx, .text, .txt. Convert it to PDF and ingest it again",
+            "unsupported format .xyz; supported: .doc, .docx, .htm, .html, .m4a, .markdown, .md,"
+            " .mp3, .mp4, .odp, .odt, .oga, .ogg, .ogv, .opus, .pdf, .ppt, .pptx, .text, .txt,"
+            " .wav, .webm. Convert it to PDF and ingest it again",
         ),
     ],
 )
@@ -140,4 +141,8 @@ def test_registry_finds_every_format_module():
         ".pptx": "pptx",
         ".text": "text",
         ".txt": "text",
+        **dict.fromkeys(
+            (".m4a", ".mp3", ".mp4", ".oga", ".ogg", ".ogv", ".opus", ".wav", ".webm"),
+            "recording",
+        ),
     }

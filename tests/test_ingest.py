@@ -55,6 +55,8 @@ def test_originals_are_copied_unchanged_beside_a_readable_record(filled: Collect
         "needs": [],
         "ocr_pages": [],
         "unread_pages": [],
+        "duration": None,  # a recording's: its length, and whether audio or video
+        "media": None,
         "versions": [],
     }
 

@@ -32,6 +32,8 @@ ADVICE = {
     " export it again, and ingest that",
     "certificate": "encrypted for the holders of certificates: open it with one, save a copy"
     " without security, and ingest that",
+    "transcript": "a recording with no captions, found by its metadata alone: it needs a"
+    " transcript (captions) to be searched by what is said",
 }
 ODF_PASSWORD = (
     "needs a password, which OpenDocument files keep here: save it without one (or as PDF)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from isecg_archive.enrich.scoring import Text
+from isecg_archive.extract import recording
 
 _WORDING = (
     ("workshop-summary", re.compile(
@@ -19,7 +20,12 @@ _WORDING = (
 SLIDE_WORDS_PER_PAGE = 25  # portrait slides carry a few bullets a page
 
 
+RECORDINGS = frozenset(extension.lstrip(".") for extension in recording.EXTENSIONS)
+
+
 def detect_type(text: Text, pages: tuple[str, ...], landscape_pages: int, format: str) -> str:
+    if format in RECORDINGS:  # a workshop's recording is of its talks
+        return "presentation"
     words = sum(len(page.split()) for page in pages)
     if pages and (
         landscape_pages * 2 > len(pages)

@@ -50,6 +50,8 @@ class Extraction:
     unread_pages: tuple[int, ...] = ()  # 1-based pages that no reader could read
     heading: str | None = None  # the first page's heading, as the file's structure marks it
     published: PartialDate | None = None  # a publication date the file's metadata declares
+    duration: float | None = None  # a recording's, in seconds
+    media: str | None = None  # a recording's: "audio" or "video"
 
     def record_fields(self) -> dict[str, Any]:
         """What a document's record says of its file's text, by field name."""
@@ -60,6 +62,8 @@ class Extraction:
             "needs": self.needs,
             "ocr_pages": self.ocr_pages,
             "unread_pages": self.unread_pages,
+            "duration": self.duration,
+            "media": self.media,
         }
 
 
@@ -108,7 +112,7 @@ def extract(
     size = path.stat().st_size
     if size == 0:
         raise ExtractionError("the file is empty (0 bytes); check the source and ingest it again")
-    if size > max_bytes:
+    if size > max_bytes and not getattr(module, "STREAMED", False):
         raise FileTooLarge(
             f"the file is {size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit;"
             " raise it with --max-size if the file is genuine"

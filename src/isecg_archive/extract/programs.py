@@ -47,5 +47,10 @@ def tesseract() -> str | None:
     return shutil.which("tesseract")
 
 
+def ffprobe() -> str | None:
+    """What reads a recording's duration and streams (Debian: ffmpeg)."""
+    return shutil.which("ffprobe")
+
+
 def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")

@@ -133,6 +133,8 @@ class Document:
     needs: tuple[str, ...] = ()  # what would make its text readable: "password", "ocr", "repair"
     ocr_pages: tuple[int, ...] = ()  # pages whose text was read by OCR from scans
     unread_pages: tuple[int, ...] = ()  # pages no reader could read (a damaged file)
+    duration: float | None = None  # a recording's length, in seconds
+    media: str | None = None  # a recording's kind: "audio" or "video"
     versions: tuple[str, ...] = ()  # ids of the same text in other files (a deck and its PDF)
 
     def __post_init__(self) -> None:

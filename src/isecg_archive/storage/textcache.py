@@ -57,6 +57,8 @@ class TextCache:
             ocr_pages=tuple(data.get("ocr_pages", ())),
             unread_pages=tuple(data.get("unread_pages", ())),
             heading=data.get("heading"),
+            duration=data.get("duration"),
+            media=data.get("media"),
             **dates,
         )
 
@@ -76,6 +78,8 @@ class TextCache:
             "unread_pages": list(extraction.unread_pages),
             "heading": extraction.heading,
             "published": str(extraction.published) if extraction.published else None,
+            "duration": extraction.duration,
+            "media": extraction.media,
         }
         # The cache only saves work: on a read-only or full disk the text is not kept, and
         # a failed write leaves nothing half-written.

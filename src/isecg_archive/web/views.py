@@ -49,7 +49,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _FORWARDED_HOST = re.compile(r"[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
 # Document text is only ever shown escaped; the policy is a second line of defence.
 _POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self';"
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; media-src 'self';"
+    " form-action 'self';"
     " frame-ancestors 'none'; base-uri 'none'"
 )
 
@@ -85,6 +86,15 @@ def document_of(doc_id: str) -> Document:
 @blueprint.app_template_filter("command")
 def _command(text: str) -> Any:
     return command_line(text)
+
+
+@blueprint.app_template_filter("duration")
+def _duration(seconds: float) -> str:
+    """A recording's length as people read it: 1:02:03, or 4:05."""
+    whole = int(round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 @blueprint.app_template_filter("highlight")

@@ -1,0 +1,150 @@
+"""Recordings (audio and video) archived like any original: duration and kind read by Debian's
+ffprobe, found by their metadata, listed by `check` as needing a transcript, streamed with
+range requests and played in the document page by the browser's own player.
+
+The recordings are made in the test by Debian's ffmpeg: a three-second WebM (VP9 picture, Opus
+sound) and a two-second WAV tone.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from isecg_archive.extract import programs
+from isecg_archive.web import create_app
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("ffmpeg") and programs.ffprobe()),
+    reason="ffmpeg and ffprobe are not installed (Debian: ffmpeg)",
+)
+
+
+def record(folder: Path) -> tuple[Path, Path]:
+    folder.mkdir(exist_ok=True)
+    video, sound = folder / "opening-talk.webm", folder / "closing-remarks.wav"
+    ffmpeg = ["ffmpeg", "-v", "error", "-y"]
+    subprocess.run(
+        [*ffmpeg, "-f", "lavfi", "-i", "testsrc=duration=3:size=160x120:rate=10",
+         "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-shortest",
+         "-metadata", "title=Opening of the ISECG Science Workshop", "-metadata",
+         "artist=ISECG Secretariat", "-c:v", "libvpx-vp9", "-c:a", "libopus", str(video)],
+        check=True, timeout=120,
+    )  # fmt: skip
+    subprocess.run(
+        [*ffmpeg, "-f", "lavfi", "-i", "sine=frequency=220:duration=2", str(sound)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    return video, sound
+
+
+@pytest.fixture
+def recorded(run, tmp_path: Path) -> dict[str, dict]:
+    video, sound = record(tmp_path / "recordings")
+    added = run("ingest", str(video), str(sound))
+    assert added.exit_code == 0, added.output
+    hits = json.loads(run("search", "--json").stdout)["hits"]
+    return {hit["file"]: json.loads(run("show", hit["id"], "--json").stdout)["document"]
+            for hit in hits}  # fmt: skip
+
+
+def test_a_recording_is_archived_with_its_duration_kind_and_embedded_metadata(recorded):
+    video, sound = recorded["opening-talk.webm"], recorded["closing-remarks.wav"]
+    assert (video["format"], video["media"], round(video["duration"], 1)) == ("webm", "video", 3.0)
+    assert (sound["format"], sound["media"], round(sound["duration"], 1)) == ("wav", "audio", 2.0)
+    assert video["title"] == "Opening of the ISECG Science Workshop"
+    assert video["authors"] == ["ISECG Secretariat"]
+    assert sound["title"] == "closing-remarks"  # a WAV without tags: its file name
+    assert video["type"] == sound["type"] == "presentation"
+    assert video["needs"] == sound["needs"] == ["transcript"]
+    assert video["pages"] == 0
+
+
+def test_a_recording_without_captions_is_found_by_its_metadata_and_listed_by_check(recorded, run):
+    found = json.loads(run("search", "opening science workshop", "--json").stdout)["hits"]
+    assert [hit["file"] for hit in found] == ["opening-talk.webm"]
+    checked = run("check")
+    assert checked.exit_code == 0
+    advice = (
+        "a recording with no captions, found by its metadata alone: it needs a transcript"
+        " (captions) to be searched by what is said"
+    )
+    assert [line for line in checked.output.splitlines() if line.startswith("to do:")] == [
+        f"to do: closing-remarks.wav: {advice}",
+        f"to do: opening-talk.webm: {advice}",
+    ]
+
+
+def test_the_file_streams_with_range_requests_and_the_page_plays_it(recorded, archive_dir):
+    video = recorded["opening-talk.webm"]
+    size = (archive_dir / "opening-talk.webm").stat().st_size
+    client = create_app({"ARCHIVE_DIR": archive_dir, "TESTING": True}).test_client()
+    part = client.get(f"/documents/{video['id']}/file", headers={"Range": "bytes=100-299"})
+    assert part.status_code == 206
+    assert part.headers["Content-Range"] == f"bytes 100-299/{size}"
+    assert part.headers["Content-Type"] == "video/webm"
+    assert part.data == (archive_dir / "opening-talk.webm").read_bytes()[100:300]
+    part.close()
+    response = client.get(f"/documents/{video['id']}")
+    assert "media-src 'self'" in response.headers["Content-Security-Policy"]
+    page = BeautifulSoup(response.data, "html.parser")
+    player = page.select_one(".player video")
+    assert player["src"] == f"/documents/{video['id']}/file"
+    assert "webm · video, 0:03 ·" in page.get_text(" ", strip=True).lower()
+    sound = BeautifulSoup(
+        client.get(f"/documents/{recorded['closing-remarks.wav']['id']}").data, "html.parser"
+    )
+    assert sound.select_one(".player audio") is not None
+
+
+@pytest.mark.skipif(programs.chromium() is None, reason="Chromium is not installed (Debian)")
+def test_chromium_plays_the_recording_from_the_page(recorded, archive_dir):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from waitress.server import create_server
+
+    app = create_app({"ARCHIVE_DIR": archive_dir})
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=programs.chromium(), args=["--no-sandbox", "--disable-gpu"]
+            )
+            try:
+                page = browser.new_page()
+                video = recorded["opening-talk.webm"]["id"]
+                page.goto(f"http://127.0.0.1:{server.effective_port}/documents/{video}")
+                duration = page.eval_on_selector(
+                    ".player video",
+                    """video => new Promise((done, failed) => {
+                        if (video.readyState >= 1) return done(video.duration);
+                        video.onloadedmetadata = () => done(video.duration);
+                        video.onerror = () => failed(String(video.error && video.error.code));
+                    })""",
+                )
+                assert round(duration, 1) == 3.0
+            finally:
+                browser.close()
+    finally:
+        server.close()
+
+
+def test_without_ffprobe_a_recording_is_archived_with_a_warning(tmp_path, monkeypatch):
+    from isecg_archive.extract import extract, recording
+
+    _, sound = record(tmp_path / "recordings")
+    monkeypatch.setattr(recording, "ffprobe", lambda: None)
+    found = extract(sound)
+    assert (found.format, found.duration, found.media, found.pages) == ("wav", None, None, ())
+    assert found.warnings == (
+        "ffprobe is not installed, so the recording's duration is unknown: install Debian's"
+        " ffmpeg package and run `isecg-archive redetect`",
+    )
+    assert found.needs == ("transcript",)
