@@ -3,6 +3,7 @@ removal back, and the catalogue as a spreadsheet."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -213,16 +214,7 @@ def catalogue_import(
     with collection.writing():  # the records checked are the records changed
         plan = plan_import(collection, file)
         if plan.problems:
-            lines = [str(problem) for problem in plan.problems]
-            if output == "json":
-                echo_json({"applied": False, "problems": lines})
-                ctx.exit(1)
-            for line in lines:
-                click.echo(line, err=True)
-            raise click.ClickException(
-                f"{counted(len(lines), 'problem')} in {file}; nothing was applied. Fix them and"
-                " import again."
-            )
+            _refuse(ctx, file, plan.problems, output)
         if dry_run:
             records = plan.records
             changes = [
@@ -249,6 +241,20 @@ def catalogue_import(
     click.echo(f"{plan.rows} rows read; {counted(documents, 'document')} {verb}")
 
 
+def _refuse(ctx: click.Context, file: Path, problems: Sequence[object], output: str) -> None:
+    """A sheet with problems: each one listed (row and column), nothing applied, status 1."""
+    lines = [str(problem) for problem in problems]
+    if output == "json":
+        echo_json({"applied": False, "problems": lines})
+        ctx.exit(1)
+    for line in lines:
+        click.echo(line, err=True)
+    raise click.ClickException(
+        f"{counted(len(lines), 'problem')} in {file}; nothing was applied. Fix them and"
+        " import again."
+    )
+
+
 def _import_events(
     ctx: click.Context, collection: Collection, file: Path, dry_run: bool, output: str
 ) -> None:
@@ -257,16 +263,7 @@ def _import_events(
     with collection.writing():
         plan = plan_events(collection, file)
         if plan.problems:
-            lines = [str(problem) for problem in plan.problems]
-            if output == "json":
-                echo_json({"applied": False, "problems": lines})
-                ctx.exit(1)
-            for line in lines:
-                click.echo(line, err=True)
-            raise click.ClickException(
-                f"{counted(len(lines), 'problem')} in {file}; nothing was applied. Fix them and"
-                " import again."
-            )
+            _refuse(ctx, file, plan.problems, output)
         records = plan.records if dry_run else tuple(apply_events(collection, plan))
     if output == "json":
         changed = [record.to_dict() for record in records]

@@ -65,18 +65,22 @@ class ImportPlan:
     records: dict[str, Document] = field(default_factory=dict)  # as read, by id
 
 
+def open_sheet(path: Path) -> TextIO:
+    """An edited sheet, to read as CSV; one line saying why when it cannot be read."""
+    try:
+        return path.open(encoding=ENCODING, newline="")
+    except OSError as exc:
+        raise ArchiveError(f"cannot read {path} ({exc.strerror})") from None
+
+
 def plan_import(collection: Collection, path: Path) -> ImportPlan:
     """Read an edited sheet and work out what it changes, or every problem it has."""
     vocabulary = collection.vocabulary
     problems: list[Problem] = []
     values: dict[str, dict[str, Any]] = {}
     records = {document.id: document for document in collection.archive.records()}
-    try:
-        handle = path.open(encoding=ENCODING, newline="")
-    except OSError as exc:
-        raise ArchiveError(f"cannot read {path} ({exc.strerror})") from None
     rows = 0
-    with handle:
+    with open_sheet(path) as handle:
         try:
             reader = csv.DictReader(handle)
             header = reader.fieldnames or []

@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from isecg_archive.collection import Collection
 from isecg_archive.errors import ArchiveError
 from isecg_archive.events import Event, slug
-from isecg_archive.outputs.catalogue import ENCODING, Problem
+from isecg_archive.outputs.catalogue import Problem, open_sheet
 from isecg_archive.outputs.spreadsheets import cell, value_of
 from isecg_archive.storage.records import EventRecord, PartialDate
 
@@ -65,12 +65,8 @@ def plan_events(collection: Collection, path: Path) -> EventsPlan:
     known = {event.slug: record_of(event) for event, _ in collection.events()}
     problems: list[Problem] = []
     changed: list[EventRecord] = []
-    try:
-        handle = path.open(encoding=ENCODING, newline="")
-    except OSError as exc:
-        raise ArchiveError(f"cannot read {path} ({exc.strerror})") from None
     rows = 0
-    with handle:
+    with open_sheet(path) as handle:
         try:
             reader = csv.DictReader(handle)
             header = reader.fieldnames or []
