@@ -57,6 +57,7 @@ def test_originals_are_copied_unchanged_beside_a_readable_record(filled: Collect
         "unread_pages": [],
         "duration": None,  # a recording's: its length, and whether audio or video
         "media": None,
+        "timings": [],
         "versions": [],
     }
 

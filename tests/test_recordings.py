@@ -1,6 +1,7 @@
 """Recordings (audio and video) archived like any original: duration and kind read by Debian's
 ffprobe, found by their metadata, listed by `check` as needing a transcript, streamed with
-range requests and played in the document page by the browser's own player.
+range requests and played in the document page by the browser's own player; with captions
+(WebVTT or SRT beside them), found by what is said, a hit leading to its second.
 
 The recordings are made in the test by Debian's ffmpeg: a three-second WebM (VP9 picture, Opus
 sound) and a two-second WAV tone.
@@ -148,3 +149,96 @@ def test_without_ffprobe_a_recording_is_archived_with_a_warning(tmp_path, monkey
         " ffmpeg package and run `isecg-archive redetect`",
     )
     assert found.needs == ("transcript",)
+
+
+VTT = """WEBVTT
+
+NOTE written by hand for the test
+
+1
+00:00:01.000 --> 00:00:04.000 align:start
+<v Jane Doe>Welcome to the <i>ISECG</i> science workshop.
+
+2
+00:01:05.500 --> 00:01:09.000
+We turn to permanently shadowed craters &amp; their ice.
+
+00:12:34.000 --> 00:12:40.000
+The regolith sampling plan closes the session.
+"""
+SRT = """1
+00:00:00,500 --> 00:00:02,000
+Closing remarks on the
+lunar gateway.
+
+2
+00:02:10,250 --> 00:02:12,000
+Thank you all.
+"""
+
+
+def test_captions_are_the_recording_s_text_a_page_a_minute_each_hit_at_its_second(
+    run, tmp_path, archive_dir
+):
+    video, sound = record(tmp_path / "inbox")
+    video.with_suffix(".vtt").write_text(VTT, encoding="utf-8")
+    sound.with_suffix(".srt").write_text(SRT, encoding="utf-8")
+    added = run("ingest", str(tmp_path / "inbox"))
+    assert added.output.startswith("2 added, 0 updated, 0 unchanged, 0 failed"), added.output
+    kept = sorted(
+        p.relative_to(archive_dir).as_posix()
+        for p in archive_dir.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
+    assert kept == [
+        "inbox/closing-remarks.wav",
+        "inbox/closing-remarks.wav.captions.srt",
+        "inbox/closing-remarks.wav.meta.json",
+        "inbox/opening-talk.webm",
+        "inbox/opening-talk.webm.captions.vtt",
+        "inbox/opening-talk.webm.meta.json",
+    ]
+    hits = json.loads(run("search", "shadowed craters", "--json").stdout)["hits"]
+    assert [hit["file"] for hit in hits] == ["inbox/opening-talk.webm"]
+    (snippet,) = hits[0]["snippets"]
+    assert (snippet["page"], snippet["seconds"]) == (2, 65)
+    talk = json.loads(run("show", hits[0]["id"], "--json").stdout)
+    assert talk["document"]["timings"] == [1, 65, 754]
+    assert talk["document"]["needs"] == []
+    assert [page["text"] for page in talk["pages"]] == [
+        "Jane Doe: Welcome to the ISECG science workshop.",
+        "We turn to permanently shadowed craters & their ice.",
+        "The regolith sampling plan closes the session.",
+    ]
+    closing = json.loads(run("search", "gateway", "--json").stdout)["hits"]
+    assert [(h["file"], h["snippets"][0]["seconds"]) for h in closing] == [
+        ("inbox/closing-remarks.wav", 0)
+    ]
+    assert "to do:" not in run("check").output
+
+    client = create_app({"ARCHIVE_DIR": archive_dir, "TESTING": True}).test_client()
+    results = BeautifulSoup(client.get("/?q=regolith+sampling").data, "html.parser")
+    link = results.select_one(".snippet a.page")
+    assert (link["href"], link.get_text()) == (f"/documents/{hits[0]['id']}/file#t=754", "12:34")
+    page = BeautifulSoup(client.get(f"/documents/{hits[0]['id']}?t=754").data, "html.parser")
+    assert page.select_one("#player video")["src"] == f"/documents/{hits[0]['id']}/file#t=754"
+    headings = [h2.get_text(" ", strip=True) for h2 in page.select("section.page h2")]
+    assert headings == [
+        "From 0:01 play from here",
+        "From 1:05 play from here",
+        "From 12:34 play from here",
+    ]
+
+    # The captions stay with the recording: a reindex reads them again from the archive, a
+    # removal takes them to the trash and a restore brings them back.
+    assert run("reindex", "--no-cache").exit_code == 0
+    again = json.loads(run("search", "shadowed craters", "--json").stdout)["hits"]
+    assert again[0]["snippets"][0]["seconds"] == 65
+    assert run("remove", hits[0]["id"]).exit_code == 0
+    assert not (archive_dir / "inbox" / "opening-talk.webm.captions.vtt").exists()
+    assert run("restore", hits[0]["id"]).exit_code == 0
+    assert (archive_dir / "inbox" / "opening-talk.webm.captions.vtt").read_text("utf-8") == VTT
+    assert (
+        json.loads(run("search", "regolith", "--json").stdout)["hits"][0]["snippets"][0]["seconds"]
+        == 754
+    )

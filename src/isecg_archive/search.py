@@ -114,6 +114,12 @@ class Hit:
     versions: tuple[Document, ...] = ()  # the same text in other files, shown with this one
     matched: str = "all"  # "all" of the query's words, or "some"
 
+    def _snippet(self, snippet: Snippet) -> dict[str, object]:
+        """A snippet, and for a recording the second its page of captions starts at."""
+        timings = self.document.timings
+        at = {"seconds": timings[snippet.page - 1]} if snippet.page <= len(timings) else {}
+        return {**snippet.to_dict(), **at}
+
     def to_dict(self) -> dict[str, Any]:
         doc = self.document
         return {
@@ -133,7 +139,7 @@ class Hit:
             "pages": doc.pages,
             "score": round(self.score, 4) if self.score is not None else None,
             "matched": self.matched,
-            "snippets": [s.to_dict() for s in self.snippets],
+            "snippets": [self._snippet(s) for s in self.snippets],
             "versions": [
                 {"id": v.id, "format": v.format, "file": v.file, "title": v.title}
                 for v in self.versions

@@ -52,6 +52,7 @@ class Extraction:
     published: PartialDate | None = None  # a publication date the file's metadata declares
     duration: float | None = None  # a recording's, in seconds
     media: str | None = None  # a recording's: "audio" or "video"
+    timings: tuple[int, ...] = ()  # a recording's: the second each page of captions starts at
 
     def record_fields(self) -> dict[str, Any]:
         """What a document's record says of its file's text, by field name."""
@@ -64,6 +65,7 @@ class Extraction:
             "unread_pages": self.unread_pages,
             "duration": self.duration,
             "media": self.media,
+            "timings": self.timings,
         }
 
 
@@ -99,9 +101,11 @@ def extractor_for(path: Path) -> ModuleType:
 
 
 def extractor_id(path: Path) -> str:
-    """Name and version of the extractor for this file, to know when cached text is stale."""
+    """Name and version of the extractor for this file, to know when cached text is stale
+    (and, for a file whose text comes from another beside it, that one's digest)."""
     module = extractor_for(path)
-    return f"{module.FORMAT}/{module.VERSION}"
+    variant = getattr(module, "variant", None)
+    return f"{module.FORMAT}/{module.VERSION}" + (f"/{variant(path)}" if variant else "")
 
 
 def extract(

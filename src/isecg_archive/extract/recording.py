@@ -2,19 +2,21 @@
 
 Their duration, whether they hold a picture, and their embedded title, artist and date are
 read by ffprobe (Debian's ffmpeg package), which reads a file's headers, never the whole of
-it. A recording's text is its captions; one without them is found by its metadata, and its
-record says it needs a transcript (`check` lists it). Without ffprobe a recording is still
-archived, its duration unknown, with a warning saying what to install.
+it. A recording's text is its captions (`captions`: WebVTT or SRT beside it), a page a minute;
+one without them is found by its metadata, and its record says it needs a transcript (`check`
+lists it). Without ffprobe a recording is still archived, its duration unknown, with a warning
+saying what to install.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 from pathlib import Path
 from typing import Any
 
-from isecg_archive.extract import Extraction, ExtractOptions, date_from_iso_prefix
+from isecg_archive.extract import Extraction, ExtractOptions, captions, date_from_iso_prefix
 from isecg_archive.extract.programs import ffprobe
 
 FORMAT = "recording"
@@ -28,11 +30,22 @@ NO_FFPROBE = (
 )
 
 
+def variant(path: Path) -> str:
+    """What besides the file's bytes its text comes from: its captions' (for the text cache)."""
+    found = captions.beside(path)
+    if found is None:
+        return "no-captions"
+    return hashlib.sha256(found.read_bytes()).hexdigest()[:16]
+
+
 def extract(path: Path, options: ExtractOptions) -> Extraction:
     kind = path.suffix.lower().lstrip(".")
+    found = captions.beside(path)
+    pages, timings = captions.pages(captions.read_cues(found)) if found else ((), ())
+    needs = () if pages else ("transcript",)
     program = ffprobe()
     if program is None:
-        return Extraction(kind, (), needs=("transcript",), warnings=(NO_FFPROBE,))
+        return Extraction(kind, pages, needs=needs, warnings=(NO_FFPROBE,), timings=timings)
     probed = _probe(program, path)
     streams = probed.get("streams") or []
     if not any(s.get("codec_type") in ("audio", "video") for s in streams):
@@ -47,13 +60,14 @@ def extract(path: Path, options: ExtractOptions) -> Extraction:
     ]
     return Extraction(
         kind,
-        (),
+        pages,
         title=tags.get("title") or None,
         authors=tuple(filter(None, [tags.get("artist") or tags.get("author")])),
         date=date_from_iso_prefix(tags.get("date") or tags.get("creation_time")),
-        needs=("transcript",),
+        needs=needs,
         duration=duration,
         media="video" if pictures else "audio",
+        timings=timings,
     )
 
 

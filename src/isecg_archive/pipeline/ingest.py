@@ -33,13 +33,21 @@ from isecg_archive.extract import (
     DEFAULT_MAX_BYTES,
     Extraction,
     ExtractOptions,
+    captions,
     extractor_for,
     extractor_id,
 )
 from isecg_archive.extract.pdf import ocr_available
+from isecg_archive.extract.recording import EXTENSIONS as RECORDINGS
 from isecg_archive.index import IndexedText, add_document, remove_document
 from isecg_archive.pipeline.workers import DEFAULT_TIMEOUT, Task, read_ahead
-from isecg_archive.storage.archive import RECORD_SUFFIX, Transaction, archive_path, file_hash
+from isecg_archive.storage.archive import (
+    COMPANION_SUFFIXES,
+    RECORD_SUFFIX,
+    Transaction,
+    archive_path,
+    file_hash,
+)
 from isecg_archive.storage.records import Document
 from isecg_archive.storage.staging import orphaned
 from isecg_archive.storage.textcache import TextCache
@@ -135,10 +143,16 @@ def _folder(folder: Path) -> Iterator[tuple[Path, Path] | Outcome]:
                     message="a link to a folder, not followed; ingest the folder it points to",
                 )
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        # A recording's captions beside it (STEM.vtt) go with it, not as a document.
+        recordings = {Path(n).stem for n in names if Path(n).suffix.lower() in RECORDINGS}
         for name in sorted(names):
-            # Records are the archive's own files: ingesting an archive folder skips them.
-            if not name.startswith(".") and not name.endswith(RECORD_SUFFIX):
-                yield _file(here / name, folder)
+            # Records and companions are the archive's own files: ingesting an archive folder
+            # skips them.
+            if name.startswith(".") or name.endswith((RECORD_SUFFIX, *COMPANION_SUFFIXES)):
+                continue
+            if Path(name).suffix.lower() in captions.SUFFIXES and Path(name).stem in recordings:
+                continue
+            yield _file(here / name, folder)
     yield from map(_unreadable_folder, unreadable)
 
 
@@ -540,6 +554,11 @@ def _retag(
     return Outcome(source, "updated", new.id, new.file, 0, f"updated: {', '.join(fields)}")
 
 
+def _companion(source: Path) -> Path | None:
+    """What is archived beside a file: a recording's captions, if it has them."""
+    return captions.beside(source) if source.suffix.lower() in RECORDINGS else None
+
+
 def _commit_some(
     collection: Collection,
     ready: Iterator[Outcome | _Retag | tuple[_Plan, _Read]],
@@ -574,7 +593,7 @@ def _commit_some(
                     )
                     document = transaction.rewrite(document)
                 else:
-                    document = transaction.add(plan.source, document)
+                    document = transaction.add(plan.source, document, _companion(plan.source))
                     if previous:
                         replaced.append(previous)  # its versions forget it after the commit
                 if previous:

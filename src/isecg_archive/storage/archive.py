@@ -29,6 +29,8 @@ from isecg_archive.storage.records import CHANGED, Document, EventRecord, moment
 from isecg_archive.storage.staging import staged
 
 RECORD_SUFFIX = ".meta.json"
+# Files kept beside an original that belong to it: a recording's captions (extract/captions.py).
+COMPANION_SUFFIXES = (".captions.vtt", ".captions.srt")
 EVENTS = ".events"  # the events' records, one JSON file each: SLUG.json
 TRASH = ".trash"
 WHY = "WHY"  # in a trash folder: why its document is there ("removed", "replaced by ID")
@@ -233,8 +235,14 @@ class Archive:
 
     def original_files(self) -> Iterator[str]:
         for relative in self._files():
-            if not relative.endswith(RECORD_SUFFIX):
+            if not relative.endswith((RECORD_SUFFIX, *COMPANION_SUFFIXES)):
                 yield relative
+
+    def companions(self, file: str) -> list[Path]:
+        """The files kept beside an original that belong to it (a recording's captions)."""
+        original = self.original(file)
+        found = [original.with_name(original.name + suffix) for suffix in COMPANION_SUFFIXES]
+        return [path for path in found if path.is_file()]
 
     def records(self) -> Iterator[Document]:
         for file in self.record_files():
@@ -355,9 +363,9 @@ class Transaction:
         if entry is not None:
             self.entries.append(entry)
 
-    def add(self, source: Path, document: Document) -> Document:
-        """Copy the original's bytes unchanged and write its record, moving any old one aside;
-        the record as written."""
+    def add(self, source: Path, document: Document, companion: Path | None = None) -> Document:
+        """Copy the original's bytes unchanged (and a companion: a recording's captions) and
+        write its record, moving any old one aside; the record as written."""
         target = self.archive.original(document.file)
         target.parent.mkdir(parents=True, exist_ok=True)
         with staged(target) as staging:  # nothing half-copied is left, on a full disk too
@@ -371,6 +379,11 @@ class Transaction:
                 old = self.archive.read(document.file)
                 self._to_trash(old, f"replaced by {document.id}")
             self._step("created", path=target)
+        if companion is not None:  # kept beside it, under a name that says whose it is
+            kept = target.with_name(target.name + ".captions" + companion.suffix.lower())
+            with staged(kept) as staging:
+                shutil.copyfile(companion, staging)
+                self._step("created", path=kept)
         document = self._write(self.archive.record_path(document.file), document)
         self._log("new version" if old else "ingest", old, document)
         return document
@@ -414,6 +427,12 @@ class Transaction:
         if trashed.original.exists():
             self._step("moved", **{"from": trashed.original, "to": target})
             trashed.original.replace(target)
+        for suffix in COMPANION_SUFFIXES:
+            kept = trashed.original.with_name(trashed.original.name + suffix)
+            if kept.exists():
+                back = target.with_name(target.name + suffix)
+                self._step("moved", **{"from": kept, "to": back})
+                kept.replace(back)
         document = self._write(self.archive.record_path(file), document)
         self._step("wrote", path=trashed.record, before=trashed.record.read_text("utf-8"))
         trashed.record.unlink()
@@ -428,7 +447,11 @@ class Transaction:
         note = folder / WHY
         self._step("wrote", path=note, before=note.read_text("utf-8") if note.exists() else None)
         note.write_text(why + "\n", encoding="utf-8")
-        for path in (self.archive.original(document.file), self.archive.record_path(document.file)):
+        for path in (
+            self.archive.original(document.file),
+            self.archive.record_path(document.file),
+            *self.archive.companions(document.file),
+        ):
             if path.exists():
                 kept = folder / path.name
                 self._step("moved", **{"from": path, "to": kept})

@@ -135,6 +135,7 @@ class Document:
     unread_pages: tuple[int, ...] = ()  # pages no reader could read (a damaged file)
     duration: float | None = None  # a recording's length, in seconds
     media: str | None = None  # a recording's kind: "audio" or "video"
+    timings: tuple[int, ...] = ()  # a recording's: the second each page of its captions starts
     versions: tuple[str, ...] = ()  # ids of the same text in other files (a deck and its PDF)
 
     def __post_init__(self) -> None:

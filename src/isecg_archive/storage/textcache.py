@@ -59,6 +59,7 @@ class TextCache:
             heading=data.get("heading"),
             duration=data.get("duration"),
             media=data.get("media"),
+            timings=tuple(data.get("timings", ())),
             **dates,
         )
 
@@ -80,6 +81,7 @@ class TextCache:
             "published": str(extraction.published) if extraction.published else None,
             "duration": extraction.duration,
             "media": extraction.media,
+            "timings": list(extraction.timings),
         }
         # The cache only saves work: on a read-only or full disk the text is not kept, and
         # a failed write leaves nothing half-written.

@@ -370,6 +370,7 @@ class DocumentPage:
     event: str | None  # the slug of its event's page
     history: tuple[HistoryLine, ...]  # its changes, newest first
     correct: str  # the command that corrects its record
+    start: int = 0  # a recording's: the second its player starts at (?t=)
 
     @property
     def from_search(self) -> bool:
@@ -384,6 +385,7 @@ def document_page(
     collection: Collection, document: Document, args: MultiDict[str, str], links: Links
 ) -> DocumentPage:
     query = args.get("q", "")
+    start = args.get("t", "")
     pages = collection.extraction(document).pages
     matches: tuple[tuple[tuple[int, int], ...], ...] = tuple(() for _ in pages)
     if query.strip():
@@ -415,6 +417,7 @@ def document_page(
             for entry in reversed(list(collection.archive.history.entries(document.id)))
         ),
         correct=shlex.join(["isecg-archive", "edit", document.id, "--title", document.title]),
+        start=int(start) if start.isdigit() and len(start) < 9 else 0,
     )
 
 
