@@ -242,3 +242,42 @@ def test_captions_are_the_recording_s_text_a_page_a_minute_each_hit_at_its_secon
         json.loads(run("search", "regolith", "--json").stdout)["hits"][0]["snippets"][0]["seconds"]
         == 754
     )
+
+
+def test_captions_given_with_the_recording_and_what_is_refused(run, tmp_path, archive_dir):
+    video, sound = record(tmp_path / "inbox")
+    given = tmp_path / "transcript.srt"
+    given.write_text(SRT, encoding="utf-8")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Notes\n\nNot captions.\n", encoding="utf-8")
+    refused = {
+        "text": run("ingest", str(video), "--captions", str(notes)),
+        "two files": run("ingest", str(video), str(sound), "--captions", str(given)),
+        "not a recording": run("ingest", str(notes), "--captions", str(given)),
+    }
+    # (click's own errors end with where to read the options: " (see `isecg-archive ingest -h`)")
+    said = {
+        name: (r.exit_code, r.stderr.split(" (see `")[0].strip()) for name, r in refused.items()
+    }
+    assert said == {
+        "text": (
+            2,
+            "Error: Invalid value for --captions: give WebVTT (.vtt) or SRT (.srt) captions",
+        ),
+        "two files": (
+            2,
+            "Error: --captions is for a single file, and 2 files were given; ingest that file"
+            " by itself",
+        ),
+        "not a recording": (
+            2,
+            "Error: Invalid value for --captions: captions are for a recording (.mp4, .m4a,"
+            " .webm, .mp3, .ogg, .oga, .ogv, .opus, .wav), and notes.txt is not one",
+        ),
+    }
+    assert not archive_dir.exists() or not any(archive_dir.glob("*.webm"))
+    added = run("ingest", str(video), "--captions", str(given))
+    assert added.exit_code == 0, added.output
+    assert (archive_dir / "opening-talk.webm.captions.srt").read_text("utf-8") == SRT
+    (hit,) = json.loads(run("search", "gateway", "--json").stdout)["hits"]
+    assert (hit["file"], hit["snippets"][0]["seconds"]) == ("opening-talk.webm", 0)

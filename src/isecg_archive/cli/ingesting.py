@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -93,6 +94,27 @@ def batch_settings(
     return overrides, reading
 
 
+def with_captions(options: Any, captions: Path, items: list[Any]) -> Any:
+    """The ingest's options with a recording's captions, checked: WebVTT or SRT, for one
+    recording."""
+    from isecg_archive.extract import captions as captioning
+    from isecg_archive.extract.recording import EXTENSIONS
+
+    if captions.suffix.lower() not in captioning.SUFFIXES:
+        raise click.BadParameter(
+            "give WebVTT (.vtt) or SRT (.srt) captions", param_hint="--captions"
+        )
+    files = [item[0] for item in items if isinstance(item, tuple)]
+    if len(files) == 1 and files[0].suffix.lower() not in EXTENSIONS:
+        raise click.BadParameter(
+            f"captions are for a recording ({', '.join(EXTENSIONS)}), and {files[0].name} is not"
+            " one",
+            param_hint="--captions",
+        )
+    extract = dataclasses.replace(options.extract, captions=captions)
+    return dataclasses.replace(options, extract=extract)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @batch_options
@@ -102,6 +124,11 @@ def batch_settings(
     metavar="ID",
     help="The (single) file is a new version of this document: it takes its place.",
 )
+@click.option(
+    "--captions",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The (single) recording's captions: WebVTT or SRT (else NAME.vtt beside it is used).",
+)
 @output_options
 @click.pass_context
 def ingest(
@@ -109,6 +136,7 @@ def ingest(
     paths: tuple[Path, ...],
     title: str | None,
     replace: str | None,
+    captions: Path | None,
     output: str,
     **batch: Any,
 ) -> None:
@@ -134,7 +162,9 @@ def ingest(
     overrides, options = batch_settings(collection, {**batch, "title": title}, replace=replace)
     items = list(find_files(paths))
     files = sum(1 for item in items if not isinstance(item, Outcome))
-    for given, name in ((title, "--title"), (replace, "--replace")):
+    if captions is not None:
+        options = with_captions(options, captions, items)
+    for given, name in ((title, "--title"), (replace, "--replace"), (captions, "--captions")):
         if given and files > 1:
             raise click.UsageError(
                 f"{name} is for a single file, and {files} files were given; ingest that file"

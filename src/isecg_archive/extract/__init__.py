@@ -32,6 +32,7 @@ MAX_ZIP_RATIO = 200
 class ExtractOptions:
     password: str | None = None  # for encrypted PDFs
     ocr: bool = True  # read scanned pages with Tesseract when it is installed
+    captions: Path | None = None  # a recording's, given (else those beside it: captions.beside)
 
 
 @dataclass(frozen=True)
@@ -100,12 +101,13 @@ def extractor_for(path: Path) -> ModuleType:
         ) from None
 
 
-def extractor_id(path: Path) -> str:
+def extractor_id(path: Path, options: ExtractOptions | None = None) -> str:
     """Name and version of the extractor for this file, to know when cached text is stale
     (and, for a file whose text comes from another beside it, that one's digest)."""
     module = extractor_for(path)
     variant = getattr(module, "variant", None)
-    return f"{module.FORMAT}/{module.VERSION}" + (f"/{variant(path)}" if variant else "")
+    suffix = f"/{variant(path, options or ExtractOptions())}" if variant else ""
+    return f"{module.FORMAT}/{module.VERSION}{suffix}"
 
 
 def extract(

@@ -346,7 +346,8 @@ class _Planner:
                 target = free
             cached = None
             if previous is None or previous.sha256 != sha256:
-                cached = self.collection.cache.get(sha256, extractor_id(source))
+                extractor = extractor_id(source, self.options.extract)
+                cached = self.collection.cache.get(sha256, extractor)
                 if cached is not None and self._can_do_better(cached):
                     cached = None  # its text was kept without what this run has
         except ArchiveError as exc:
@@ -447,7 +448,7 @@ def _ingest(
                     plan.source.name,
                     _person(plan, given),
                     vocabulary,
-                    (collection.cache, plan.sha256, extractor_id(plan.source)),
+                    (collection.cache, plan.sha256, extractor_id(plan.source, options.extract)),
                 ),
             )
             for plan in plans
@@ -459,7 +460,9 @@ def _ingest(
         lines: set[str] = set()  # the index terms of the new captures' short lines
         # Closed on the way out, so that its workers are stopped before anything is tidied.
         with closing(extracted):
-            while _commit_some(collection, ready, outcomes, on_outcome, replaced, lines):
+            while _commit_some(
+                collection, ready, outcomes, on_outcome, replaced, lines, options.extract.captions
+            ):
                 pass
     for plan in plans:  # removed bytes, given again with --restore
         if isinstance(plan, _Restore):
@@ -554,9 +557,11 @@ def _retag(
     return Outcome(source, "updated", new.id, new.file, 0, f"updated: {', '.join(fields)}")
 
 
-def _companion(source: Path) -> Path | None:
-    """What is archived beside a file: a recording's captions, if it has them."""
-    return captions.beside(source) if source.suffix.lower() in RECORDINGS else None
+def _companion(source: Path, given: Path | None) -> Path | None:
+    """What is archived beside a file: a recording's captions (given, or beside it)."""
+    if source.suffix.lower() not in RECORDINGS:
+        return None
+    return given or captions.beside(source)
 
 
 def _commit_some(
@@ -566,10 +571,12 @@ def _commit_some(
     on_outcome: Callable[[Outcome], None] | None,
     replaced: list[Document],
     lines: set[str],
+    given_captions: Path | None = None,
 ) -> bool:
     """Add files until a commit is due, then commit. True if files may remain.
 
-    replaced: the documents the new ones replace; lines: the new captures' line terms.
+    replaced: the documents the new ones replace; lines: the new captures' line terms;
+    given_captions: a recording's, from --captions.
     """
     started, written = time.monotonic(), 0
     spelled: set[str] = set()
@@ -593,7 +600,9 @@ def _commit_some(
                     )
                     document = transaction.rewrite(document)
                 else:
-                    document = transaction.add(plan.source, document, _companion(plan.source))
+                    document = transaction.add(
+                        plan.source, document, _companion(plan.source, given_captions)
+                    )
                     if previous:
                         replaced.append(previous)  # its versions forget it after the commit
                 if previous:
