@@ -479,3 +479,24 @@ def test_an_archive_ingested_in_many_batches_keeps_few_segments(tmp_path: Path):
     merged = without_spelling(index_contents(collection.index))
     collection.reindex()
     assert merged == without_spelling(index_contents(collection.index))
+
+
+def test_an_index_that_is_not_the_archive_s_is_not_trusted(run, archive_dir, tmp_path):
+    """The archive is the source of truth: an index that knows bytes the archive does not hold
+    (the archive folder deleted, the index left beside it) says so, and archives nothing
+    silently as "unchanged"; after a reindex the file goes in."""
+    import shutil
+
+    note = tmp_path / "note.txt"
+    note.write_text("Lunar ice notes\n\nWater ice in permanently shadowed craters.\n", "utf-8")
+    assert run("ingest", str(note)).exit_code == 0
+    shutil.rmtree(archive_dir)
+    again = run("ingest", str(note))
+    assert again.exit_code == 1
+    assert again.stderr.splitlines()[-1] == (
+        f"FAILED {note}: the index lists these bytes as note.txt, which the archive does not"
+        " hold: the index is out of date; run `isecg-archive reindex`, then ingest again"
+    )
+    assert run("reindex").exit_code == 0
+    assert run("ingest", str(note)).output.startswith("1 added")
+    assert (archive_dir / "note.txt").read_bytes() == note.read_bytes()

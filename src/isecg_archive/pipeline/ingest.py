@@ -285,7 +285,16 @@ class _Planner:
 
     def _known(self, sha256: str) -> Document | None:
         fields = self.searcher.document(sha256=sha256)
-        return Document.from_dict(fields["record"]) if fields else None
+        if not fields:
+            return None
+        if not self.collection.archive.record_path(fields["file"]).exists():
+            # The index is derived from the archive: one that knows a document the archive
+            # does not hold is another archive's, or older than what was done to this one.
+            raise ArchiveError(
+                f"the index lists these bytes as {fields['file']}, which the archive does not"
+                " hold: the index is out of date; run `isecg-archive reindex`, then ingest again"
+            )
+        return Document.from_dict(fields["record"])
 
     def _can_do_better(self, document: Document | Extraction) -> bool:
         """Whether a document kept without text can be read now (a password, Tesseract)."""
