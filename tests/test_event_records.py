@@ -400,3 +400,30 @@ def test_the_events_sheet_opens_in_libreoffice_calc_and_comes_back_unchanged(run
     assert run("catalogue", "import", "--events", str(saved)).output == (
         "1 rows read; 0 events changed\n"
     )
+
+
+def test_the_event_page_searches_its_documents_and_shows_each_one_s_pages_with_hits(
+    run, talk, archive_dir, tmp_path
+):
+    sheet = tmp_path / "agenda.csv"
+    sheet.write_text(AGENDA.format(talk=talk), encoding="utf-8")
+    assert run("event", "agenda", LPV, str(sheet)).exit_code == 0
+    pages = json.loads(run("show", talk, "--json").stdout)["pages"]
+    with_word = [p["page"] for p in pages if "logistics" in p["text"].lower()]
+    assert with_word  # the deck speaks of logistics
+    client = create_app({"ARCHIVE_DIR": archive_dir, "TESTING": True}).test_client()
+    page = BeautifulSoup(client.get(f"/events/{LPV}?q=logistics").data, "html.parser")
+    assert page.select_one("#event-q")["value"] == "logistics"
+    assert page.select_one(".hits-summary").get_text(" ", strip=True) == (
+        "1 of its 1 document matches logistics : the pages with hits follow each one."
+    )
+    item = page.select("#agenda li")[1]
+    links = [a["href"] for a in item.select(".item-hits a")]
+    assert links and all(link.startswith(f"/documents/{talk}/file#page=") for link in links)
+    assert {int(link.rsplit("=", 1)[1]) for link in links} <= set(with_word)
+    # A word no document has: none match; a query that cannot be read: said, no traceback.
+    nothing = BeautifulSoup(client.get(f"/events/{LPV}?q=zarvotel").data, "html.parser")
+    assert nothing.select_one(".hits-summary").get_text(" ", strip=True).startswith("0 of its")
+    assert nothing.select(".item-hits") == []
+    broken = client.get(f"/events/{LPV}?q=%22unbalanced")
+    assert broken.status_code == 200 and b"Traceback" not in broken.data

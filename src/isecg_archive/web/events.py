@@ -5,14 +5,16 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from markupsafe import Markup
 
 from isecg_archive.citing.linked import event_json_ld, script_text
-from isecg_archive.errors import DocumentNotFound
+from isecg_archive.errors import ArchiveError, DocumentNotFound
 from isecg_archive.events import Event, split_by_day
 from isecg_archive.outputs.exporting import FORMATS
+from isecg_archive.search import MAX_PER_PAGE, Hit, SearchRequest
 from isecg_archive.storage.records import DOCUMENT_TYPES, AgendaItem, Document, Session
 from isecg_archive.web.views import blueprint, collection, links
 
@@ -111,6 +113,7 @@ def event(slug: str) -> Any:
     except DocumentNotFound:
         abort(404)
     sessions = agenda(found, documents)
+    query, hits, problem = _hits(found, documents)
     on_agenda = {d.id for s in sessions for shown in s.items for d in shown.documents}
     summaries = [d for d in documents if d.type == "workshop-summary"]
     others = [d for d in documents if d.id not in on_agenda and d.type != "workshop-summary"]
@@ -122,4 +125,22 @@ def event(slug: str) -> Any:
         groups=grouped(others),
         json_ld=Markup(script_text(event_json_ld(found, documents, links()))),
         formats=FORMATS,
+        query=query,
+        hits=hits,
+        problem=problem,
+        state=f"?{urlencode({'q': query})}" if query else "",
     )
+
+
+def _hits(found: Event, documents: list[Document]) -> tuple[str, dict[str, Hit], str | None]:
+    """The event page's search (?q=): its documents' hits by id, each with the pages that
+    match."""
+    query = request.args.get("q", "").strip()
+    if not query or not documents:
+        return query, {}, None
+    wanted = SearchRequest(query, events=(found.slug,), per_page=MAX_PER_PAGE)
+    try:
+        result = collection().search(wanted)
+    except ArchiveError as exc:
+        return query, {}, f"{exc}"
+    return query, {hit.document.id: hit for hit in result.hits}, None
