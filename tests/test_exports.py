@@ -184,6 +184,7 @@ def test_events_are_facets_pages_and_a_command(tmp_path: Path):
                 "moderator": None,
                 "description": "",
                 "links": [],
+                "internal": False,
                 "status": "completed",
             }
         ]

@@ -58,6 +58,7 @@ def test_originals_are_copied_unchanged_beside_a_readable_record(filled: Collect
         "duration": None,  # a recording's: its length, and whether audio or video
         "media": None,
         "timings": [],
+        "internal": False,  # for the agencies only (`--internal`)
         "versions": [],
     }
 

@@ -216,7 +216,7 @@ def test_json_shape_is_stable(filled: Collection):
     (hit,) = data["hits"]
     assert list(hit) == [
         "rank", "id", "title", "date", "agencies", "topics", "organisations", "authors", "event",
-        "event_slug", "type", "format", "file", "pages", "score", "matched", "snippets",
+        "event_slug", "type", "format", "file", "pages", "internal", "score", "matched", "snippets",
         "versions",
     ]  # fmt: skip
     assert hit["snippets"][0]["page"] == 3

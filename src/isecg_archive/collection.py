@@ -12,7 +12,7 @@ import shutil
 import struct
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -46,6 +46,7 @@ from isecg_archive.search import (
     search,
 )
 from isecg_archive.storage.archive import RECORD_SUFFIX, Archive, Trashed
+from isecg_archive.storage.history import Entry
 from isecg_archive.storage.locking import writer_lock
 from isecg_archive.storage.records import Document, EventRecord
 from isecg_archive.storage.textcache import TextCache
@@ -90,11 +91,19 @@ _schema = functools.cache(build_schema)
 
 class Collection:
     def __init__(
-        self, archive_dir: Path, index_dir: Path | None = None, keep_searchers: bool = False
+        self,
+        archive_dir: Path,
+        index_dir: Path | None = None,
+        keep_searchers: bool = False,
+        show_internal: bool = True,
     ) -> None:
-        """keep_searchers: reuse one searcher until the index changes (for a server)."""
+        """keep_searchers: reuse one searcher until the index changes (for a server).
+        show_internal: whether documents and events for the agencies only are there at all:
+        the command line sees everything; the viewer only when started so (`serve
+        --show-internal`). Every read below leaves them out otherwise."""
         index_dir = index_dir or default_index_dir(archive_dir)
         self._keep = keep_searchers
+        self.show_internal = show_internal
         self.archive = Archive(archive_dir)
         self.index = SearchIndex(index_dir / "whoosh")
         # For a server (keep_searchers): plain searches, and those whose patterns walk the
@@ -244,10 +253,58 @@ class Collection:
         self._plain.close()
         self._costly.close()
 
+    def _internal_ids(self) -> frozenset[str]:
+        """The ids of the documents for the agencies only."""
+        with self._reading() as searcher:
+            reader = searcher.reader()
+            bits = value_bits(reader, "internal").get("yes", 0)
+            ids = column_values(reader, "id") if bits else []
+            return frozenset(ids[n] for n in members(bits))
+
+    def _shown(self, documents: Iterable[Document]) -> Iterator[Document]:
+        """The records as shown: unless internal material is, without the internal ones, and
+        without the ids of internal versions in the others' `versions`."""
+        if self.show_internal:
+            yield from documents
+            return
+        hidden: frozenset[str] | None = None
+        for document in documents:
+            if document.internal:
+                continue
+            if document.versions:
+                hidden = self._internal_ids() if hidden is None else hidden
+                kept = tuple(v for v in document.versions if v not in hidden)
+                if kept != document.versions:
+                    document = replace(document, versions=kept)
+            yield document
+
+    def history(self, document: Document) -> Iterator[Entry]:
+        """A document's changes, oldest first; unless internal material is shown, without the
+        ids of its internal versions (a `versions` change that only they made is left out)."""
+        entries = self.archive.history.entries(document.id)
+        if self.show_internal:
+            yield from entries
+            return
+        hidden = self._internal_ids()
+        for entry in entries:
+            before, after = dict(entry.before), dict(entry.after)
+            for fields in (before, after):
+                if isinstance(fields.get("versions"), list):
+                    fields["versions"] = [v for v in fields["versions"] if v not in hidden]
+            if "versions" in before and before.get("versions") == after.get("versions"):
+                del before["versions"], after["versions"]
+            if entry.previous_id in hidden or (entry.before and not before and not after):
+                continue
+            yield replace(entry, before=before, after=after)
+
+    def _seen(self, request: SearchRequest) -> SearchRequest:
+        """The request, leaving out what is for the agencies only unless that is shown."""
+        return request if self.show_internal else replace(request, hide_internal=True)
+
     def search(self, request: SearchRequest) -> ResultPage:
         self.ensure_index()
         with self._reading(request.query) as searcher:
-            return search(searcher, request, self.vocabulary, self.glossary)
+            return search(searcher, self._seen(request), self.vocabulary, self.glossary)
 
     def page_matches(
         self, query: str, pages: tuple[str, ...]
@@ -258,19 +315,20 @@ class Collection:
 
     def more_like_this(self, document: Document, limit: int = 5) -> tuple[Document, ...]:
         with self._reading() as searcher:
-            return more_like(searcher, document.id, self.vocabulary, limit)
+            found = more_like(searcher, document.id, self.vocabulary, limit)
+        return found if self.show_internal else tuple(d for d in found if not d.internal)
 
     def matching_files(self, request: SearchRequest) -> list[str]:
         """Every match of a search in its order (every document, with no query or filter)."""
         self.ensure_index()
         with self._reading() as searcher:
-            return matching_values(searcher, request, self.glossary, "file")
+            return matching_values(searcher, self._seen(request), self.glossary, "file")
 
     def matching_ids(self, request: SearchRequest) -> list[str]:
         """The ids of every match of a search, in its order."""
         self.ensure_index()
         with self._reading() as searcher:
-            return matching_values(searcher, request, self.glossary, "id")
+            return matching_values(searcher, self._seen(request), self.glossary, "id")
 
     def matching(self, request: SearchRequest) -> Iterator[Document]:
         """The records of every match, read from the archive one at a time as they are wanted.
@@ -279,7 +337,7 @@ class Collection:
         released before the first record is read, so that a long export holds up no search; a
         record removed meanwhile is left out.
         """
-        return self._records(self.matching_files(request))
+        return self._shown(self._records(self.matching_files(request)))
 
     def _records(self, files: list[str]) -> Iterator[Document]:
         for file in files:
@@ -295,7 +353,7 @@ class Collection:
         """(changed, id, file) of every document the filters let through, oldest change first."""
         self.ensure_index()
         with self._reading() as searcher:
-            return changed_documents(searcher, request, any_of)
+            return changed_documents(searcher, self._seen(request), any_of)
 
     def events(self, slug: str | None = None) -> list[tuple[Event, list[Document]]]:
         """Every event the records name (or the one with this slug), with its documents; the
@@ -312,11 +370,16 @@ class Collection:
         records = {
             record.slug: record
             for record in self.archive.event_records()
-            if slug is None or record.slug == slug
+            if (slug is None or record.slug == slug) and (self.show_internal or not record.internal)
+        }
+        hidden = {
+            r.slug for r in self.archive.event_records() if r.internal and not self.show_internal
         }
         found = []
         for slug_, name, their_files in named:
-            documents = [self.archive.read(file) for file in their_files]
+            documents = list(self._shown(self.archive.read(file) for file in their_files))
+            if slug_ in hidden or not (documents or slug_ in records):
+                continue
             found.append((gather(slug_, name, documents, records.pop(slug_, None)), documents))
         for record in records.values():  # events no document names yet (one to come)
             found.append((gather(record.slug, record.name, [], record), []))
@@ -348,15 +411,21 @@ class Collection:
         with self._reading() as searcher:
             for term in searcher.reader().expand_prefix("id", wanted):
                 fields = searcher.document(id=term.decode("utf-8"))
-                if fields is not None:  # the lexicon still lists deleted documents
-                    found.append(fields["file"])
+                if fields is None:  # the lexicon still lists deleted documents
+                    continue
+                if self.show_internal or not fields["record"].get("internal"):
+                    found.append(fields["file"])  # else for the agencies only: not here
         if len(found) == 1:
-            return self.archive.read(found[0])
+            return next(self._shown([self.archive.read(found[0])]))
         if found:
             raise DocumentNotFound(
                 f"the id {document_id!r} matches several documents; give more of its characters"
             )
-        trashed = {t.document.id for t in self.archive.trash() if t.document.id.startswith(wanted)}
+        trashed = {
+            t.document.id
+            for t in self.archive.trash()
+            if t.document.id.startswith(wanted) and (self.show_internal or not t.document.internal)
+        }
         if len(trashed) == 1:
             raise DocumentNotFound(
                 f"the document {trashed.pop()} is in the trash; bring it back with"

@@ -70,6 +70,10 @@ def edit(
     return document, changes
 
 
+# What a person sets that detection never makes: set, not cleared nor detected, never `manual`.
+SET_ONLY = ("internal",)
+
+
 def edit_many(
     collection: Collection,
     document_ids: list[str],
@@ -87,7 +91,7 @@ def edit_many(
     to hand back to detection. Each document comes back with its changes (none: unchanged).
     """
     add, remove = add or {}, remove or {}
-    named = (*values, *clear, *detect, *add, *remove)
+    named = (*(n for n in values if n not in SET_ONLY), *clear, *detect, *add, *remove)
     for name in named:
         if name not in EDITABLE:
             raise MetadataError(f"{name!r} cannot be edited; editable: {', '.join(EDITABLE)}")
@@ -137,7 +141,9 @@ def apply_corrections(
 def _write(
     collection: Collection, corrected: list[tuple[Document, Document]], action: str
 ) -> list[tuple[Document, list[Change]]]:
-    results = [(new, list(_changes(old, new, (*EDITABLE, "manual")))) for old, new in corrected]
+    results = [
+        (new, list(_changes(old, new, (*EDITABLE, *SET_ONLY, "manual")))) for old, new in corrected
+    ]
     changed = [document for document, changes in results if changes]
     if changed:
         collection.rewrite(changed, action)

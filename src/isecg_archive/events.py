@@ -96,6 +96,7 @@ class Event:
             "moderator": record.moderator if record else None,
             "description": record.description if record else "",
             "links": list(record.links) if record else [],
+            "internal": bool(record and record.internal),
             **({"status": status} if status else {}),
         }
 

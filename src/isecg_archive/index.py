@@ -27,8 +27,8 @@ from isecg_archive.storage.records import Document, seconds
 from isecg_archive.versions import CANDIDATE_HASHES, family, sketch, sketch_bytes, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
-SCHEMA_VERSION = 12  # 8, 9: words with punctuation; 10: the sketch's lookup hashes;
-# 11: title_line; 12: the whole sketch in a column
+SCHEMA_VERSION = 13  # 8, 9: words with punctuation; 10: the sketch's lookup hashes;
+# 11: title_line; 12: the whole sketch in a column; 13: internal
 _VERSION_FILE = "SCHEMA_VERSION"
 UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
 
@@ -127,6 +127,7 @@ def build_schema() -> Schema:
         type=KEYWORD(lowercase=True),
         year=ID(),
         format=KEYWORD(lowercase=True),
+        internal=ID(),  # "yes" for a document for the agencies only
         # A document and its versions in other files share a family: search shows one of them.
         family=ID(stored=True, sortable=True),
         # The text's shingle sketch, to find near-duplicates (versions.py): its smallest hashes
@@ -368,6 +369,7 @@ def add_document(
         "spelling": " ".join(sorted(spelling)),
         "lines": " ".join(lines),
         "title_line": title_term(document.title) if lines and document.title else None,
+        "internal": "yes" if document.internal else None,
     }
     fields.update((name, value) for name, value in optional.items() if value)
     # Replacing looks the id up first, which costs more than the rest of the work together.

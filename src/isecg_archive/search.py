@@ -59,6 +59,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    hide_internal: bool = False  # leave out documents for the agencies only (the viewer's)
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -137,6 +138,7 @@ class Hit:
             "format": doc.format,
             "file": doc.file,
             "pages": doc.pages,
+            "internal": doc.internal,
             "score": round(self.score, 4) if self.score is not None else None,
             "matched": self.matched,
             "snippets": [self._snippet(s) for s in self.snippets],
@@ -218,6 +220,9 @@ def _allowed(reader: IndexReader, request: SearchRequest, leave_out: str = "") -
         end = request.until.last_key if request.until else math.inf
         keys = column_values(reader, "date_key")
         parts.append(bitset((n for n, key in enumerate(keys) if start <= key <= end), size))
+    if request.hide_internal:
+        internal = value_bits(reader, "internal").get("yes", 0)
+        parts.append(((1 << size) - 1) & ~internal)
     if not parts:
         return None
     return reduce(operator.and_, parts).to_bytes((size + 7) // 8, "little")
@@ -497,7 +502,7 @@ def search(
         versions = tuple(
             Document.from_dict(fields["record"])
             for fields in (searcher.document(id=v) for v in document.versions)
-            if fields
+            if fields and not (request.hide_internal and fields["record"].get("internal"))
         )
         matched = "all" if docnum in complete else "some"
         hits.append(Hit(rank, document, score, snippets, versions, matched))

@@ -55,6 +55,13 @@ def _record_options(command: Any) -> Any:
                 multiple=True,
                 help="A web page about it, https://... (repeatable; replaces the list).",
             ),
+            click.option(
+                "--internal/--public",
+                "internal",
+                default=None,
+                help="For the agencies only (the viewer shows it only with `serve"
+                " --show-internal`), or for everyone.",
+            ),
         ]
     ):
         command = option(command)

@@ -49,6 +49,11 @@ def batch_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--no-ocr", is_flag=True, help="Do not OCR scanned pages."),
         click.option("--restore", is_flag=True, help="Bring back removed files given again."),
         click.option(
+            "--internal",
+            is_flag=True,
+            help="For the agencies only: the viewer shows them only with `serve --show-internal`.",
+        ),
+        click.option(
             "--update-existing",
             is_flag=True,
             help="Apply the values given (--agency, --date...) to files already archived too;"
@@ -88,6 +93,7 @@ def batch_settings(
         jobs=options.pop("jobs"),
         extract=ExtractOptions(password=options.pop("password"), ocr=not options.pop("no_ocr")),
         restore=options.pop("restore"),
+        internal=options.pop("internal"),
         update_existing=options.pop("update_existing"),
         **more,
     )

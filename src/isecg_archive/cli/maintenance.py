@@ -179,6 +179,13 @@ def _list_options(command: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option("--event-place", help="Set where the event was held.")
 @click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), help="Set the type.")
+@click.option(
+    "--internal/--public",
+    "internal",
+    default=None,
+    help="For the agencies only (the viewer shows it only with `serve --show-internal`), or"
+    " for everyone.",
+)
 @_list_options
 @click.option(
     "--clear",

@@ -141,7 +141,8 @@ def _print_results(result: ResultPage) -> None:
         doc = hit.document
         date = str(doc.date) if doc.date else "undated"
         click.echo("")
-        click.echo(f"{hit.rank:>3}. {date:<10}  " + click.style(doc.title, bold=True))
+        mark = click.style(" [internal]", fg="yellow") if doc.internal else ""
+        click.echo(f"{hit.rank:>3}. {date:<10}  " + click.style(doc.title, bold=True) + mark)
         agencies = ", ".join(doc.agencies) or "no agency"
         partial = " · matches some of the words" if hit.matched == "some" else ""
         click.echo(f"     {agencies} · {doc.type.replace('-', ' ')} · id {doc.id}{partial}")
@@ -256,4 +257,5 @@ def events(ctx: click.Context, output: str) -> None:
                 click.echo(
                     f"  {event.dates or 'undated':<24} {counted(event.documents, 'document'):<13}"
                     f" {for_terminal(event.name)}  [{event.slug}]"
+                    + (" [internal]" if event.record and event.record.internal else "")
                 )

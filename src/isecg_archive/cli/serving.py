@@ -92,6 +92,12 @@ def _bracketed(host: str) -> str:
     help="A reverse proxy's address (repeatable): without --base-url, the X-Forwarded-Proto"
     " and X-Forwarded-Host it sends make the documents' addresses.",
 )
+@click.option(
+    "--show-internal",
+    is_flag=True,
+    help="Show the documents and events for the agencies only (marked --internal); without"
+    " it they are not there at all, whoever asks.",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -104,6 +110,7 @@ def serve(
     repository_id: str,
     base_url: str | None,
     proxies: tuple[str, ...],
+    show_internal: bool,
 ) -> None:
     """Serve the web viewer on this machine only, by default: gunicorn, with --workers
     processes of --threads threads each (a process per core by default).
@@ -127,9 +134,18 @@ def serve(
         "BASE_URL": base_url,
         "STARTED_AT": _started_at(host, port, allow_hosts),
         "PROXIES": proxies,
+        "SHOW_INTERNAL": show_internal,
     }
     collection.ensure_index()  # once, here, rather than by every worker at once
     where = f"{collection.archive.root} at http://{_bracketed(host)}:{port}/"
+    if show_internal:
+        where += ", internal documents and events included"
+        if not _local(host):
+            click.echo(
+                f"Warning: {host} is reached from beyond this machine, and --show-internal"
+                " shows whoever reaches it what is for the agencies only.",
+                err=True,
+            )
     run_viewer(
         config,
         f"{_bracketed(host)}:{port}",
@@ -186,6 +202,16 @@ def run_viewer(
             return create_app(config)
 
     Viewer().run()
+
+
+def _local(host: str) -> bool:
+    """Whether only this machine reaches an address (a loopback one)."""
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def _check_port(host: str, port: int) -> None:

@@ -14,7 +14,7 @@ import binascii
 import json
 import mimetypes
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -291,7 +291,7 @@ class Repository:
         ids = {document_id for _, document_id, _ in live}
         items = [Item(changed, document_id, file) for changed, document_id, file in live]
         gone: dict[str, Item] = {}
-        for trashed in self.collection.archive.trash():
+        for trashed in self._trash():
             document, when = trashed.document, trashed.when
             if document.id in ids:
                 continue
@@ -316,11 +316,17 @@ class Repository:
                     return Item(seconds(document.changed), document.id, document.file)
             except ArchiveError:
                 pass
-            for trashed in self.collection.archive.trash():
+            for trashed in self._trash():
                 if trashed.document.id == document_id:
                     stamp = int(trashed.when.timestamp())
                     return Item(stamp, document_id, None, trashed.document)
         raise OAIError("idDoesNotExist", f"no item {identifier!r} in this repository")
+
+    def _trash(self) -> Iterator[Any]:
+        """The trash, as harvesters may see it: what is for the agencies only left out."""
+        for trashed in self.collection.archive.trash():
+            if self.collection.show_internal or not trashed.document.internal:
+                yield trashed
 
     def _check_format(self, prefix: str) -> None:
         if prefix != "oai_dc":
@@ -338,7 +344,7 @@ class Repository:
                     label = {"agency": names, "topic": topics}.get(facet.name, {}).get(value.value)
                     found[f"{facet.name}:{value.value}"] = label or value.label
         # The sets of deleted records too: a harvester asks for a set to learn what left it.
-        for trashed in self.collection.archive.trash():
+        for trashed in self._trash():
             for spec in _set_specs(trashed.document):
                 family, _, key = spec.partition(":")
                 found.setdefault(

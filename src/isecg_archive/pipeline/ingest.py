@@ -111,6 +111,7 @@ class IngestOptions:
     replace: str | None = None  # the id of the document the (one) file is a new version of
     restore: bool = False  # bytes that were removed come back from the trash
     update_existing: bool = False  # the values given apply to bytes already archived too
+    internal: bool = False  # the new documents are for the agencies only
 
 
 def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | Outcome]:
@@ -469,9 +470,7 @@ def _ingest(
         lines: set[str] = set()  # the index terms of the new captures' short lines
         # Closed on the way out, so that its workers are stopped before anything is tidied.
         with closing(extracted):
-            while _commit_some(
-                collection, ready, outcomes, on_outcome, replaced, lines, options.extract.captions
-            ):
+            while _commit_some(collection, ready, outcomes, on_outcome, replaced, lines, options):
                 pass
     for plan in plans:  # removed bytes, given again with --restore
         if isinstance(plan, _Restore):
@@ -580,12 +579,11 @@ def _commit_some(
     on_outcome: Callable[[Outcome], None] | None,
     replaced: list[Document],
     lines: set[str],
-    given_captions: Path | None = None,
+    options: IngestOptions,
 ) -> bool:
     """Add files until a commit is due, then commit. True if files may remain.
 
-    replaced: the documents the new ones replace; lines: the new captures' line terms;
-    given_captions: a recording's, from --captions.
+    replaced: the documents the new ones replace; lines: the new captures' line terms.
     """
     started, written = time.monotonic(), 0
     spelled: set[str] = set()
@@ -602,6 +600,8 @@ def _commit_some(
                 plan, read = item
                 previous = plan.previous
                 document = _document(plan, read)
+                if options.internal or (previous and previous.internal):
+                    document = replace(document, internal=True)  # a new version stays so
                 if previous and previous.sha256 == plan.sha256:
                     # The same bytes, now readable: same record, same links to its versions.
                     document = replace(
@@ -610,7 +610,7 @@ def _commit_some(
                     document = transaction.rewrite(document)
                 else:
                     document = transaction.add(
-                        plan.source, document, _companion(plan.source, given_captions)
+                        plan.source, document, _companion(plan.source, options.extract.captions)
                     )
                     if previous:
                         replaced.append(previous)  # its versions forget it after the commit

@@ -136,6 +136,7 @@ class Document:
     duration: float | None = None  # a recording's length, in seconds
     media: str | None = None  # a recording's kind: "audio" or "video"
     timings: tuple[int, ...] = ()  # a recording's: the second each page of its captions starts
+    internal: bool = False  # for the agencies only: the viewer shows it when started so
     versions: tuple[str, ...] = ()  # ids of the same text in other files (a deck and its PDF)
 
     def __post_init__(self) -> None:
@@ -261,6 +262,7 @@ class EventRecord:
     description: str = ""
     links: tuple[str, ...] = ()  # web pages about it: its announcement, its ISECG page
     agenda: tuple[Session, ...] = ()
+    internal: bool = False  # for the agencies only: the viewer shows it when started so
     changed: str = ""
 
     def __post_init__(self) -> None:

@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         Path(app.config["ARCHIVE_DIR"]),
         Path(index_dir) if index_dir else None,
         keep_searchers=bool(app.config.get("KEEP_SEARCHERS")),
+        show_internal=bool(app.config.get("SHOW_INTERNAL")),
     )
     collection.writer = "the web viewer"
     collection.ensure_index()

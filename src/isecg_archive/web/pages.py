@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -17,7 +19,7 @@ from isecg_archive.citing.linked import json_ld_script
 from isecg_archive.collection import Collection
 from isecg_archive.engine.facets import Facet
 from isecg_archive.engine.snippets import split_at
-from isecg_archive.errors import ArchiveError, MetadataError, QueryError
+from isecg_archive.errors import ArchiveError, DocumentNotFound, MetadataError, QueryError
 from isecg_archive.events import event_slug
 from isecg_archive.outputs.feeds import FEED_PATH
 from isecg_archive.search import SORTS, ResultPage, SearchRequest
@@ -401,7 +403,7 @@ def document_page(
         ),
         query=query,
         more=tuple(d for d in collection.more_like_this(document) if d.id not in document.versions),
-        versions=tuple(collection.find(v) for v in document.versions),
+        versions=tuple(_visible(collection, document.versions)),
         topic_labels={t.key: t.label for t in collection.vocabulary.topics},
         state=search_state(args),
         back=back_to_search(args),
@@ -414,11 +416,18 @@ def document_page(
             HistoryLine(
                 entry.when[:16].replace("T", " "), entry.action, _changed(entry), entry.command
             )
-            for entry in reversed(list(collection.archive.history.entries(document.id)))
+            for entry in reversed(list(collection.history(document)))
         ),
         correct=shlex.join(["isecg-archive", "edit", document.id, "--title", document.title]),
         start=int(start) if start.isdigit() and len(start) < 9 else 0,
     )
+
+
+def _visible(collection: Collection, document_ids: tuple[str, ...]) -> Iterator[Document]:
+    """The documents of these ids the viewer shows (one for the agencies only may be hidden)."""
+    for document_id in document_ids:
+        with suppress(DocumentNotFound):
+            yield collection.find(document_id)
 
 
 @dataclass(frozen=True)
