@@ -21,13 +21,14 @@ ARTICLES = {
 }  # fmt: skip
 
 
-def capture(folder: Path, name: str) -> Path:
+def capture(folder: Path, name: str, navigation: bool = True) -> Path:
     """A page of the site saved as text: its navigation and tagline first, as a browser's
-    'save as text' gives them."""
+    'save as text' gives them (or, without `navigation`, its tagline alone)."""
     title, body = ARTICLES[name]
     path = folder / name
+    menu = "Home | About | Missions | News | Contact\n" if navigation else ""
     path.write_text(
-        "Home | About | Missions | News | Contact\nExploring the Moon together since 2007\n"
+        f"{menu}Exploring the Moon together since 2007\n"
         f"Subscribe to our news notifications\n\n{title}\n{body}\nResults will feed the next"
         " lunar mission.\n\nCopyright 2024 Example Space Agency. All rights reserved.\n",
         encoding="utf-8",
@@ -43,14 +44,24 @@ def test_a_site_s_shared_lines_are_no_title(collection: Collection, tmp_path: Pa
     assert titles == {name: title for name, (title, _) in ARTICLES.items()}
 
 
+def test_a_capture_alone_with_its_site_s_navigation_first_is_titled_by_its_heading(
+    collection: Collection, tmp_path: Path
+):
+    """No other capture of the site tells its chrome apart; the navigation line opening its
+    first block of lines does: the block is the site's, and the title is the article's."""
+    ingest(collection, [capture(tmp_path, "rover.txt")])
+    assert collection.archive.read("rover.txt").title == "Rover field test completed"
+
+
 def test_titles_are_mended_when_the_site_s_lines_become_known(
     collection: Collection, tmp_path: Path
 ):
-    """The first capture alone cannot tell its navigation from its title; the third can."""
-    ingest(collection, [capture(tmp_path, "rover.txt")])
-    assert collection.archive.read("rover.txt").title == "Home | About | Missions | News | Contact"
-    ingest(collection, [capture(tmp_path, "geology.txt")])
-    ingest(collection, [capture(tmp_path, "drill.txt")])
+    """A capture alone that opens with its site's tagline and no navigation cannot tell the
+    tagline from its title; with the third capture of the site, it can."""
+    ingest(collection, [capture(tmp_path, "rover.txt", navigation=False)])
+    assert collection.archive.read("rover.txt").title == "Exploring the Moon together since 2007"
+    ingest(collection, [capture(tmp_path, "geology.txt", navigation=False)])
+    ingest(collection, [capture(tmp_path, "drill.txt", navigation=False)])
     assert collection.archive.read("rover.txt").title == "Rover field test completed"
     assert collection.archive.read("drill.txt").title == "Drill reaches frozen layer"
     assert redetect(collection, dry_run=True) == [], "redetect finds the same titles"

@@ -76,6 +76,25 @@ def _title_like(line: str) -> bool:
     return 8 <= len(line) <= 160 and sum(ch.isalpha() for ch in line) > len(line) / 2
 
 
+# A site's navigation as a saved page's text gives it: three short items or more on one line,
+# between bars, middle dots or bullets ("Home | About | Missions | News").
+_ITEM = r"[^|\u00b7\u2022]{1,30}"
+_NAVIGATION = re.compile(rf"^{_ITEM}(?:\s[|\u00b7\u2022]\s{_ITEM}){{2,}}$")
+
+
+def after_chrome(first_page: str) -> str:
+    """The first page from its article on: when its first block of lines (up to the first
+    blank line) opens with a site's navigation, that block is the site's chrome (navigation,
+    tagline, "subscribe" line), however few captures of the site share it, and the text after
+    it is the article's."""
+    parts = re.split(r"\n[ \t]*\n", first_page.lstrip("\n"), maxsplit=1)
+    if len(parts) == 2 and parts[1].strip():
+        head = [line.strip() for line in parts[0].splitlines() if line.strip()]
+        if head and _NAVIGATION.match(head[0]):
+            return parts[1]
+    return first_page
+
+
 def detect_title(
     embedded: str | None,
     first_page: str,
@@ -89,7 +108,7 @@ def detect_title(
         heading = " ".join(heading.split())
         if _title_like(heading[:160]) and line_key(heading) not in boilerplate:
             return heading[:_MAX_TITLE]
-    lines = [line.strip(" #*-\t\u2022") for line in first_page.splitlines()[:12]]
+    lines = [line.strip(" #*-\t\u2022") for line in after_chrome(first_page).splitlines()[:12]]
     lines = [line for line in lines if line and line_key(line) not in boilerplate]
     for n, line in enumerate(lines[:5]):
         if _title_like(line):
