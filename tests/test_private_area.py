@@ -1,16 +1,21 @@
 """The private area: documents and events for the agencies only (`--internal`).
 
 The viewer leaves them out everywhere unless it was started to show them (`serve
---show-internal`): every route of the app is walked, with the internal document's id and the
-internal event's slug wherever a route takes one, and with the searches, feeds, exports and
-OAI-PMH requests that list documents; no response may name the internal document or event,
-nor count it. The command line sees everything, and marks what is internal.
+--show-internal`): every route of the app is walked over HTTP, with the internal document's
+id and the internal event's slug wherever a route takes one, and with the searches, feeds,
+exports and OAI-PMH requests that list documents; no response may name the internal document
+or event, nor count it. The command line sees everything, and marks what is internal.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
 
@@ -130,19 +135,39 @@ def _built(app, rule, values: dict[str, str]) -> str:
         return url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
 
 
+@contextmanager
+def served(app) -> Iterator[str]:
+    """The app over HTTP: waitress on a free port of 127.0.0.1, in a thread."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
 def test_internal_material_is_absent_from_every_route_unless_the_viewer_shows_it(
     private, archive_dir, run
 ):
-    app = create_app({"ARCHIVE_DIR": archive_dir, "TESTING": True})
-    client = app.test_client()
+    app = create_app({"ARCHIVE_DIR": archive_dir})
     urls = _urls(app, private)
     secrets = (private["id"], private["revision"], SECRET_WORD, SECRET_EVENT, "zorblax castle")
     walked = 0
-    for url in urls:
-        response = client.get(url)
-        body = response.get_data(as_text=True)
-        response.close()
-        assert response.status_code < 500, (url, response.status_code)
+    with served(app) as base:
+        answers = {url: fetch(base + url) for url in urls}  # over HTTP, as a browser asks
+    for url, (status, body) in answers.items():
+        assert status < 500, (url, status)
         # What the request itself says may be said back (a query, an OAI identifier asked for).
         shown = body
         for value in (v for _, v in parse_qsl(urlsplit(url).query)):
@@ -152,18 +177,18 @@ def test_internal_material_is_absent_from_every_route_unless_the_viewer_shows_it
         walked += 1
     for url in (f"/documents/{private['id']}", f"/documents/{private['id']}/file",
                 f"/api/documents/{private['id']}", f"/events/{private['event']}"):  # fmt: skip
-        assert client.get(url).status_code == 404, url
+        assert answers[url][0] == 404, url
     # The counts leave it out: four public documents, the workshop's four.
-    browse = client.get("/api/search").get_json()
+    browse = json.loads(answers["/api/search"][1])
     assert browse["total"] == 4
     assert all(v["value"] != "cnsa" for v in browse["facets"]["agency"])
     event = next(v for v in browse["facets"]["event"])
     assert event["count"] == 4
-    assert client.get(f"/api/search?q={SECRET_WORD}").get_json()["total"] == 0
-    asked = client.get(urls[-1]).get_data(as_text=True)
-    assert 'code="idDoesNotExist"' in asked
-    # The 12 routes, the public documents' pages (4 x 3), then what lists, counts and feeds.
-    assert walked == len(urls) == 49, walked
+    assert json.loads(answers[f"/api/search?q={SECRET_WORD}"][1])["total"] == 0
+    assert 'code="idDoesNotExist"' in answers[urls[-1]][1]
+    # The 12 routes, the public documents' pages (4 x 3), then what lists, counts and feeds:
+    # 46 distinct requests.
+    assert walked == len(set(urls)) == 46, walked
 
     # Started to show them, the viewer shows them.
     shown = create_app({"ARCHIVE_DIR": archive_dir, "TESTING": True, "SHOW_INTERNAL": True})
