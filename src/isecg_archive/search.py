@@ -117,9 +117,8 @@ class Hit:
 
     def _snippet(self, snippet: Snippet) -> dict[str, object]:
         """A snippet, and for a recording the second its page of captions starts at."""
-        timings = self.document.timings
-        at = {"seconds": timings[snippet.page - 1]} if snippet.page <= len(timings) else {}
-        return {**snippet.to_dict(), **at}
+        at = self.document.moment(snippet.page)
+        return {**snippet.to_dict(), **({"seconds": at} if at is not None else {})}
 
     def to_dict(self) -> dict[str, Any]:
         doc = self.document

@@ -153,6 +153,10 @@ class Document:
             if cleaned != value:
                 object.__setattr__(self, name, cleaned)
 
+    def moment(self, page: int) -> int | None:
+        """For a recording with captions, the second a page of its text starts at."""
+        return self.timings[page - 1] if 0 < page <= len(self.timings) else None
+
     def person_values(self) -> dict[str, Any]:
         """The values a person set (or cleared), by field name."""
         return {name: getattr(self, name) for name in self.manual}
