@@ -32,7 +32,7 @@ MAX_ZIP_RATIO = 200
 class ExtractOptions:
     password: str | None = None  # for encrypted PDFs
     ocr: bool = True  # read scanned pages with Tesseract when it is installed
-    captions: Path | None = None  # a recording's, given (else those beside it: captions.beside)
+    captions: Path | None = None  # a recording's, given (else those beside it: captions.find)
 
 
 @dataclass(frozen=True)

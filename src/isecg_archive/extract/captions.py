@@ -33,12 +33,20 @@ class Cue:
     text: str
 
 
-def beside(recording: Path) -> Path | None:
-    """The captions kept with a recording: `NAME.captions.vtt` in the archive, or, where it
-    is ingested from, `STEM.vtt` or `STEM.srt` beside it."""
+def find(recording: Path, given: Path | None = None) -> Path | None:
+    """A recording's captions: those given (`ingest --captions`), else those kept with it,
+    `NAME.captions.vtt` in the archive, or, where it is ingested from, `STEM.vtt` or
+    `STEM.srt` beside it."""
+    if given is not None:
+        return given
     candidates = [recording.with_name(recording.name + suffix) for suffix in ARCHIVED]
     candidates += [recording.with_suffix(suffix) for suffix in SUFFIXES]
     return next((path for path in candidates if path.is_file()), None)
+
+
+def kept_as(recording: Path, captions: Path) -> Path:
+    """Where an archived recording's captions are kept: beside it, `NAME.captions.vtt`."""
+    return recording.with_name(recording.name + ".captions" + captions.suffix.lower())
 
 
 def read_cues(path: Path) -> list[Cue]:

@@ -32,7 +32,7 @@ NO_FFPROBE = (
 
 def variant(path: Path, options: ExtractOptions) -> str:
     """What besides the file's bytes its text comes from: its captions' (for the text cache)."""
-    found = options.captions or captions.beside(path)
+    found = captions.find(path, options.captions)
     if found is None:
         return "no-captions"
     return hashlib.sha256(found.read_bytes()).hexdigest()[:16]
@@ -40,7 +40,7 @@ def variant(path: Path, options: ExtractOptions) -> str:
 
 def extract(path: Path, options: ExtractOptions) -> Extraction:
     kind = path.suffix.lower().lstrip(".")
-    found = options.captions or captions.beside(path)
+    found = captions.find(path, options.captions)
     pages, timings = captions.pages(captions.read_cues(found)) if found else ((), ())
     needs = () if pages else ("transcript",)
     program = ffprobe()

@@ -567,9 +567,7 @@ def _retag(
 
 def _companion(source: Path, given: Path | None) -> Path | None:
     """What is archived beside a file: a recording's captions (given, or beside it)."""
-    if source.suffix.lower() not in RECORDINGS:
-        return None
-    return given or captions.beside(source)
+    return captions.find(source, given) if source.suffix.lower() in RECORDINGS else None
 
 
 def _commit_some(

@@ -23,14 +23,15 @@ from typing import Any
 
 from isecg_archive.enrich.vocab import ARCHIVE_VOCABULARY
 from isecg_archive.errors import ArchiveError
+from isecg_archive.extract import captions
 from isecg_archive.storage.history import Entry, History, change, event_change
 from isecg_archive.storage.journal import Journal, recover, undo_step
 from isecg_archive.storage.records import CHANGED, Document, EventRecord, moment, now, seconds
 from isecg_archive.storage.staging import staged
 
 RECORD_SUFFIX = ".meta.json"
-# Files kept beside an original that belong to it: a recording's captions (extract/captions.py).
-COMPANION_SUFFIXES = (".captions.vtt", ".captions.srt")
+# Files kept beside an original that belong to it: a recording's captions.
+COMPANION_SUFFIXES = captions.ARCHIVED
 EVENTS = ".events"  # the events' records, one JSON file each: SLUG.json
 TRASH = ".trash"
 WHY = "WHY"  # in a trash folder: why its document is there ("removed", "replaced by ID")
@@ -380,7 +381,7 @@ class Transaction:
                 self._to_trash(old, f"replaced by {document.id}")
             self._step("created", path=target)
         if companion is not None:  # kept beside it, under a name that says whose it is
-            kept = target.with_name(target.name + ".captions" + companion.suffix.lower())
+            kept = captions.kept_as(target, companion)
             with staged(kept) as staging:
                 shutil.copyfile(companion, staging)
                 self._step("created", path=kept)
