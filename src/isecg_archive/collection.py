@@ -367,14 +367,12 @@ class Collection:
                 for term, bits in value_bits(reader, "event_key").items()
                 if slug is None or split_term(term)[0] == slug
             ]
-        records = {
-            record.slug: record
-            for record in self.archive.event_records()
-            if (slug is None or record.slug == slug) and (self.show_internal or not record.internal)
-        }
-        hidden = {
-            r.slug for r in self.archive.event_records() if r.internal and not self.show_internal
-        }
+        records, hidden = {}, set()
+        for record in self.archive.event_records():
+            if record.internal and not self.show_internal:
+                hidden.add(record.slug)
+            elif slug is None or record.slug == slug:
+                records[record.slug] = record
         found = []
         for slug_, name, their_files in named:
             documents = list(self._shown(self.archive.read(file) for file in their_files))

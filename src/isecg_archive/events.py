@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from isecg_archive.storage.records import Document, EventRecord, PartialDate
@@ -73,6 +73,15 @@ class Event:
         if not self.first:
             return ""
         return str(self.first) if self.first == self.last else f"{self.first} to {self.last}"
+
+    def own_record(self) -> EventRecord:
+        """Its record, or one made from what its documents say (their dates as one range)."""
+        if self.record is not None:
+            return self.record
+        date = self.first
+        if date is not None and self.last is not None and self.last != self.first:
+            date = replace(date, end=self.last)
+        return EventRecord(self.slug, self.name, date, self.place)
 
     @property
     def heading(self) -> str:

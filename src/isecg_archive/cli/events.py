@@ -138,7 +138,7 @@ def event_edit(
     """
     collection = collection_of(ctx)
     require_archive(collection)
-    record = _record_of(collection.event(event_slug)[0])
+    record = collection.event(event_slug)[0].own_record()
     given = _given(values)
     empty = {name: EMPTY[name] for name in clear}
     if set(given) & set(empty):
@@ -216,22 +216,8 @@ def event_agenda(
     assert sheet is not None
     with sheet.open(encoding=ENCODING, newline="") as handle:
         sessions = read_agenda(handle, lambda given: collection.find(given).id)
-    collection.save_event(replace(_record_of(found), agenda=sessions))
+    collection.save_event(replace(found.own_record(), agenda=sessions))
     _print(collection.event(found.slug)[0], as_json)
-
-
-def _record_of(found: Event) -> EventRecord:
-    """The event's record, or a new one from what its documents say."""
-    return found.record or EventRecord(found.slug, found.name, _range(found), found.place)
-
-
-def _range(found: Event) -> Any:
-    """The dates its documents give, as one date or a range."""
-    if found.first is None:
-        return None
-    if found.last is None or found.last == found.first:
-        return found.first
-    return replace(found.first, end=found.last)
 
 
 def _print(found: Event, as_json: bool) -> None:

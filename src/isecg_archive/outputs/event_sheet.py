@@ -31,23 +31,13 @@ COLUMNS = ("slug", "name", "date", "place", "organisers", "moderator", "descript
 LISTS = ("organisers", "links")
 
 
-def record_of(event: Event) -> EventRecord:
-    """The event's record, or one made from what its documents say."""
-    if event.record is not None:
-        return event.record
-    date = event.first
-    if date is not None and event.last is not None and event.last != event.first:
-        date = replace(date, end=event.last)
-    return EventRecord(event.slug, event.name, date, event.place)
-
-
 def write_events(events: Iterable[Event], handle: TextIO) -> int:
     """Write the sheet; the number of rows written."""
     writer = csv.writer(handle)
     writer.writerow(COLUMNS)
     count = 0
     for event in events:
-        data = record_of(event).to_dict()
+        data = event.own_record().to_dict()
         writer.writerow([cell(data[name]) for name in COLUMNS])
         count += 1
     return count
@@ -62,7 +52,7 @@ class EventsPlan:
 
 def plan_events(collection: Collection, path: Path) -> EventsPlan:
     """Read an edited events sheet and work out the records it changes, or its problems."""
-    known = {event.slug: record_of(event) for event, _ in collection.events()}
+    known = {event.slug: event.own_record() for event, _ in collection.events()}
     problems: list[Problem] = []
     changed: list[EventRecord] = []
     rows = 0

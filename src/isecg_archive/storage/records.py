@@ -96,6 +96,21 @@ class PartialDate:
         return self.year * 10000 + (self.month or 12) * 100 + (self.day or 31)
 
 
+def _clean_fields(record: object, names: tuple[str, ...]) -> None:
+    """A frozen record's text fields (strings, or tuples of them) on one line each, with no
+    control character: set in place, as __post_init__ may."""
+    for name in names:
+        value = getattr(record, name)
+        if isinstance(value, str):
+            cleaned: object = clean_field(value)
+        elif isinstance(value, tuple):
+            cleaned = tuple(clean_field(v) if isinstance(v, str) else v for v in value)
+        else:
+            continue
+        if cleaned != value:
+            object.__setattr__(record, name, cleaned)
+
+
 # The fields of a record that hold free text (from people or from files).
 _TEXT_FIELDS = (
     *("title", "original_name", "event", "event_place", "agencies", "organisations"),
@@ -142,16 +157,7 @@ class Document:
     def __post_init__(self) -> None:
         # Whatever a file's metadata (or an older record) holds, no control character gets
         # into a record, and so into a page, a feed, an export or a terminal.
-        for name in _TEXT_FIELDS:
-            value = getattr(self, name)
-            if isinstance(value, str):
-                cleaned: object = clean_field(value)
-            elif isinstance(value, tuple):
-                cleaned = tuple(clean_field(v) if isinstance(v, str) else v for v in value)
-            else:
-                continue
-            if cleaned != value:
-                object.__setattr__(self, name, cleaned)
+        _clean_fields(self, _TEXT_FIELDS)
 
     def moment(self, page: int) -> int | None:
         """For a recording with captions, the second a page of its text starts at."""
@@ -232,17 +238,22 @@ class Session:
 def _clean_agenda(sessions: tuple[Session, ...]) -> tuple[Session, ...]:
     """The agenda with its texts on one line each, its times checked."""
 
-    time = checked_time
-
     def item(given: AgendaItem) -> AgendaItem:
         speakers = tuple(
             Speaker(clean_field(s.name), clean_field(s.affiliation) if s.affiliation else None)
             for s in given.speakers
         )
-        return AgendaItem(clean_field(given.title), time(given.start), speakers, given.documents)
+        start = checked_time(given.start)
+        return AgendaItem(clean_field(given.title), start, speakers, given.documents)
 
     return tuple(
-        Session(clean_field(s.title), s.day, time(s.start), time(s.end), tuple(map(item, s.items)))
+        Session(
+            clean_field(s.title),
+            s.day,
+            checked_time(s.start),
+            checked_time(s.end),
+            tuple(map(item, s.items)),
+        )
         for s in sessions
     )
 
@@ -272,16 +283,7 @@ class EventRecord:
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise MetadataError("an event needs a name")
-        for name in EVENT_TEXT_FIELDS:
-            value = getattr(self, name)
-            if isinstance(value, str):
-                cleaned: object = clean_field(value)
-            elif isinstance(value, tuple):
-                cleaned = tuple(clean_field(v) for v in value)
-            else:
-                continue
-            if cleaned != value:
-                object.__setattr__(self, name, cleaned)
+        _clean_fields(self, EVENT_TEXT_FIELDS)
         object.__setattr__(self, "description", xml_text(self.description))  # paragraphs kept
         object.__setattr__(self, "agenda", _clean_agenda(self.agenda))
         for link in self.links:
