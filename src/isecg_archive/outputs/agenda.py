@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from isecg_archive.errors import ArchiveError, MetadataError
-from isecg_archive.outputs.spreadsheets import LIST_SEPARATOR, cell, value_of
+from isecg_archive.outputs.spreadsheets import cell, listed, value_of
 from isecg_archive.storage.records import (
     AgendaItem,
     PartialDate,
@@ -82,8 +82,8 @@ def read_agenda(handle: TextIO, document_id: Callable[[str], str]) -> tuple[Sess
                 times[name] = row[name] or times[name]
             times["start"] = times["start"] or row["start"] or None
             if row["title"]:
-                speakers = tuple(_speaker(text) for text in _split(row["speakers"]))
-                documents = tuple(document_id(text) for text in _split(row["documents"]))
+                speakers = tuple(_speaker(text) for text in listed(row["speakers"]))
+                documents = tuple(document_id(text) for text in listed(row["documents"]))
                 start = checked_time(row["start"])
                 item = AgendaItem(row["title"], start, speakers, documents)
                 sessions[-1][2].append(item)
@@ -99,10 +99,6 @@ def read_agenda(handle: TextIO, document_id: Callable[[str], str]) -> tuple[Sess
     if problems:
         raise MetadataError("the agenda was not changed: " + "; ".join(problems))
     return tuple(found)
-
-
-def _split(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(LIST_SEPARATOR.strip()) if part.strip()]
 
 
 def _speaker(text: str) -> Speaker:

@@ -25,7 +25,7 @@ from isecg_archive.corrections import Change, apply_corrections
 from isecg_archive.enrich import Vocabulary
 from isecg_archive.enrich.metadata import EDITABLE, LISTS
 from isecg_archive.errors import ArchiveError, MetadataError
-from isecg_archive.outputs.spreadsheets import cell, value_of
+from isecg_archive.outputs.spreadsheets import cell, listed, value_of
 from isecg_archive.storage.records import DOCUMENT_TYPES, Document, PartialDate
 
 COLUMNS = ("id", "file", *EDITABLE, "manual")
@@ -154,8 +154,7 @@ def _row_changes(
 
 def _value(name: str, text: str, vocabulary: Vocabulary) -> Any:
     if name in LISTS:
-        parts = [part.strip() for part in text.split(";") if part.strip()]
-        return tuple(dict.fromkeys(vocabulary.value(name, part) for part in parts))
+        return tuple(dict.fromkeys(vocabulary.value(name, part) for part in listed(text)))
     if name in ("date", "event_date"):
         return PartialDate.parse(text, interval=name == "event_date") if text else None
     if name == "type":

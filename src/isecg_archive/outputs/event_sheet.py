@@ -24,7 +24,7 @@ from isecg_archive.collection import Collection
 from isecg_archive.errors import ArchiveError
 from isecg_archive.events import Event, slug
 from isecg_archive.outputs.catalogue import Problem, open_sheet
-from isecg_archive.outputs.spreadsheets import cell, value_of
+from isecg_archive.outputs.spreadsheets import cell, listed, value_of
 from isecg_archive.storage.records import EventRecord, PartialDate
 
 COLUMNS = ("slug", "name", "date", "place", "organisers", "moderator", "description", "links")
@@ -107,7 +107,7 @@ def _record(
     except ArchiveError as exc:
         problems.append(Problem(number, "date", str(exc)))
     for name in LISTS:
-        fields[name] = tuple(part.strip() for part in values[name].split(";") if part.strip())
+        fields[name] = tuple(listed(values[name]))
     for name in ("place", "moderator"):
         fields[name] = " ".join(values[name].split()) or None
     fields["description"] = values["description"]
@@ -116,12 +116,15 @@ def _record(
         problems.append(
             Problem(number, "slug", f"no event {found!r}; leave the slug empty for a new event")
         )
+    name = " ".join(values["name"].split())
+    if not name:
+        problems.append(Problem(number, "name", "an event needs a name"))
     if len(problems) > before:
         return None
     try:
-        return EventRecord(found, " ".join(values["name"].split()), **fields)
-    except ArchiveError as exc:
-        problems.append(Problem(number, "links" if "link" in str(exc) else "name", str(exc)))
+        return EventRecord(found, name, **fields)
+    except ArchiveError as exc:  # what the name, dates and lists leave: a link that is not one
+        problems.append(Problem(number, "links", str(exc)))
         return None
 
 

@@ -38,6 +38,11 @@ def value_of(text: str) -> str:
     return text[1:] if text.startswith(_GUARD) and _needs_guard(text[1:]) else text
 
 
+def listed(text: str) -> list[str]:
+    """A list's cell (its values joined by LIST_SEPARATOR) as its values, blanks left out."""
+    return [part.strip() for part in text.split(LIST_SEPARATOR.strip()) if part.strip()]
+
+
 def row(values: Iterable[Any]) -> str:
     """One CSV line of cells."""
     out = io.StringIO()
