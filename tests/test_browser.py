@@ -12,7 +12,6 @@ import atexit
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 from isecg_archive.extract import programs
 from isecg_archive.web import create_app
 
-from conftest import DEMO, needs_chromium
+from conftest import DEMO, needs_chromium, served
 
 CHROMIUM = programs.chromium()
 ARTIFACTS = Path(os.environ.get("ISECG_SCREENSHOTS") or tempfile.mkdtemp(prefix="isecg-shots-"))
@@ -39,14 +38,9 @@ ARGS = [
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo collection served by waitress on a free port of 127.0.0.1."""
-    from waitress.server import create_server
-
     app = create_app({"ARCHIVE_DIR": DEMO, "INDEX_DIR": tmp_path_factory.mktemp("ix")})
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

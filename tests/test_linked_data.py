@@ -4,7 +4,6 @@ Signposting in its Link headers, read by the Signposting project's own client.""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,22 +14,17 @@ from bs4 import BeautifulSoup
 from isecg_archive.collection import Collection
 from isecg_archive.web import create_app
 
-from conftest import DEMO
+from conftest import DEMO, served
 
 SUMMARY = "d0d8f68dba87"  # the Lunar Polar Volatiles Virtual Workshop 2020 summary
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from waitress.server import create_server
-
     app = create_app({"ARCHIVE_DIR": DEMO, "INDEX_DIR": tmp_path_factory.mktemp("ix")})
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    app.config["STARTED_AT"] = f"http://127.0.0.1:{server.effective_port}"  # as serve does
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield app.config["STARTED_AT"]
-    server.close()
+    with served(app, threads=2) as address:
+        app.config["STARTED_AT"] = address  # as serve does, before any request
+        yield address
 
 
 def test_signposting_leads_from_the_page_to_what_to_cite_its_metadata_and_its_file(base: str):

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
 
@@ -24,7 +21,7 @@ import pytest
 from isecg_archive.outputs.exporting import FORMATS
 from isecg_archive.web import create_app
 
-from conftest import FILES
+from conftest import FILES, served
 
 SECRET_WORD = "zorblaxian"  # in the internal document's title and text only
 SECRET_TITLE = "Zorblaxian Budget Options for the Heads of Agency"
@@ -133,20 +130,6 @@ def _built(app, rule, values: dict[str, str]) -> str:
         from flask import url_for
 
         return url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
-
-
-@contextmanager
-def served(app) -> Iterator[str]:
-    """The app over HTTP: waitress on a free port of 127.0.0.1, in a thread."""
-    from waitress.server import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        server.close()
 
 
 def fetch(url: str) -> tuple[int, str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,8 @@ from bs4 import BeautifulSoup
 
 from isecg_archive.extract import programs
 from isecg_archive.web import create_app
+
+from conftest import served
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("ffmpeg") and programs.ffprobe()),
@@ -107,13 +108,7 @@ def test_the_file_streams_with_range_requests_and_the_page_plays_it(recorded, ar
 @pytest.mark.skipif(programs.chromium() is None, reason="Chromium is not installed (Debian)")
 def test_chromium_plays_the_recording_from_the_page(recorded, archive_dir):
     sync_api = pytest.importorskip("playwright.sync_api")
-    from waitress.server import create_server
-
-    app = create_app({"ARCHIVE_DIR": archive_dir})
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
+    with served(create_app({"ARCHIVE_DIR": archive_dir})) as base:
         with sync_api.sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=programs.chromium(), args=["--no-sandbox", "--disable-gpu"]
@@ -121,7 +116,7 @@ def test_chromium_plays_the_recording_from_the_page(recorded, archive_dir):
             try:
                 page = browser.new_page()
                 video = recorded["opening-talk.webm"]["id"]
-                page.goto(f"http://127.0.0.1:{server.effective_port}/documents/{video}")
+                page.goto(f"{base}/documents/{video}")
                 duration = page.eval_on_selector(
                     ".player video",
                     """video => new Promise((done, failed) => {
@@ -133,8 +128,6 @@ def test_chromium_plays_the_recording_from_the_page(recorded, archive_dir):
                 assert round(duration, 1) == 3.0
             finally:
                 browser.close()
-    finally:
-        server.close()
 
 
 def test_without_ffprobe_a_recording_is_archived_with_a_warning(tmp_path, monkeypatch):
