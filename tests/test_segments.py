@@ -323,3 +323,44 @@ def test_a_word_is_scored_as_whoosh_scores_its_term_whatever_the_segments(tmp_pa
             counts[text] = len(expected)
     # rare2x3 is in 43 documents of the second segment, one of them deleted
     assert counts == {"w1": 426, "w7": 446, "rare2x3": 42, "solitary": 1, "absent": 0}
+
+
+def test_positions_are_read_only_when_a_search_asks_for_them(tmp_path: Path, monkeypatch):
+    """Posting blocks keep positions apart from document numbers and weights (engine.codec):
+    scoring a common word decompresses less than half of what reading its positions too does,
+    and the postings are the same either way: the stock writer's, read by Whoosh's reader."""
+    import zlib
+
+    from isecg_archive.engine import codec
+    from isecg_archive.engine.postings import postings
+
+    batch = [fields for seed in (1, 2) for fields in documents(300, seed)]
+    for folder, writer_class in (("ours", SegmentWriter), ("stock", whoosh_writing.SegmentWriter)):
+        (tmp_path / folder).mkdir()
+        writer = writer_class(whoosh_index.create_in(str(tmp_path / folder), schema()))
+        for fields in batch:
+            writer.add_document(**fields)
+        writer.commit()
+    assert contents(tmp_path / "ours") == contents(tmp_path / "stock")
+
+    decompressed: list[bytes] = []
+    original = zlib.decompress
+
+    def counted(data: bytes) -> bytes:
+        decompressed.append(original(data))
+        return decompressed[-1]
+
+    monkeypatch.setattr(codec.zlib, "decompress", counted)
+    with whoosh_index.open_dir(str(tmp_path / "ours")).reader() as reader:
+        (segment,) = [leaf for leaf, _ in reader.leaf_readers()] or [reader]
+        read = {}
+        for values in (False, True):
+            decompressed.clear()
+            found = postings(segment, "text", b"w0")
+            assert found is not None
+            blocks = list(found.blocks(weights=True, values=values))
+            read[values] = sum(map(len, decompressed))
+            assert sum(len(block.docnums) for block in blocks) > 2 * 128  # three blocks
+            assert all(len(block.values) == len(block.docnums) for block in blocks if values)
+    assert read[False] * 2 < read[True]  # the documents are short: a few positions each
+

@@ -3,7 +3,8 @@
 - `analysis`: how text becomes index terms (Whoosh's stemming analyzer, in one pass).
 - `query`: the query language, parsed into Whoosh queries; `patterns`: wildcards expanded to
   the words they match, a bounded number.
-- `postings`: postings read a block at a time; `scoring`: BM25F with field lengths read once;
+- `postings`: postings read a block at a time; `codec`: the blocks' layout, positions apart;
+  `scoring`: BM25F with field lengths read once;
   `ranking`: every match and its score, combined over the query's parts.
 - `readers`: what search reads once per index reader (facet bitsets, families, lengths);
   `mapped`: segment files read through memory maps, for searchers.

@@ -5,15 +5,14 @@ merges segments it decodes every posting of each of them and encodes it again: a
 documents that was most of an ingest's commits, which are most of its main process. Here
 every term's postings are gathered into lists and written in blocks at once, and a full block
 of a merged segment is copied: only its first document number (the others are stored as
-differences) and its last change, by the segment's place in the new one, so the block is
-unpickled and pickled again but never read a posting at a time. A merged segment's postings
-are always its documents' numbers in one run, after those before it, so a term's postings
-are its parts in order of their first document.
+differences) and its last change, by the segment's place in the new one, so the block's head
+is unpickled and pickled again, its positions copied as they are, and no posting is read
+one at a time. A merged segment's postings are always its documents' numbers in one run,
+after those before it, so a term's postings are its parts in order of their first document.
 
-The layout is Whoosh's own (whoosh.codec.whoosh3.W3PostingsWriter): per term, a header,
-then blocks of at most BLOCK postings, each an int of its length (negative for the last), a
-pickled tuple of its statistics, and its compressed, pickled document numbers, weights and
-values. Any Whoosh reader reads it.
+The layout is Whoosh's (whoosh.codec.whoosh3.W3PostingsWriter): per term, a header, then
+blocks of at most BLOCK postings, each an int of its length (negative for the last), a
+pickled tuple of its statistics, and its data, with positions apart (engine.codec).
 """
 
 from __future__ import annotations
@@ -32,6 +31,8 @@ from typing import Any
 from whoosh.codec import whoosh3
 from whoosh.system import emptybytes, pack_ushort, unpack_int
 from whoosh.util.numeric import byte_to_length
+
+from isecg_archive.engine import codec
 
 Posting = tuple[str, bytes, int, float, bytes | None]  # field, term, document number, weight, value
 Part = tuple[str, bytes, int, Any]  # field, term, first document number, what to write
@@ -145,7 +146,7 @@ def from_segment(terms: whoosh3.W3TermsReader, shift: int, fields: Any) -> Itera
 
 def write(fieldwriter: Any, schema: Any, lengths: Any, parts: Sequence[Iterator[Part]]) -> None:
     """Write the terms of every part (each in term order) to a new segment's field writer."""
-    codec = fieldwriter._codec
+    segment_codec = fieldwriter._codec
     field = None
     term: _TermWriter | None = None
     text = b""
@@ -157,7 +158,7 @@ def write(fieldwriter: Any, schema: Any, lengths: Any, parts: Sequence[Iterator[
             field, fieldobj = fieldname, schema[fieldname]
             fieldwriter.start_field(fieldname, fieldobj)
             column = lengths.column(fieldname) if lengths is not None else None
-            term = _TermWriter(fieldwriter, fieldobj.format, codec, column)
+            term = _TermWriter(fieldwriter, fieldobj.format, segment_codec, column)
             term.start()
         elif btext != text:
             assert term is not None
@@ -177,11 +178,13 @@ def write(fieldwriter: Any, schema: Any, lengths: Any, parts: Sequence[Iterator[
 class _TermWriter:
     """One field's terms, each written as whoosh3.W3PostingsWriter writes them."""
 
-    def __init__(self, fieldwriter: Any, format: Any, codec: Any, column: bytes | None) -> None:
+    def __init__(
+        self, fieldwriter: Any, format: Any, segment_codec: Any, column: bytes | None
+    ) -> None:
         self.fieldwriter = fieldwriter
         self.postfile = fieldwriter._postfile
-        self.blocklimit: int = codec._blocklimit
-        self.compression: int = codec._compression
+        self.blocklimit: int = segment_codec._blocklimit
+        self.compression: int = segment_codec._compression
         self.fixedsize = format.fixed_value_size()
         self.column = column  # the new segment's field length bytes, by document
 
@@ -214,17 +217,24 @@ class _TermWriter:
             size = abs(unpack_int(raw[position : position + 4])[0])
             stream.seek(position + 4)
             count, maxid, maxweight, compression, minbyte, maxbyte = pickle.load(stream)
-            data = raw[stream.tell() : position + 4 + size]
+            head, tail = codec.split(raw[stream.tell() : position + 4 + size])
             position += 4 + size
-            if compression:
-                data = zlib.decompress(data)
-            ids, weights, values = pickle.loads(data)
-            if count >= self.blocklimit:
+            data = pickle.loads(zlib.decompress(head) if compression else head)
+            ids, weights = data[0], data[1]
+            if count >= self.blocklimit and compression == self.compression:
+                # Only the first document number changes: the values are copied as they are.
                 self._write_buffered(len(self.ids))
                 shifted = (ids[0] + run.shift, *ids[1:])
-                self._block((shifted, weights, values), count, maxid + run.shift, maxweight,
-                            (minbyte, maxbyte), _total(weights, count))  # fmt: skip
+                head = pickle.dumps((shifted, weights, *data[2:]), 5)
+                if compression:
+                    head = zlib.compress(head, compression)
+                self._block(codec.with_head(head, tail), count, shifted[0], maxid + run.shift,
+                            maxweight, (minbyte, maxbyte), _total(weights, count))  # fmt: skip
             else:
+                if len(data) == 3:
+                    values = data[2]
+                else:
+                    values = pickle.loads(zlib.decompress(tail) if compression else tail)
                 self.add(
                     [docnum + run.shift for docnum in accumulate(ids)],
                     _weights(weights, count),
@@ -268,15 +278,12 @@ class _TermWriter:
         deltas = (ids[0], *map(sub, ids[1:], ids[:-1]))
         bytes_ = [b for b in map(self.column.__getitem__, ids) if b] if self.column else []
         span = (min(bytes_), max(bytes_)) if bytes_ else (0, 0)
-        self._block((deltas, mini_weights, mini_values), count, ids[-1], max(weights), span,
-                    sum(rounded))  # fmt: skip
+        databytes = codec.encode((deltas, mini_weights, mini_values), self.compression)
+        self._block(databytes, count, ids[0], ids[-1], max(weights), span, sum(rounded))
 
-    def _block(self, data: tuple[Any, ...], count: int, maxid: int, maxweight: float,
+    def _block(self, databytes: bytes, count: int, minid: int, maxid: int, maxweight: float,
                span: tuple[int, int], total: float) -> None:  # fmt: skip
         """Write the block before this one, keep this one: only the last is marked so."""
-        databytes = whoosh3.dumps(data, 2)
-        if self.compression:
-            databytes = zlib.compress(databytes, self.compression)
         infobytes = whoosh3.dumps((count, maxid, maxweight, self.compression, *span), 2)
         self._flush(last=False)
         self.pending = infobytes + databytes
@@ -292,7 +299,7 @@ class _TermWriter:
         info._maxlength = max(info._maxlength, byte_to_length(span[1]))
         info._maxweight = max(info._maxweight, maxweight)
         if info._minid is None:
-            info._minid = data[0][0]  # the block's first document number, the others follow it
+            info._minid = minid
         info._maxid = maxid
 
     def _flush(self, last: bool) -> None:

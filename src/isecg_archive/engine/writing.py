@@ -5,7 +5,8 @@
   it merges streamed into the new one;
 - posting blocks and term infos pickled at protocol 5 (`_dumps`).
 
-The files written are Whoosh's own (whoosh.codec.whoosh3): any Whoosh reader reads them.
+The files written are Whoosh's (whoosh.codec.whoosh3), their posting blocks with positions
+apart (engine.codec).
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
-from isecg_archive.engine import blocks, readers
+from isecg_archive.engine import blocks, codec, readers
 
 if TYPE_CHECKING:
     from isecg_archive.engine.merging import Background
 
+CODEC = codec.Codec()  # what every writer of the index writes with
 BACKGROUND_FROM = 1000  # documents: merges of fewer take a second or two, and are done inline
 
 MERGE_FACTOR = 8  # segments of one size tier that are merged into one
@@ -149,6 +151,7 @@ class SegmentWriter(writing.SegmentWriter):
     """
 
     def __init__(self, *args: Any, limitmb: int = 128, **kwargs: Any) -> None:
+        kwargs.setdefault("codec", CODEC)
         super().__init__(*args, limitmb=limitmb, **kwargs)
         # About 130 bytes a posting held: a list slot each for its number, weight and value,
         # a float, an int, and the value's bytes (a text's positions).
@@ -220,9 +223,13 @@ class SegmentWriter(writing.SegmentWriter):
         parts = self.pool.parts()
         for reader, startdoc, docmap in self._merging:
             terms = getattr(reader, "_terms", None)
-            if docmap is None and isinstance(terms, whoosh3.W3TermsReader):
+            if (
+                docmap is None
+                and isinstance(terms, whoosh3.W3TermsReader)
+                and codec.is_ours(terms._codec)
+            ):
                 parts.append(blocks.from_segment(terms, startdoc, self.schema))
-            else:  # documents deleted in it: read a posting at a time, renumbered
+            else:  # documents deleted in it, or other blocks: read a posting at a time
                 postings = self._process_posts(reader.iter_postings(), startdoc, docmap)
                 parts.append(blocks.from_postings(postings))
         blocks.write(self.fieldwriter, self.schema, lengths, parts)

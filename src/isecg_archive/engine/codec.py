@@ -1,0 +1,137 @@
+"""The index's posting blocks: document numbers and weights kept apart from positions.
+
+Whoosh's block (whoosh.codec.whoosh3) is one compressed pickle of a block's document numbers,
+weights and values; for a text field the values are each posting's positions, nineteen
+twentieths of the bytes. Scoring a word and counting facets read only numbers and weights,
+yet every block read decompressed its positions too: for a word in most of 10,000
+documents, 7 ms of decompressing and unpickling where the numbers and weights alone take 0.4.
+
+Here a block's data is the length of its head (4 bytes), the head (the compressed pickle of
+the numbers and weights), then the values, compressed on their own, read only when asked
+for (a phrase, a snippet's positions). A block whose values are small (under SPLIT_FROM bytes
+pickled) keeps them in its head, as Whoosh does: a second compressed stream would cost it
+more than it saves. The block's header (its count, last document, maximum weight and
+lengths) is Whoosh's, so skipping blocks reads as before.
+
+`Codec` is Whoosh's codec with these blocks, for writing and reading; a segment carries its
+codec in the index's table of contents, so a reader of the index reads them with this module.
+Term vectors keep Whoosh's own blocks.
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+import zlib
+from typing import Any
+
+from whoosh.codec import whoosh3
+from whoosh.util.numeric import length_to_byte
+
+SPLIT_FROM = 64  # pickled bytes of a block's values from which they are compressed apart
+
+_HEAD = struct.Struct("!I")
+_UNREAD = object()  # a block's values, before they are read
+
+
+def encode(data: tuple[Any, Any, Any], compression: int) -> bytes:
+    """A block's data: (delta-coded document numbers, weights, values), as minified for Whoosh."""
+    ids, weights, values = data
+    tail = pickle.dumps(values, 5)
+    if len(tail) < SPLIT_FROM:
+        head, tail = pickle.dumps(data, 5), b""
+    else:
+        head = pickle.dumps((ids, weights), 5)
+        if compression:
+            tail = zlib.compress(tail, compression)
+    if compression:
+        head = zlib.compress(head, compression)
+    return _HEAD.pack(len(head)) + head + tail
+
+
+def split(data: bytes) -> tuple[bytes, bytes]:
+    """A block's data as its head and its values (empty when the head holds them)."""
+    (length,) = _HEAD.unpack_from(data)
+    end = _HEAD.size + length
+    return data[_HEAD.size : end], data[end:]
+
+
+def with_head(head: bytes, values: bytes) -> bytes:
+    """A block's data from a (new) head and its values as they were."""
+    return _HEAD.pack(len(head)) + head + values
+
+
+class LeafMatcher(whoosh3.W3LeafMatcher):
+    """Whoosh's block reader for these blocks: the values are read only when asked for."""
+
+    def _read_data(self) -> None:
+        postfile, start = self._postfile, self._dataoffset
+        (length,) = _HEAD.unpack(postfile.get(start, _HEAD.size))
+        head = postfile.get(start + _HEAD.size, length)
+        if self._compression:
+            head = zlib.decompress(head)
+        data = pickle.loads(head)
+        self._valuesoffset = start + _HEAD.size + length
+        self._data = data if len(data) == 3 else (*data, _UNREAD)
+
+    def _read_values(self) -> None:
+        if self._data is None:
+            self._read_data()
+        if self._data[2] is _UNREAD:
+            start = self._valuesoffset
+            tail = self._postfile.get(start, self._nextoffset - start)
+            if self._compression:
+                tail = zlib.decompress(tail)
+            self._data = (*self._data[:2], pickle.loads(tail))
+        super()._read_values()
+
+
+class PostingsWriter(whoosh3.W3PostingsWriter):
+    """Whoosh's postings writer (which Whoosh's own index writers use) writing these blocks."""
+
+    def _write_block(self, last: bool = False) -> None:
+        # As whoosh3.W3PostingsWriter._write_block(), with the data encoded by encode().
+        if not self._blockcount:
+            self._postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        data = (self._mini_ids(), self._mini_weights(), self._mini_values())
+        databytes = encode(data, self._compression)
+        ids = self._ids
+        infobytes = pickle.dumps(
+            (len(ids), ids[-1], self._maxweight, self._compression,
+             length_to_byte(self._minlength), length_to_byte(self._maxlength)),
+            5,
+        )  # fmt: skip
+        length = len(infobytes) + len(databytes)
+        self._postfile.write_int(-length if last else length)
+        self._postfile.write(infobytes)
+        self._postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
+
+
+class Codec(whoosh3.W3Codec):
+    """Whoosh's codec, its posting blocks with positions apart (this module's)."""
+
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
+        if byteids:  # a term vector: read by Whoosh's own reader
+            return super().postings_writer(dbfile, byteids)
+        return PostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
+
+    def postings_reader(
+        self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
+    ) -> Any:
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term, scorer)
+        offset, length = terminfo.extent()
+        return LeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+def is_ours(codec: object) -> bool:
+    """Whether a segment's codec writes this module's blocks."""
+    return isinstance(codec, Codec)
