@@ -364,3 +364,40 @@ def test_positions_are_read_only_when_a_search_asks_for_them(tmp_path: Path, mon
             assert all(len(block.values) == len(block.docnums) for block in blocks if values)
     assert read[False] * 2 < read[True]  # the documents are short: a few positions each
 
+
+def test_phrases_match_where_whoosh_finds_them(tmp_path: Path):
+    """engine.ranking finds a phrase's words one after the other from their positions read a
+    block at a time: over 600 documents of few words (so that most have the words of a phrase,
+    many not together), in three segments with a deletion, every phrase of two and three words
+    (repeated words, the first and last word of a text among them) matches the documents
+    Whoosh's own phrase search matches, with its scores."""
+    from whoosh import query as q
+
+    from isecg_archive.engine import mapped, ranking
+    from isecg_archive.engine.scoring import BM25F
+
+    rng = random.Random(7)
+    words = ["ice", "water", "polar", "dust", "lunar"]
+    batches = [
+        [
+            {"id": f"{seed}-{n}", "text": " ".join(rng.choices(words, k=rng.randint(1, 30))),
+             "tags": "a", "rank": n, "pages": []}
+            for n in range(200)
+        ]
+        for seed in range(3)
+    ]  # fmt: skip
+    folder = tmp_path / "index"
+    three_segments(folder, SegmentWriter, batches, delete=False)
+    index = whoosh_index.open_dir(str(folder))
+    writer = SegmentWriter(index)
+    writer.delete_by_term("id", "1-17")
+    writer.commit(mergetype=whoosh_writing.NO_MERGE)
+    phrases = [("water", "ice"), ("ice", "ice"), ("ice", "water", "ice"), ("dust", "lunar")]
+    phrases += [tuple(rng.choices(words, k=rng.randint(2, 3))) for _ in range(12)]
+    with mapped.storage(str(folder)).open_index().searcher(weighting=BM25F()) as searcher:
+        for phrase in phrases:
+            query = q.Phrase("text", list(phrase))
+            expected = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+            found = ranking.matches(searcher, query)
+            assert found == pytest.approx(expected, rel=1e-12), phrase
+            assert 0 < len(expected) < 599, phrase

@@ -415,8 +415,10 @@ def _matches(searcher: Searcher, request: SearchRequest, glossary: Glossary) -> 
     # Every match is needed, for the counts and for the order: ranking finds and scores them
     # all a block of postings at a time, much faster than Whoosh's search would.
     scores, complete = graded_matches(searcher, parsed)
-    complete_unique = _one_per_family(searcher, set(_only(dict.fromkeys(complete, 0.0), allowed)))
-    if len(complete_unique) >= SOME_BELOW:  # enough match all the words: only those, then
+    kept = complete if allowed is None else set(_only(dict.fromkeys(complete, 0.0), allowed))
+    complete_unique = _one_per_family(searcher, kept)
+    if len(complete_unique) >= SOME_BELOW and len(complete) < len(scores):
+        # Enough match all the words: only those, then.
         scores = {docnum: score for docnum, score in scores.items() if docnum in complete}
     found = _only(scores, allowed)
     return _Matches(parsed, allowed, scores, found, complete & found.keys(), complete_unique)

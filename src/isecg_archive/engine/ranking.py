@@ -22,6 +22,7 @@ import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import mul
 from typing import Any
 
 from whoosh import query as q
@@ -209,11 +210,13 @@ def _boosted(scores: Scores, boost: float) -> Scores:
 def _intersection(parts: list[Scores]) -> Scores:
     parts = sorted(parts, key=len)
     smallest, others = parts[0], parts[1:]
-    return {
-        docnum: score + sum(other[docnum] for other in others)
-        for docnum, score in smallest.items()
-        if all(docnum in other for other in others)
-    }
+    common: Any = smallest.keys()
+    for other in others:
+        common = common & other.keys()  # a set operation in C, not a test a document
+    if len(others) == 1:
+        (other,) = others
+        return {docnum: smallest[docnum] + other[docnum] for docnum in common}
+    return {docnum: smallest[docnum] + sum(other[docnum] for other in others) for docnum in common}
 
 
 def _best(parts: list[Scores]) -> Scores:
@@ -260,7 +263,10 @@ def _word(word: Word, searcher: Searcher, context: SearchContext) -> Scores:
         return {}
     entries = statistics.entries.get(reader) or [NOT_READ] * len(statistics.terms)
     tf: dict[int, float] = {}
-    for (fieldname, text), entry in zip(statistics.terms, entries, strict=True):
+    # The term in most documents first (the text's, most often): its values are put in whole.
+    for (fieldname, text), entry in sorted(
+        zip(statistics.terms, entries, strict=True), key=_documents_first
+    ):
         found = postings(reader, fieldname, text, entry)
         if found is not None and found.empty:
             continue
@@ -269,14 +275,27 @@ def _word(word: Word, searcher: Searcher, context: SearchContext) -> Scores:
             return _through_whoosh(q.Or(word.subqueries), searcher, context)
         scale = scoring.weight_per_posting(searcher, fieldname)
         table = scoring.frequency_table(scale, scoring.B, statistics.averages[fieldname])
+        first = not tf
         for block in found.blocks():
-            for docnum, weight in zip(block.docnums, block.weights, strict=True):
-                tf[docnum] = tf.get(docnum, 0.0) + weight * table[lengths[docnum]]
+            # Each posting's weight times what its document's field length makes of it.
+            scales = map(table.__getitem__, map(lengths.__getitem__, block.docnums))
+            values = map(mul, block.weights, scales)
+            if first:  # a term's documents are distinct: no sum to make
+                tf.update(zip(block.docnums, values, strict=True))
+            else:
+                for docnum, value in zip(block.docnums, values, strict=True):
+                    tf[docnum] = tf.get(docnum, 0.0) + value
         for docnum in found.deleted:
             tf.pop(docnum, None)
     k1 = scoring.K1
     factor = word.boost * scoring.repeats(word.count) * statistics.idf * (k1 + 1)
     return {docnum: factor * value / (value + k1) for docnum, value in tf.items()}
+
+
+def _documents_first(term: tuple[tuple[str, bytes], Any]) -> int:
+    """A sort key that puts a word's terms in most documents first (their entry says)."""
+    entry = term[1]
+    return 0 if entry is None or entry is NOT_READ else -entry.doc_frequency()
 
 
 @dataclass(frozen=True)
@@ -365,12 +384,19 @@ def _phrase(query: q.Phrase, searcher: Searcher, context: SearchContext) -> Scor
         _positions(values, docnums, -place)
         for place, (_, values) in enumerate(t for t in terms if t)
     ]
-    scores = {
-        docnum: candidates[docnum]
-        for docnum, *positions in zip(docnums, *shifted, strict=True)
-        if set(positions[0]).intersection(*positions[1:])
-    }
-    return _boosted(scores, query.boost)
+    if len(shifted) == 2:  # the usual phrase: a look-up that stops at the first position found
+        together = (
+            docnum
+            for docnum, first, second in zip(docnums, *shifted, strict=True)
+            if not set(first).isdisjoint(second)
+        )
+    else:
+        together = (
+            docnum
+            for docnum, first, *others in zip(docnums, *shifted, strict=True)
+            if set(first).intersection(*others)
+        )
+    return _boosted({docnum: candidates[docnum] for docnum in together}, query.boost)
 
 
 def _positions(values: dict[int, bytes], docnums: list[int], shift: int) -> Iterator[Any]:

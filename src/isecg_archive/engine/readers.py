@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import pickle
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -43,12 +44,20 @@ _APART: WeakKeyDictionary[IndexReader, dict[str, Any]] = WeakKeyDictionary()
 _APART_LOCK = threading.Lock()
 
 
+_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+
+
 def bitset(docnums: Iterable[int], size: int) -> int:
-    """The bitset of these document numbers (all below size)."""
-    flags = bytearray((size + 7) // 8)
-    for docnum in docnums:
-        flags[docnum >> 3] |= 1 << (docnum & 7)
-    return int.from_bytes(flags, "little")
+    """The bitset of these document numbers (all below size).
+
+    A byte a document is set in C (map), then read as the binary digits of the number, the
+    first document last: twice as fast as setting bits one document at a time in Python.
+    """
+    if not size:
+        return 0
+    flags = bytearray(size)
+    deque(map(flags.__setitem__, docnums, repeat(1)), maxlen=0)
+    return int(flags.translate(_DIGITS)[::-1], 2)
 
 
 def members(bits: int) -> Iterator[int]:
