@@ -142,6 +142,26 @@ def test_merged_segments_hold_what_the_stock_writer_writes(tmp_path: Path, delet
     statistics, postings = ours["postings"]["text", b"w0"]  # type: ignore[index]
     assert statistics[1] == len(postings) > 3 * 128  # blocks copied from each segment
     assert ours["postings"]["tags", b"a"][0][0] > 300  # type: ignore[index]
+    # A term's last, partial blocks of each segment are written as one block: those in one
+    # segment only as they were, the others together.
+    sizes = block_sizes(tmp_path / "ours")
+    assert sizes["text", b"rare1x3"] == [43]
+    assert sizes["text", b"rare2x3"] == [43 - delete]
+    assert all(len(found) == 1 for found in sizes.values() if sum(found) <= 128)
+
+
+def block_sizes(folder: Path) -> dict[tuple[str, bytes], list[int]]:
+    """Each term's blocks, by their number of postings, in a one-segment index."""
+    from isecg_archive.engine.postings import postings
+
+    with whoosh_index.open_dir(str(folder)).reader() as reader:
+        (segment,) = [leaf for leaf, _ in reader.leaf_readers()] or [reader]
+        sizes = {}
+        for field, term in segment.all_terms():
+            found = postings(segment, field, term)
+            assert found is not None
+            sizes[field, term] = [len(block.docnums) for block in found.blocks(weights=False)]
+    return sizes
 
 
 def test_a_writer_past_its_memory_limit_writes_what_the_stock_writer_writes(tmp_path: Path):

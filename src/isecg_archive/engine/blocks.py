@@ -24,6 +24,7 @@ import tempfile
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import accumulate
 from operator import sub
 from typing import Any
@@ -175,6 +176,19 @@ def write(fieldwriter: Any, schema: Any, lengths: Any, parts: Sequence[Iterator[
         fieldwriter.finish_field()
 
 
+@dataclass(frozen=True)
+class _Copied:
+    """A block of a merged segment, read as far as its head."""
+
+    data: tuple[Any, ...]  # its head: (document number differences, weights[, values])
+    tail: bytes  # its values, compressed as they are (empty: in the head)
+    count: int
+    maxid: int
+    maxweight: float
+    span: tuple[int, int]  # its shortest and longest field length, as bytes
+    shift: int  # how far its document numbers move in the new segment
+
+
 class _TermWriter:
     """One field's terms, each written as whoosh3.W3PostingsWriter writes them."""
 
@@ -195,9 +209,11 @@ class _TermWriter:
         self.weights: list[float] = []
         self.values: list[bytes] = []
         self.pending: bytes | None = None  # the last block, written once the next one comes
+        self.held: _Copied | None = None  # a merged segment's partial block, not yet decoded
         self.info = whoosh3.W3TermInfo()
 
     def add(self, ids: list[int], weights: Sequence[float], values: Sequence[bytes]) -> None:
+        self._release()
         self.ids += ids
         self.weights += weights
         self.values += values
@@ -205,7 +221,9 @@ class _TermWriter:
             self._write_buffered(self.blocklimit)
 
     def copy(self, run: _Run) -> None:
-        """A merged segment's postings of the term: full blocks copied, others added."""
+        """A merged segment's postings of the term: its blocks copied, their values as they
+        are, but for a partial block that other postings of the term follow: those are
+        written together (so that a term of a few postings in each segment is one block)."""
         info = run.info
         offset, length = info.extent()
         if isinstance(length, tuple):  # as W3TermInfo.from_bytes() reads it
@@ -220,34 +238,60 @@ class _TermWriter:
             head, tail = codec.split(raw[stream.tell() : position + 4 + size])
             position += 4 + size
             data = pickle.loads(zlib.decompress(head) if compression else head)
-            ids, weights = data[0], data[1]
-            if count >= self.blocklimit and compression == self.compression:
-                # Only the first document number changes: the values are copied as they are.
+            if compression != self.compression:  # not as this segment writes: decoded
+                self.add(*self._decoded(data, tail, compression, count, run.shift))
+                continue
+            # Only the first document number changes: the values are copied as they are.
+            copied = _Copied(data, tail, count, maxid, maxweight, (minbyte, maxbyte), run.shift)
+            if count >= self.blocklimit:  # written after what came before it, as it was
+                if self.held is not None:
+                    self._write_copied(self.held)
+                    self.held = None
                 self._write_buffered(len(self.ids))
-                shifted = (ids[0] + run.shift, *ids[1:])
-                head = pickle.dumps((shifted, weights, *data[2:]), 5)
-                if compression:
-                    head = zlib.compress(head, compression)
-                self._block(codec.with_head(head, tail), count, shifted[0], maxid + run.shift,
-                            maxweight, (minbyte, maxbyte), _total(weights, count))  # fmt: skip
+                self._write_copied(copied)
+                continue
+            self._release()
+            if self.ids:
+                self.add(*self._decoded(data, tail, compression, count, run.shift))
             else:
-                if len(data) == 3:
-                    values = data[2]
-                else:
-                    values = pickle.loads(zlib.decompress(tail) if compression else tail)
-                self.add(
-                    [docnum + run.shift for docnum in accumulate(ids)],
-                    _weights(weights, count),
-                    self._values(values, count),
-                )
+                self.held = copied
 
     def finish(self, text: bytes) -> None:
+        if self.held is not None:
+            self._write_copied(self.held)
+            self.held = None
         if self.ids:
             self._write_buffered(len(self.ids))
         self._flush(last=True)
         self.info.set_extent(self.offset, self.postfile.tell() - self.offset)
         key = pack_ushort(self.fieldwriter._fieldid) + text
         self.fieldwriter._tindex.add(key, self.info.to_bytes())
+
+    def _release(self) -> None:
+        """The partial block held back, decoded into the buffer: more postings follow it."""
+        held, self.held = self.held, None
+        if held is not None:
+            self.add(*self._decoded(held.data, held.tail, self.compression, held.count, held.shift))
+
+    def _decoded(self, data: tuple[Any, ...], tail: bytes, compression: int, count: int,
+                 shift: int) -> tuple[list[int], list[float], list[bytes]]:  # fmt: skip
+        """A copied block's postings: document numbers (shifted), weights and values."""
+        if len(data) == 3:
+            values = data[2]
+        else:
+            values = pickle.loads(zlib.decompress(tail) if compression else tail)
+        ids = [docnum + shift for docnum in accumulate(data[0])]
+        return ids, _weights(data[1], count), self._values(values, count)
+
+    def _write_copied(self, copied: _Copied) -> None:
+        ids, weights, *rest = copied.data
+        shifted = (ids[0] + copied.shift, *ids[1:])
+        head = pickle.dumps((shifted, weights, *rest), 5)
+        if self.compression:
+            head = zlib.compress(head, self.compression)
+        self._block(codec.with_head(head, copied.tail), copied.count, shifted[0],
+                    copied.maxid + copied.shift, copied.maxweight, copied.span,
+                    _total(weights, copied.count))  # fmt: skip
 
     def _values(self, values: Any, count: int) -> list[bytes]:
         if values is None:
