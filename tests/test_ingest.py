@@ -118,6 +118,38 @@ def test_replace_makes_a_file_a_new_version(filled: Collection, inbox: Path, tmp
     assert list(check(filled)) == []
 
 
+def test_many_new_documents_find_their_versions_as_a_few_do(filled: Collection, tmp_path: Path):
+    """Linking many documents reads every document's lookup hashes once, into a table; a few,
+    from the postings: both find the same candidates, in the same order, for every document,
+    one with a deleted document among them."""
+    from isecg_archive.collection import _Candidates
+    from isecg_archive.engine.readers import column
+    from isecg_archive.versions import sketch_values
+
+    text = filled.archive.original("inbox/notes.txt").read_text(encoding="utf-8")
+    copies = []
+    for number in range(3):  # the same text, but for a line: near-duplicates
+        copies.append(tmp_path / f"notes-copy-{number}.txt")
+        copies[-1].write_text(text + f"\nReviewed again, time {number}.\n", encoding="utf-8")
+    assert ingest(filled, copies).count("added") == 3
+    filled.remove(filled.archive.read("notes-copy-2.txt").id)  # deleted in the index
+    with filled.index.searcher() as searcher:
+        reader = searcher.reader()
+        assert reader.has_deletions()
+        sketches = column(reader, "sketch_hashes")
+        table = _Candidates(searcher, sketches, reader.doc_count_all())
+        postings = _Candidates(searcher, sketches, 0)
+        assert table._table is not None and postings._table is None
+        found = {}
+        for docnum in reader.all_doc_ids():
+            mine = sketch_values(sketches[docnum])
+            found[docnum] = table.of(mine)
+            assert found[docnum] == postings.of(mine), docnum
+        names = ["inbox/notes.txt", "notes-copy-0.txt", "notes-copy-1.txt"]
+        family = sorted(searcher.document_number(id=filled.archive.read(n).id) for n in names)
+        assert all(sorted(found[docnum]) == family for docnum in family)
+
+
 def test_a_person_s_values_survive_a_new_version(filled: Collection, tmp_path: Path):
     source = tmp_path / "notes.txt"
     source.write_text("Mars Analogue Campaign Notes, first edition.\n", encoding="utf-8")
