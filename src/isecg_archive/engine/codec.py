@@ -8,13 +8,14 @@ documents, 7 ms of decompressing and unpickling where the numbers and weights al
 
 Here a block's data is the length of its head (4 bytes), the head (the compressed pickle of
 the numbers and weights), then the values, compressed on their own, read only when asked
-for (a phrase, a snippet's positions). A block whose values are small (under SPLIT_FROM bytes
-pickled) keeps them in its head, as Whoosh does: a second compressed stream would cost it
-more than it saves. The block's header (its count, last document, maximum weight and
-lengths) is Whoosh's, so skipping blocks reads as before.
+for (a phrase). A block whose values are small (under SPLIT_FROM bytes pickled) keeps them
+in its head, as Whoosh does: a second compressed stream would cost it more than it saves.
+The block's header (its count, last document, maximum weight and lengths) is Whoosh's, so
+skipping blocks reads as before.
 
 `Codec` is Whoosh's codec with these blocks, for writing and reading; a segment carries its
-codec in the index's table of contents, so a reader of the index reads them with this module.
+codec in the index's table of contents (pickled: the class's name and module, so moving it
+is a change of index.SCHEMA_VERSION), and a reader of the index reads the blocks with it.
 Term vectors keep Whoosh's own blocks.
 """
 
