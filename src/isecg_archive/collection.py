@@ -585,8 +585,7 @@ class _Candidates:
             for docnum in range(reader.doc_count_all()):
                 if deleted is not None and deleted(docnum):
                     continue
-                lookup = sketches[docnum][: 4 * CANDIDATE_HASHES]  # 4 bytes a hash
-                for value in sketch_values(lookup):
+                for value in sketch_values(sketches[docnum], CANDIDATE_HASHES):
                     table.setdefault(value, []).append(docnum)
             self._table = table
 

@@ -62,6 +62,8 @@ def sketch_bytes(values: Sequence[int]) -> bytes:
     return struct.pack(f"<{len(values)}I", *values)
 
 
-def sketch_values(data: bytes) -> tuple[int, ...]:
-    """A sketch read back from its column's bytes."""
+def sketch_values(data: bytes, limit: int | None = None) -> tuple[int, ...]:
+    """A sketch read back from its column's bytes (its first `limit` hashes, if given)."""
+    if limit is not None:
+        data = data[: 4 * limit]
     return struct.unpack(f"<{len(data) // 4}I", data)
