@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import json
 import shutil
 import subprocess
 import sys
@@ -159,3 +160,15 @@ def served(app: object, threads: int = 4) -> Iterator[str]:
     finally:
         server.close()
         thread.join(timeout=10)
+
+
+def ingest_talk(run: Callable[..., Result], folder: Path, event_date: str) -> str:
+    """The gateway logistics slides ingested through the CLI as a presentation of the Lunar
+    Polar Volatiles Workshop held on `event_date`: the id of the one document."""
+    folder.mkdir()
+    shutil.copy(FILES / "gateway-logistics-slides.pdf", folder)
+    event = ("--event", "Lunar Polar Volatiles Workshop", "--event-date", event_date)
+    result = run("ingest", str(folder), "--type", "presentation", *event)
+    assert result.exit_code == 0, result.output
+    (hit,) = json.loads(run("search", "--json").stdout)["hits"]
+    return str(hit["id"])

@@ -24,7 +24,7 @@ from isecg_archive.pipeline.ingest import ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.web import create_app
 
-from conftest import DEMO
+from conftest import DEMO, served
 
 # The costliest queries the budget allows: four patterns, each walking every word.
 WORST = [
@@ -80,20 +80,14 @@ def test_a_query_beyond_the_budget_is_refused_with_what_to_do(archive: Path):
 @pytest.fixture
 def server(archive: Path, tmp_path: Path) -> Iterator[str]:
     """The archive served by waitress as `serve` serves it, on a free port of 127.0.0.1."""
-    from waitress.server import create_server
-
     config = {"ARCHIVE_DIR": archive, "INDEX_DIR": tmp_path / "ix", "KEEP_SEARCHERS": True}
     app = create_app(config)
     Collection(archive, tmp_path / "ix").ensure_index()
-    server = create_server(app, host="127.0.0.1", port=0, threads=16)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.effective_port}"
+        with served(app, threads=16) as base:
+            yield base
     finally:
-        server.close()
         app.extensions["isecg_collection"].close()
-        thread.join(timeout=10)
 
 
 def get(url: str) -> tuple[int, dict[str, str], dict]:

@@ -16,21 +16,14 @@ from isecg_archive.citing import Links, bibtex_entry, csl_item, formatted_citati
 from isecg_archive.citing.linked import json_ld
 from isecg_archive.web import create_app
 
-from conftest import FILES
+from conftest import ingest_talk
 
 LINKS = Links("http://archive.example")
 
 
 @pytest.fixture
-def talk(run, tmp_path: Path):
-    inbox = tmp_path / "talk"
-    inbox.mkdir()
-    shutil.copy(FILES / "gateway-logistics-slides.pdf", inbox)
-    event = ("--event", "Lunar Polar Volatiles Workshop", "--event-date", "2016-02-10/2016-02-12")
-    result = run("ingest", str(inbox), "--type", "presentation", *event)
-    assert result.exit_code == 0, result.output
-    (hit,) = json.loads(run("search", "--json").stdout)["hits"]
-    return hit["id"]
+def talk(run, tmp_path: Path) -> str:
+    return ingest_talk(run, tmp_path / "talk", "2016-02-10/2016-02-12")
 
 
 def test_an_event_range_is_kept_and_refused_when_it_cannot_be(run, talk, archive_dir):

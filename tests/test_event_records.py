@@ -4,7 +4,6 @@ and `event edit`, in the history, kept by a reindex, and shown on the event's pa
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,21 +13,14 @@ from isecg_archive.errors import MetadataError
 from isecg_archive.storage.records import EventRecord, PartialDate
 from isecg_archive.web import create_app
 
-from conftest import FILES, needs_calc
+from conftest import ingest_talk, needs_calc
 
 LPV = "lunar-polar-volatiles-workshop-2016"
 
 
 @pytest.fixture
 def talk(run, tmp_path: Path) -> str:
-    inbox = tmp_path / "talk"
-    inbox.mkdir()
-    shutil.copy(FILES / "gateway-logistics-slides.pdf", inbox)
-    event = ("--event", "Lunar Polar Volatiles Workshop", "--event-date", "2016-02-10")
-    result = run("ingest", str(inbox), "--type", "presentation", *event)
-    assert result.exit_code == 0, result.output
-    (hit,) = json.loads(run("search", "--json").stdout)["hits"]
-    return str(hit["id"])
+    return ingest_talk(run, tmp_path / "talk", "2016-02-10")
 
 
 def test_an_event_record_round_trips_through_its_file():

@@ -150,12 +150,18 @@ def test_merged_segments_hold_what_the_stock_writer_writes(tmp_path: Path, delet
     assert all(len(found) == 1 for found in sizes.values() if sum(found) <= 128)
 
 
+def only_segment(reader: Any) -> Any:
+    """The reader of a one-segment index's segment (Whoosh opens such an index as it)."""
+    (segment,) = [leaf for leaf, _ in reader.leaf_readers()] or [reader]
+    return segment
+
+
 def block_sizes(folder: Path) -> dict[tuple[str, bytes], list[int]]:
     """Each term's blocks, by their number of postings, in a one-segment index."""
     from isecg_archive.engine.postings import postings
 
     with whoosh_index.open_dir(str(folder)).reader() as reader:
-        (segment,) = [leaf for leaf, _ in reader.leaf_readers()] or [reader]
+        segment = only_segment(reader)
         sizes = {}
         for field, term in segment.all_terms():
             found = postings(segment, field, term)
@@ -372,7 +378,7 @@ def test_positions_are_read_only_when_a_search_asks_for_them(tmp_path: Path, mon
 
     monkeypatch.setattr(codec.zlib, "decompress", counted)
     with whoosh_index.open_dir(str(tmp_path / "ours")).reader() as reader:
-        (segment,) = [leaf for leaf, _ in reader.leaf_readers()] or [reader]
+        segment = only_segment(reader)
         read = {}
         for values in (False, True):
             decompressed.clear()
