@@ -569,8 +569,8 @@ class _Candidates:
     Read from the postings a block at a time (Whoosh's search for the same 16 terms cost 15 ms
     a document at 10,000 documents, a tenth of an ingest's time); or, to link many documents
     (a large ingest's), from a table of every document's hashes, built from their column:
-    at 10,000 documents the look-ups in each segment's term table took 17 s after the last
-    document, the table a tenth of a second.
+    linking 10,000 new documents took 13.0 s with the look-ups in each segment's term table,
+    1.3 s with the table.
     """
 
     TABLE_FROM = 20  # documents to link, for each 1,000 in the index, from which a table pays
