@@ -150,6 +150,7 @@ def small_filesystem(tmp_path: Path) -> Iterator[Path]:
 @contextmanager
 def served(app: object, threads: int = 4) -> Iterator[str]:
     """A web app over HTTP: waitress on a free port of 127.0.0.1, in a thread, stopped after."""
+    from waitress import wasyncore
     from waitress.server import create_server
 
     server = create_server(app, host="127.0.0.1", port=0, threads=threads)
@@ -158,8 +159,11 @@ def served(app: object, threads: int = 4) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
-        server.close()
+        # Closing the sockets from this thread races the server's select(), which then fails
+        # on a closed descriptor: the loop's own thread closes them, which also ends the loop.
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
 
 
 def ingest_talk(run: Callable[..., Result], folder: Path, event_date: str) -> str:

@@ -7,9 +7,9 @@ import json
 import os
 import shutil
 import subprocess
-import threading
 import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -23,7 +23,7 @@ from isecg_archive.collection import Collection
 from isecg_archive.storage.archive import Archive
 from isecg_archive.web import create_app
 
-from conftest import DEMO, command
+from conftest import DEMO, command, served
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 RECORDS = {d.id: d for d in Archive(DEMO).records()}
@@ -33,17 +33,13 @@ REMOVED = "f057dca58735"  # the stakeholder engagement report, removed by the fi
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo archive, one document removed, served by waitress with pages of 10 items."""
-    from waitress.server import create_server
-
     archive = tmp_path_factory.mktemp("oai") / "archive"
     shutil.copytree(DEMO, archive)
     Collection(archive).remove(REMOVED)
     app = create_app({"ARCHIVE_DIR": archive, "OAI_PAGE_SIZE": 10})
-    running = create_server(app, host="127.0.0.1", port=0, threads=2)
-    app.config["STARTED_AT"] = f"http://127.0.0.1:{running.effective_port}"  # as serve does
-    threading.Thread(target=running.run, daemon=True).start()
-    yield f"http://127.0.0.1:{running.effective_port}"
-    running.close()
+    with served(app, threads=2) as base:
+        app.config["STARTED_AT"] = base  # as serve does
+        yield base
 
 
 @pytest.fixture
@@ -147,19 +143,12 @@ def test_errors_have_the_protocol_codes(server: str, query: str, code: str):
 @pytest.fixture
 def serve_archive() -> Iterator:
     """Serve archives with waitress on free ports; each is stopped when the test ends."""
-    from waitress.server import create_server
+    with ExitStack() as running:
 
-    running = []
+        def serve(archive) -> str:
+            return running.enter_context(served(create_app({"ARCHIVE_DIR": archive}))) + "/oai"
 
-    def serve(archive) -> str:
-        server = create_server(create_app({"ARCHIVE_DIR": archive}), host="127.0.0.1", port=0)
-        threading.Thread(target=server.run, daemon=True).start()
-        running.append(server)
-        return f"http://127.0.0.1:{server.effective_port}/oai"
-
-    yield serve
-    for server in running:
-        server.close()
+        yield serve
 
 
 def _stamps(base: str) -> dict[str, str]:
