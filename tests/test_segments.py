@@ -170,6 +170,44 @@ def block_sizes(folder: Path) -> dict[tuple[str, bytes], list[int]]:
     return sizes
 
 
+def stored_frames(folder: Path) -> list[bytes]:
+    """The first bytes of each document's stored fields as a one-segment index holds them."""
+    from whoosh import columns
+
+    from isecg_archive.engine import codec
+
+    with whoosh_index.open_dir(str(folder)).reader() as reader:
+        perdoc = only_segment(reader)._perdoc
+        raw = perdoc._cached_reader("_stored", codec.STORED)._child
+        return [
+            columns.VarBytesColumn.Reader.__getitem__(raw, docnum)[:4]
+            for docnum in range(reader.doc_count_all())
+        ]
+
+
+ZSTD_FRAME = b"\x28\xb5\x2f\xfd"  # the magic number every zstd frame opens with
+
+
+@pytest.mark.parametrize("first", ["ours", "stock"])
+def test_stored_fields_are_zstd_frames_whoever_wrote_the_merged_segments(
+    tmp_path: Path, first: str
+):
+    """Our writer compresses stored fields by zstd. Merging its own segments it copies them
+    as they are; segments of Whoosh's stock writer (zlib) are read and compressed again. The
+    merged index reads back what the stock writer's does, merging the same segments."""
+    batches = [documents(300, seed) for seed in (1, 2, 3)] + [documents(5, 4)]
+    writer_class = SegmentWriter if first == "ours" else whoosh_writing.SegmentWriter
+    index = three_segments(tmp_path / "index", writer_class, batches, delete=True)
+    writer = SegmentWriter(index)
+    for fields in batches[3]:
+        writer.add_document(**fields)
+    writer.commit(mergetype=merge_all)
+    stock = contents(merged(tmp_path / "stock", whoosh_writing.SegmentWriter, batches, True))
+    assert contents(tmp_path / "index")["stored"] == stock["stored"]
+    assert set(stored_frames(tmp_path / "index")) == {ZSTD_FRAME}
+    assert len(stored_frames(tmp_path / "index")) == 904
+
+
 def test_a_writer_past_its_memory_limit_writes_what_the_stock_writer_writes(tmp_path: Path):
     """Past its limit the writer's pool sets its postings aside in temporary files, in term
     order, and reads them back at the commit: the same index as Whoosh's own writer's."""

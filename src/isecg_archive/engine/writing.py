@@ -172,8 +172,10 @@ class SegmentWriter(writing.SegmentWriter):
         """
         perdoc = getattr(reader, "_perdoc", None)
         schema, pdw = self.schema, self.perdocwriter
-        if not isinstance(perdoc, whoosh3.W3PerDocReader) or any(
-            schema[name].vector for name in fieldnames
+        if (
+            not isinstance(perdoc, codec.PerDocReader)  # a stock segment: zlib, not zstd
+            or not isinstance(pdw, codec.PerDocWriter)
+            or any(schema[name].vector for name in fieldnames)
         ):
             return super().write_per_doc(fieldnames, reader)
         count = reader.doc_count_all()
@@ -191,7 +193,7 @@ class SegmentWriter(writing.SegmentWriter):
                 if isinstance(column, columns.TranslatingColumnReader):
                     column = column.raw_column()
                 values[name] = (column_type, column)
-        stored = perdoc._cached_reader("_stored", whoosh3.STORED_COLUMN)
+        stored = perdoc._cached_reader("_stored", codec.STORED)
         stored_in = stored._child if stored is not None else None  # compressed pickles
         stored_out = pdw._get_column("_stored")._child
         for docnum in reader.all_doc_ids():  # the live ones
