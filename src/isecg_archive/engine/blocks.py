@@ -200,6 +200,7 @@ class _TermWriter:
         self.blocklimit: int = segment_codec._blocklimit
         self.compression: int = segment_codec._compression
         self.fixedsize = format.fixed_value_size()
+        self.positions = codec.has_positions(format)
         self.column = column  # the new segment's field length bytes, by document
 
     def start(self) -> None:
@@ -279,7 +280,8 @@ class _TermWriter:
         if len(data) == 3:
             values = data[2]
         else:
-            values = pickle.loads(zlib.decompress(tail) if compression else tail)
+            stored = pickle.loads(zlib.decompress(tail) if compression else tail)
+            values = codec.whoosh_values(stored)
         ids = [docnum + shift for docnum in accumulate(data[0])]
         return ids, _weights(data[1], count), self._values(values, count)
 
@@ -322,7 +324,8 @@ class _TermWriter:
         deltas = (ids[0], *map(sub, ids[1:], ids[:-1]))
         bytes_ = [b for b in map(self.column.__getitem__, ids) if b] if self.column else []
         span = (min(bytes_), max(bytes_)) if bytes_ else (0, 0)
-        databytes = codec.encode((deltas, mini_weights, mini_values), self.compression)
+        data = (deltas, mini_weights, mini_values)
+        databytes = codec.encode(data, self.compression, self.positions)
         self._block(databytes, count, ids[0], ids[-1], max(weights), span, sum(rounded))
 
     def _block(self, databytes: bytes, count: int, minid: int, maxid: int, maxweight: float,

@@ -18,12 +18,14 @@ from whoosh.matching import NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader, TermNotFound
 
+from isecg_archive.engine.codec import position_deltas
+
 
 @dataclass(frozen=True)
 class Block:
     docnums: Sequence[int]
     weights: Sequence[float]  # empty unless asked for
-    values: Sequence[bytes]  # the encoded positions; empty unless asked for
+    positions: Sequence[list[int]]  # each posting's position differences; empty unless asked
 
 
 class Postings:
@@ -36,21 +38,30 @@ class Postings:
         """No postings (left): the segment lacks the term."""
         return not self._matcher.is_active()
 
-    def blocks(self, weights: bool = True, values: bool = False) -> Iterator[Block]:
-        """Each block's document numbers, and its weights and values if asked for."""
+    def blocks(self, weights: bool = True, positions: bool = False) -> Iterator[Block]:
+        """Each block's document numbers, and its weights and positions if asked for (the
+        field's format is Positions)."""
         matcher = self._matcher
         while matcher.is_active():
             _read_ids(matcher)
             if weights:
                 matcher._read_weights()
-            if values:
-                matcher._read_values()
             yield Block(
                 matcher._ids,
                 matcher._weights if weights else (),
-                matcher._values if values else (),
+                _read_positions(matcher) if positions else (),
             )
             matcher._next_block()
+
+
+def _read_positions(matcher: Any) -> list[list[int]]:
+    """The block's position differences: through engine.codec's reader, or from the values
+    of Whoosh's (a segment of its stock writer)."""
+    if hasattr(matcher, "read_positions"):
+        found: list[list[int]] = matcher.read_positions()
+        return found
+    matcher._read_values()
+    return position_deltas(matcher._values)
 
 
 def _read_ids(matcher: Any) -> None:

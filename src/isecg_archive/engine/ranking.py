@@ -18,7 +18,6 @@ own...) are matched by Whoosh's own matcher, for that part of the query only.
 from __future__ import annotations
 
 import math
-import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
@@ -31,6 +30,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import SearchContext, Searcher
 
 from isecg_archive.engine import scoring
+from isecg_archive.engine.codec import has_positions
 from isecg_archive.engine.postings import NOT_READ, postings, term_info
 from isecg_archive.engine.query import Either, SpelledOut, Word
 from isecg_archive.engine.readers import field_lengths
@@ -341,9 +341,10 @@ def _word_statistics(word: Word, searcher: Searcher) -> _Statistics:
 
 
 def _scored_postings(
-    searcher: Searcher, context: SearchContext, fieldname: str, text: bytes, values: bool = False
-) -> tuple[Scores, dict[int, bytes]] | None:
-    """A term's live documents with their scores (and, if asked, each posting's encoded value).
+    searcher: Searcher, context: SearchContext, fieldname: str, text: bytes, positions: bool = False
+) -> tuple[Scores, dict[int, list[int]]] | None:
+    """A term's live documents with their scores (and, if asked, each one's position
+    differences).
 
     None when the term cannot be read a block at a time (another scorer, another codec).
     """
@@ -352,20 +353,20 @@ def _scored_postings(
     if not isinstance(scorer, BulkScorer) or found is None:
         return None
     scores: Scores = {}
-    encoded: dict[int, bytes] = {}
-    for block in found.blocks(values=values):
+    deltas: dict[int, list[int]] = {}
+    for block in found.blocks(positions=positions):
         scores.update(scorer.score_block(block.docnums, block.weights))
-        encoded.update(zip(block.docnums, block.values, strict=False))
+        deltas.update(zip(block.docnums, block.positions, strict=False))
     if found.deleted:
         scores = {n: score for n, score in scores.items() if n not in found.deleted}
-    return scores, encoded
+    return scores, deltas
 
 
 def _phrase(query: q.Phrase, searcher: Searcher, context: SearchContext) -> Scores:
     """What Phrase.matcher() would find: the words at consecutive positions, scored as an AND."""
     field = searcher.schema[query.fieldname]
-    if not field.format or not field.format.supports("positions") or not query.words:
-        return _through_whoosh(query, searcher, context)  # which says why it cannot
+    if not has_positions(field.format) or not query.words:  # Whoosh's own, then
+        return _through_whoosh(query, searcher, context)  # which says why, if it cannot
     try:
         words = [field.to_bytes(word) for word in query.words]
     except ValueError:
@@ -381,8 +382,8 @@ def _phrase(query: q.Phrase, searcher: Searcher, context: SearchContext) -> Scor
     # Each word's positions, shifted back by its place in the phrase: a document matches where
     # every word has one position in common.
     shifted = [
-        _positions(values, docnums, -place)
-        for place, (_, values) in enumerate(t for t in terms if t)
+        _positions(deltas, docnums, -place)
+        for place, (_, deltas) in enumerate(t for t in terms if t)
     ]
     if len(shifted) == 2:  # the usual phrase: a look-up that stops at the first position found
         together = (
@@ -399,24 +400,14 @@ def _phrase(query: q.Phrase, searcher: Searcher, context: SearchContext) -> Scor
     return _boosted({docnum: candidates[docnum] for docnum in together}, query.boost)
 
 
-def _positions(values: dict[int, bytes], docnums: list[int], shift: int) -> Iterator[Any]:
+def _positions(deltas: dict[int, list[int]], docnums: list[int], shift: int) -> Iterator[Any]:
     """Each document's positions of a term plus `shift` (<= 0; below 0, with `shift` itself
-    among them, which no position of the phrase's first word is), from their encoded postings
-    (Whoosh's Positions format: a count, then a protocol 2 pickle of the position deltas).
-
-    The documents' lists are decoded in one pickle.loads(), one list of lists, and summed in
-    C: at 10,000 documents, a two-word phrase's candidates made a quarter of a million calls to
-    decode and compare them one at a time, half of the phrase's time.
-    """
-    bodies = []
-    for docnum in docnums:
-        value = values[docnum]
-        start = 6 if value.startswith(b"\x80\x02", 4) else 4
-        bodies.append(value[start:-1] if value.endswith(b".") else value[start:])
-    lists = pickle.loads(b"\x80\x02](" + b"".join(bodies) + b"e.")
+    among them, which no position of the phrase's first word is), summed from their
+    differences in C."""
+    lists = map(deltas.__getitem__, docnums)
     if not shift:
-        return (accumulate(deltas) for deltas in lists)
-    return (accumulate(deltas, initial=shift) for deltas in lists)
+        return map(accumulate, lists)
+    return (accumulate(differences, initial=shift) for differences in lists)
 
 
 def _through_whoosh(query: q.Query, searcher: Searcher, context: SearchContext) -> Scores:
