@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import cached_property
 
 from isecg_archive.enrich.phrases import PhraseIndex
 
@@ -29,11 +30,12 @@ class Text:
     def of(cls, title: str, pages: tuple[str, ...], authors: tuple[str, ...] = ()) -> Text:
         return cls(title, pages[0] if pages else "", "\f".join(pages[1:]), "; ".join(authors))
 
-    @property
+    # Worked out once: detection weighs each of dozens of groups (agencies, topics) in them.
+    @cached_property
     def headings(self) -> str:
         return "\n".join(page.split("\n", 1)[0] for page in self.body.split("\f"))
 
-    @property
+    @cached_property
     def whole(self) -> str:
         return "\n".join((self.title, self.byline, self.first_page, self.body))
 
