@@ -185,17 +185,38 @@ def stored_frames(folder: Path) -> list[bytes]:
         ]
 
 
+def block_frames(folder: Path) -> list[bytes]:
+    """The first bytes of each posting block's head and values (if apart), in a one-segment
+    index."""
+    from isecg_archive.engine import codec
+    from isecg_archive.engine.postings import postings
+
+    frames = []
+    with whoosh_index.open_dir(str(folder)).reader() as reader:
+        segment = only_segment(reader)
+        for field, term in segment.all_terms():
+            found = postings(segment, field, term)
+            matcher = found._matcher if found is not None else None
+            while matcher is not None and matcher.is_active():
+                start, end = matcher._dataoffset, matcher._nextoffset
+                head, tail = codec.split(matcher._postfile.get(start, end - start))
+                frames += [head[:4], tail[:4]] if tail else [head[:4]]
+                matcher._next_block()
+    return frames
+
+
 ZSTD_FRAME = b"\x28\xb5\x2f\xfd"  # the magic number every zstd frame opens with
 
 
 @pytest.mark.parametrize("first", ["ours", "stock"])
-def test_stored_fields_are_zstd_frames_whoever_wrote_the_merged_segments(
+def test_stored_fields_and_blocks_are_zstd_frames_whoever_wrote_the_merged_segments(
     tmp_path: Path, first: str
 ):
-    """Our writer compresses stored fields by zstd. Merging its own segments it copies them
-    as they are; segments of Whoosh's stock writer (zlib) are read and compressed again. The
-    merged index reads back what the stock writer's does, merging the same segments: stored
-    fields, and postings whatever form their blocks' positions were copied in."""
+    """Our writer compresses stored fields and posting blocks by zstd. Merging its own
+    segments it copies them as they are; segments of Whoosh's stock writer (zlib) are read and
+    compressed again. The merged index reads back what the stock writer's does, merging the
+    same segments: stored fields, and postings whatever form their blocks' positions were
+    copied in."""
     batches = [documents(300, seed) for seed in (1, 2, 3)] + [documents(5, 4)]
     writer_class = SegmentWriter if first == "ours" else whoosh_writing.SegmentWriter
     index = three_segments(tmp_path / "index", writer_class, batches, delete=True)
@@ -207,6 +228,9 @@ def test_stored_fields_are_zstd_frames_whoever_wrote_the_merged_segments(
     assert contents(tmp_path / "index") == stock
     assert set(stored_frames(tmp_path / "index")) == {ZSTD_FRAME}
     assert len(stored_frames(tmp_path / "index")) == 904
+    blocks = block_frames(tmp_path / "index")
+    assert set(blocks) == {ZSTD_FRAME}
+    assert len(blocks) > 100
 
 
 def test_a_writer_past_its_memory_limit_writes_what_the_stock_writer_writes(tmp_path: Path):
@@ -394,8 +418,6 @@ def test_positions_are_read_only_when_a_search_asks_for_them(tmp_path: Path, mon
     """Posting blocks keep positions apart from document numbers and weights (engine.codec):
     scoring a common word decompresses under 70% of what reading its positions too does,
     and the postings are the same either way: the stock writer's, read by Whoosh's reader."""
-    import zlib
-
     from isecg_archive.engine import codec
     from isecg_archive.engine.postings import postings
 
@@ -409,13 +431,13 @@ def test_positions_are_read_only_when_a_search_asks_for_them(tmp_path: Path, mon
     assert contents(tmp_path / "ours") == contents(tmp_path / "stock")
 
     decompressed: list[bytes] = []
-    original = zlib.decompress
+    original = codec.decompress
 
-    def counted(data: bytes) -> bytes:
-        decompressed.append(original(data))
+    def counted(data: bytes, compression: int) -> bytes:
+        decompressed.append(original(data, compression))
         return decompressed[-1]
 
-    monkeypatch.setattr(codec.zlib, "decompress", counted)
+    monkeypatch.setattr(codec, "decompress", counted)
     with whoosh_index.open_dir(str(tmp_path / "ours")).reader() as reader:
         segment = only_segment(reader)
         read = {}

@@ -27,9 +27,9 @@ from isecg_archive.storage.records import Document, seconds
 from isecg_archive.versions import CANDIDATE_HASHES, family, sketch, sketch_bytes, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
-SCHEMA_VERSION = 16  # 8, 9: words with punctuation; 10: the sketch's lookup hashes;
+SCHEMA_VERSION = 17  # 8, 9: words with punctuation; 10: the sketch's lookup hashes;
 # 11: title_line; 12: the whole sketch in a column; 13: internal; 14: positions apart;
-# 15: stored fields in zstd; 16: a block's positions in one pickle
+# 15: stored fields in zstd; 16: a block's positions in one pickle; 17: blocks in zstd
 _VERSION_FILE = "SCHEMA_VERSION"
 UNDATED_LAST = 99999999  # sort key that puts undated documents after dated ones, oldest first
 

@@ -21,7 +21,6 @@ import heapq
 import io
 import pickle
 import tempfile
-import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -238,7 +237,7 @@ class _TermWriter:
             count, maxid, maxweight, compression, minbyte, maxbyte = pickle.load(stream)
             head, tail = codec.split(raw[stream.tell() : position + 4 + size])
             position += 4 + size
-            data = pickle.loads(zlib.decompress(head) if compression else head)
+            data = pickle.loads(codec.decompress(head, compression))
             if compression != self.compression:  # not as this segment writes: decoded
                 self.add(*self._decoded(data, tail, compression, count, run.shift))
                 continue
@@ -280,7 +279,7 @@ class _TermWriter:
         if len(data) == 3:
             values = data[2]
         else:
-            stored = pickle.loads(zlib.decompress(tail) if compression else tail)
+            stored = pickle.loads(codec.decompress(tail, compression))
             values = codec.whoosh_values(stored)
         ids = [docnum + shift for docnum in accumulate(data[0])]
         return ids, _weights(data[1], count), self._values(values, count)
@@ -288,9 +287,7 @@ class _TermWriter:
     def _write_copied(self, copied: _Copied) -> None:
         ids, weights, *rest = copied.data
         shifted = (ids[0] + copied.shift, *ids[1:])
-        head = pickle.dumps((shifted, weights, *rest), 5)
-        if self.compression:
-            head = zlib.compress(head, self.compression)
+        head = codec.compress(pickle.dumps((shifted, weights, *rest), 5), self.compression)
         self._block(codec.with_head(head, copied.tail), copied.count, shifted[0],
                     copied.maxid + copied.shift, copied.maxweight, copied.span,
                     _total(weights, copied.count))  # fmt: skip
