@@ -314,6 +314,42 @@ def test_the_fast_word_matcher_finds_what_the_analyzer_finds(demo: Collection):
             assert spans(text, one) == spans_by_analyzer(text, one, analyzer), (text, term)
 
 
+def window_by_definition(spans: list[tuple[int, int, str]]) -> int:
+    """Where a snippet's window starts, by its definition: at the first hit whose window (the
+    hits that end within WIDTH characters of it) holds the most distinct words, then hits."""
+    from isecg_archive.engine.snippets import WIDTH
+
+    def score(start: int) -> tuple[int, int]:
+        inside = [span for span in spans if start <= span[0] and span[1] <= start + WIDTH]
+        return len({term for _, _, term in inside}), len(inside)
+
+    best = max(score(start) for start, _, _ in spans)
+    return next(start for start, _, _ in spans if score(start) == best)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 80), st.integers(1, 260), st.sampled_from("abc"), st.booleans()),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_a_snippet_window_starts_where_it_holds_the_most_words_then_hits(words):
+    """snippets.window_start() slides over the hits; it picks the window the definition picks,
+    with words far apart, long words, and two forms of one word at one place (X-ray)."""
+    from isecg_archive.engine.snippets import window_start
+
+    spans, place = [], 0
+    for gap, length, term, twice in words:
+        place += gap
+        spans.append((place, place + length, term))
+        if twice:
+            spans.append((place, place + length, term.upper()))
+        place += length
+    assert window_start(spans) == window_by_definition(spans)
+
+
 TRICKY_TEXTS = [
     "The the A a I of: lunar LUNAR Lunar lunar.",  # stop words first, case, one letter
     "U.S.A. e.g. 3.5 km v2.0 ISECG's x...y a.b.c",  # dotted words, numbers, apostrophes
