@@ -99,13 +99,13 @@ def test_a_snippet_finds_the_words_the_index_holds_whatever_joins_them(words, ma
     """The quick way to find a query's words in a page skips most words; it must find the words
     the analyzer indexes, at the same places, whatever punctuation joins them."""
     text = "".join(word + mark for word, mark in zip(words, marks, strict=False)).title()
-    # Every token one of whose forms starts so, with all its indexed forms.
+    # Every token one of whose forms starts so, with the terms of all its indexed forms.
     every = [
-        (m.start(), m.end(), form.lower())
+        (m.start(), m.end(), analysis.stem(form.lower()))
         for m in re.finditer(analysis.TOKEN, text)
         if any(form.lower().startswith(tuple(starts)) for form in analysis.forms(m.group()))
         for form in analysis.forms(m.group())
         if analysis.is_indexed(form.lower())
     ]
-    found = [(m.start(), m.end(), word) for m, word in analysis.words_starting(text, starts)]
+    found = [(m.start(), m.end(), term) for m, term in analysis.terms_starting(text, starts)]
     assert found == every

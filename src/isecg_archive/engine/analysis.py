@@ -95,10 +95,10 @@ def _starting(start: str) -> re.Pattern[str]:
     return re.compile(rf"{re.escape(start)}{begins}\w*(?:\.?\w+)*")
 
 
-def words_starting(text: str, starts: frozenset[str]) -> Iterator[tuple[re.Match[str], str]]:
-    """The indexed words of the text whose lower-case form starts with one of `starts`: each
-    word's match and its form in lower case (stop words and one-letter words are left out, as
-    the analyzer leaves them out).
+def terms_starting(text: str, starts: frozenset[str]) -> Iterator[tuple[re.Match[str], str]]:
+    """The terms of the text's words whose lower-case form starts with one of `starts`: each
+    word's match and each term it is indexed as (stop words and one-letter words are left
+    out, as the analyzer leaves them out), looked up in the cache the indexing fills.
 
     The regex engine looks for each start in the lower-cased text and skips the other words,
     which makes finding a few terms in a page several times cheaper than looking at every word.
@@ -118,10 +118,8 @@ def words_starting(text: str, starts: frozenset[str]) -> Iterator[tuple[re.Match
             if any(form.lower().startswith(prefixes) for form in forms(m.group()))
         ]
     for match in matches:
-        for form in forms(text[match.start() : match.end()]):
-            word = form.lower()
-            if len(word) >= _MIN_SIZE and word not in STOP_WORDS:
-                yield match, word
+        for _, term in _analysed(text[match.start() : match.end()]):
+            yield match, term
 
 
 _START = operator.methodcaller("start")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from isecg_archive.engine.analysis import stem, words_starting
+from isecg_archive.engine.analysis import terms_starting
 
 WIDTH = 220  # characters of context in one snippet
 MAX_SNIPPETS = 3
@@ -34,8 +34,7 @@ def split_at(text: str, matches: Iterable[Sequence[int]]) -> Iterator[tuple[str,
 def spans(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, indexed word) of every word of the text that is one of the terms."""
     found = []
-    for match, word in words_starting(text, _starts(terms)):
-        term = stem(word)
+    for match, term in terms_starting(text, _starts(terms)):
         if term in terms:
             found.append((match.start(), match.end(), term))
     return found
