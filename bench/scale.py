@@ -6,9 +6,9 @@ Generates (once, cached in bench/.cache/) N documents of about 3,000 words: a fi
 multi-page PDFs, the rest text and Markdown, with agencies, topics, types and dates spread like
 a real collection. Then measures, and prints as a table and as JSON:
 - first ingest and reindex throughput (pages/s, documents/s), peak memory of the ingest, its
-  longest pause on a commit (bench/pauses.py), the index's segments after each and the result
-  page on both (`page_ingested_vs_reindexed`), and the throughput of ingesting text PDFs
-  alone (a sample of the collection's);
+  longest pause on a commit and where its CPU went (bench/pauses.py), the index's segments
+  after each and the result page on both (`page_ingested_vs_reindexed`), and the throughput
+  of ingesting text PDFs alone (a sample of the collection's);
 - the time to add one document to the full archive;
 - the full result page (top 10, facet counts over all matches, snippets with pages) in
   process over a fixed query mix, after a pass not timed (as tantivy's): p50, p95, max; and
@@ -410,6 +410,8 @@ def build(sources: Path, archive: Path, documents: int) -> dict[str, object]:
             "after_last_document_s",
         )
     }
+    if "cpu_s" in timed:  # the main process's, the rest of the machine's (workers), idle
+        figures["ingest_cpu_s"] = timed["cpu_s"]
     # The page on the index as the ingest's commits left it, and on the same index rebuilt.
     figures["segments_after_ingest"] = segments(archive)
     ingested, _ = in_process(archive, SEGMENT_ROUNDS, 0)
