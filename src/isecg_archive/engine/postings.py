@@ -18,7 +18,7 @@ from whoosh.matching import NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader, TermNotFound
 
-from isecg_archive.engine.codec import position_deltas
+from isecg_archive.engine.codec import LeafMatcher, position_deltas
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,8 @@ class Postings:
 def _read_positions(matcher: Any) -> list[list[int]]:
     """The block's position differences: through engine.codec's reader, or from the values
     of Whoosh's (a segment of its stock writer)."""
-    if hasattr(matcher, "read_positions"):
-        found: list[list[int]] = matcher.read_positions()
-        return found
+    if isinstance(matcher, LeafMatcher):
+        return matcher.read_positions()
     matcher._read_values()
     return position_deltas(matcher._values)
 
