@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import random
 import shutil
@@ -10,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from isecg_archive.collection import Collection
 from isecg_archive.search import SearchRequest
@@ -58,7 +58,7 @@ def test_a_damaged_cache_entry_is_dropped_and_the_file_read_again(tmp_path: Path
     collection = Collection(archive)
     hit = collection.search(SearchRequest('"polar volatiles"')).hits[0]
     entry = tmp_path / "index" / "text" / hit.document.sha256[:2]
-    entry = entry / f"{hit.document.sha256}.json.gz"
+    entry = entry / f"{hit.document.sha256}.json.zst"
     entry.write_bytes(entry.read_bytes()[:40])  # cut short, as by a full disk or a crash
 
     shown = subprocess.run(
@@ -66,12 +66,12 @@ def test_a_damaged_cache_entry_is_dropped_and_the_file_read_again(tmp_path: Path
     )
     assert shown.returncode == 0
     assert shown.stderr == (
-        f"the cached text {entry} is damaged (Compressed file ended before the end-of-stream"
-        " marker was reached); it is dropped and the original read again\n"
+        f"the cached text {entry} is damaged (decompression error: did not decompress full"
+        " frame); it is dropped and the original read again\n"
     )
     assert "polar volatiles" in json.dumps(json.loads(shown.stdout)["pages"]).lower()
-    with gzip.open(entry, "rt") as cached:  # kept again, whole
-        assert json.load(cached)["pages"]
+    kept = zstandard.ZstdDecompressor().decompress(entry.read_bytes())  # kept again, whole
+    assert json.loads(kept)["pages"]
     reindexed = subprocess.run(command(archive, "reindex"), capture_output=True, text=True)
     assert reindexed.returncode == 0 and reindexed.stderr == ""
 

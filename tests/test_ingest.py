@@ -1,9 +1,11 @@
+import gzip
 import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from isecg_archive.check import check
 from isecg_archive.collection import Collection
@@ -533,3 +535,15 @@ def test_an_index_that_is_not_the_archive_s_is_not_trusted(run, archive_dir, tmp
     assert run("reindex").exit_code == 0
     assert run("ingest", str(note)).output.startswith("1 added")
     assert (archive_dir / "note.txt").read_bytes() == note.read_bytes()
+
+
+def test_text_an_earlier_version_cached_in_gzip_is_still_used(filled: Collection):
+    cache = filled.cache.root
+    for entry in cache.rglob("*.json.zst"):  # as an earlier version kept them
+        text = zstandard.ZstdDecompressor().decompress(entry.read_bytes())
+        entry.with_suffix(".gz").write_bytes(gzip.compress(text))
+        entry.unlink()
+    report = filled.reindex()
+    assert (report.documents, report.pages, report.extracted) == (5, 10, 0)
+    assert filled.search(SearchRequest("conveyor")).total == 1
+    assert len(list(cache.rglob("*.json.gz"))) == 5

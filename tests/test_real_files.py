@@ -200,7 +200,7 @@ def test_lone_surrogates_never_reach_the_text(collection: Collection, tmp_path: 
     text = collection.extraction(collection.archive.read("half-pairs.pdf")).pages[2]
     assert text.startswith("Conveyor trials\nsealed conveyor"), "the half pair is left out"
     cache = collection.cache.root
-    assert list(cache.rglob("*.partial")) == [] and list(cache.rglob("*.json.gz"))
+    assert list(cache.rglob("*.partial")) == [] and list(cache.rglob("*.json.zst"))
 
 
 # Text true to the page ----------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""Extracted text kept by content hash, so that a reindex does not parse every file again."""
+"""Extracted text kept by content hash, so that a reindex does not parse every file again.
+
+Each entry is the extraction as JSON, compressed by zstd: an ingest's workers write one for
+every document, and gzip took 1.7 ms for a 3,000-word text where zstd takes 0.24, for the same
+size. Entries an earlier version wrote in gzip are still read.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ import logging
 import zlib
 from contextlib import suppress
 from pathlib import Path
+
+import zstandard
 
 from isecg_archive.extract import Extraction
 from isecg_archive.storage.records import PartialDate
@@ -21,15 +28,19 @@ class TextCache:
         self.root = root
 
     def _path(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / f"{sha256}.json.gz"
+        return self.root / sha256[:2] / f"{sha256}.json.zst"
 
     def get(self, sha256: str, extractor: str) -> Extraction | None:
         """The cached extraction, or None when absent, unreadable or from another extractor."""
         path = self._path(sha256)
         try:
-            with gzip.open(path, "rt", encoding="utf-8") as handle:
-                data = json.load(handle)
-        except (gzip.BadGzipFile, ValueError, EOFError, zlib.error) as exc:  # garbled, cut short
+            try:
+                data = json.loads(zstandard.ZstdDecompressor().decompress(path.read_bytes()))
+            except FileNotFoundError:
+                path = path.with_suffix(".gz")  # kept by an earlier version
+                with gzip.open(path, "rt", encoding="utf-8") as handle:
+                    data = json.load(handle)
+        except (zstandard.ZstdError, gzip.BadGzipFile, ValueError, EOFError, zlib.error) as exc:
             _log.warning(
                 "the cached text %s is damaged (%s); it is dropped and the original read again",
                 path,
@@ -87,9 +98,6 @@ class TextCache:
         # a failed write leaves nothing half-written.
         with suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
-            # zlib's own default level: gzip's (9) took twice the time, for 2% less.
-            with (
-                staged(path) as partial,
-                gzip.open(partial, "wt", compresslevel=6, encoding="utf-8") as handle,
-            ):
-                json.dump(data, handle, ensure_ascii=False)
+            text = json.dumps(data, ensure_ascii=False).encode("utf-8")
+            with staged(path) as partial:
+                partial.write_bytes(zstandard.ZstdCompressor(level=3).compress(text))
