@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
 from typing import Any
 
 # Words (a hyphen between letters joins them into one: "ESA-led" is not "ESA"), and single
@@ -78,11 +79,9 @@ class PhraseIndex:
         matches = []
         busy: dict[Hashable, int] = {}  # a group's matches do not overlap, as in a regex
         by_first = self._by_first
-        for i, first in enumerate(folded):
-            candidates = by_first.get(first)
-            if not candidates:
-                continue
-            for words, phrase, group in candidates:
+        # The places of the words a phrase starts with, found in C: most words start none.
+        for i in compress(count(), map(by_first.__contains__, folded)):
+            for words, phrase, group in by_first[folded[i]]:
                 if i < busy.get(group, 0):
                     continue
                 end = i + len(words)
@@ -112,7 +111,7 @@ def _words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     and each part of a document (its title, first page, headings, body) is scanned by several
     indexes (agencies, related bodies, topics) one after another: it is split once."""
     raw = tuple(_TOKEN.findall(text))
-    return raw, tuple(word.casefold() for word in raw)
+    return raw, tuple(map(str.casefold, raw))
 
 
 def listed_beside(scan: Scan, group: Hashable, others: frozenset[Hashable]) -> bool:
