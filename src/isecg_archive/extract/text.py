@@ -9,6 +9,7 @@ of a hard-wrapped text are joined again, and lines repeated at the edges of its 
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -71,11 +72,18 @@ def extract(path: Path, options: ExtractOptions) -> Extraction:
     )
 
 
-def render_markdown(source: str) -> tuple[str, str | None]:
-    """Markdown as the text a reader sees, and its first heading."""
+@cache
+def _parser() -> Any:
+    """The Markdown parser, made once: making one took a third of the time of rendering a page.
+    Parsing keeps its state apart from the parser's, which only holds its rules."""
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(source)
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def render_markdown(source: str) -> tuple[str, str | None]:
+    """Markdown as the text a reader sees, and its first heading."""
+    tokens = _parser().parse(source)
     lines: list[str] = []
     prefixes: list[str] = []  # the marker of each list the text is in
     numbers: list[int] = []
