@@ -53,12 +53,17 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 def clean_text(text: str) -> str:
     """One page's characters mended, its spaces and blank lines collapsed."""
-    text = SURROGATES.sub("", text)
+    plain = text.isascii()  # most pages: no surrogates, ligatures or symbol bullets to look for
+    if not plain:
+        text = SURROGATES.sub("", text)
     text = text.replace("\r\n", "\n").translate(_CONTROLS)
-    text = _COMPATIBILITY.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-    text = _LINE_BULLET.sub(rf"\g<1>{BULLET}", text)
-    text = _STRAY_DEL.sub(" ", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    if not plain:
+        text = _COMPATIBILITY.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    if not plain or "\x7f" in text:
+        text = _LINE_BULLET.sub(rf"\g<1>{BULLET}", text)
+        text = _STRAY_DEL.sub(" ", text)
+    # Runs of spaces never span lines: collapsed in the whole page at once.
+    lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
