@@ -126,7 +126,7 @@ def test_many_new_documents_find_their_versions_as_a_few_do(filled: Collection, 
     one with a deleted document among them."""
     from isecg_archive.collection import _Candidates
     from isecg_archive.engine.readers import column
-    from isecg_archive.versions import sketch_values
+    from isecg_archive.enrich.versions import sketch_values
 
     text = filled.archive.original("inbox/notes.txt").read_text(encoding="utf-8")
     copies = []

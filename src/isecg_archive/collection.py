@@ -27,6 +27,13 @@ from isecg_archive.engine.readers import column, column_values, live_docnums, me
 from isecg_archive.engine.spelling import prepare
 from isecg_archive.enrich import Vocabulary, load_vocabulary
 from isecg_archive.enrich.glossary import Glossary, load_glossary
+from isecg_archive.enrich.versions import (
+    CANDIDATE_HASHES,
+    SIMILAR,
+    similarity,
+    sketch_terms,
+    sketch_values,
+)
 from isecg_archive.errors import (
     ArchiveError,
     DocumentNotFound,
@@ -51,13 +58,6 @@ from isecg_archive.storage.history import Entry
 from isecg_archive.storage.locking import writer_lock
 from isecg_archive.storage.records import Document, EventRecord
 from isecg_archive.storage.textcache import TextCache
-from isecg_archive.versions import (
-    CANDIDATE_HASHES,
-    SIMILAR,
-    similarity,
-    sketch_terms,
-    sketch_values,
-)
 
 # What reading a damaged index raises: a file missing, or cut short where a record was expected.
 DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from isecg_archive.boilerplate import Boilerplate
 from isecg_archive.cleantext import refuse_controls
 from isecg_archive.collection import Collection
 from isecg_archive.engine.readers import live_docnums
 from isecg_archive.enrich import EDITABLE, Vocabulary, describe
+from isecg_archive.enrich.boilerplate import Boilerplate
 from isecg_archive.enrich.metadata import LISTS
 from isecg_archive.errors import MetadataError
 from isecg_archive.extract import RECORD_FIELDS

@@ -18,13 +18,19 @@ from whoosh.searching import Searcher
 from whoosh.system import pack_uint
 from whoosh.writing import IndexWriter
 
-from isecg_archive.boilerplate import CAPTURE_FORMATS, line_terms, title_term
 from isecg_archive.engine import analysis, mapped, merging, readers, writing
 from isecg_archive.engine.scoring import BM25F
+from isecg_archive.enrich.boilerplate import CAPTURE_FORMATS, line_terms, title_term
+from isecg_archive.enrich.versions import (
+    CANDIDATE_HASHES,
+    family,
+    sketch,
+    sketch_bytes,
+    sketch_terms,
+)
 from isecg_archive.errors import IndexBusy
 from isecg_archive.events import event_term
 from isecg_archive.storage.records import Document, seconds
-from isecg_archive.versions import CANDIDATE_HASHES, family, sketch, sketch_bytes, sketch_terms
 
 # Bump whenever build_schema() or what goes into a field changes: older indexes are rebuilt.
 SCHEMA_VERSION = 17  # 8, 9: words with punctuation; 10: the sketch's lookup hashes;

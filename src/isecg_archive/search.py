@@ -14,7 +14,6 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.spelling import Corrector
 
-from isecg_archive.boilerplate import CAPTURE_FORMATS, Boilerplate
 from isecg_archive.engine.analysis import positions, stem
 from isecg_archive.engine.facets import Facet, count_facets
 from isecg_archive.engine.patterns import expand_patterns
@@ -32,6 +31,7 @@ from isecg_archive.engine.scoring import idf
 from isecg_archive.engine.snippets import Snippet, make_snippets, spans
 from isecg_archive.engine.spelling import close_words
 from isecg_archive.enrich import Vocabulary
+from isecg_archive.enrich.boilerplate import CAPTURE_FORMATS, Boilerplate
 from isecg_archive.enrich.glossary import Glossary
 from isecg_archive.errors import QueryError, QuerySyntaxError
 from isecg_archive.events import event_slug, split_term
