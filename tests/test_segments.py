@@ -189,19 +189,18 @@ def block_frames(folder: Path) -> list[bytes]:
     """The first bytes of each posting block's head and values (if apart), in a one-segment
     index."""
     from isecg_archive.engine import codec
-    from isecg_archive.engine.postings import postings
+    from isecg_archive.engine.postings import term_info
 
     frames = []
     with whoosh_index.open_dir(str(folder)).reader() as reader:
         segment = only_segment(reader)
         for field, term in segment.all_terms():
-            found = postings(segment, field, term)
-            matcher = found._matcher if found is not None else None
-            while matcher is not None and matcher.is_active():
-                start, end = matcher._dataoffset, matcher._nextoffset
-                head, tail = codec.split(matcher._postfile.get(start, end - start))
-                frames += [head[:4], tail[:4]] if tail else [head[:4]]
-                matcher._next_block()
+            info = term_info(segment, field, term)
+            if info.is_inlined():
+                continue
+            raw = segment._terms._postfile.get(*codec.extent(info))
+            for _, head, values, end in codec.stored_blocks(raw):
+                frames += [head[:4], raw[values : values + 4]] if values < end else [head[:4]]
     return frames
 
 

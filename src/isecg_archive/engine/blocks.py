@@ -18,7 +18,6 @@ pickled tuple of its statistics, and its data, with positions apart (engine.code
 from __future__ import annotations
 
 import heapq
-import io
 import pickle
 import tempfile
 from array import array
@@ -29,7 +28,7 @@ from operator import sub
 from typing import Any
 
 from whoosh.codec import whoosh3
-from whoosh.system import emptybytes, pack_ushort, unpack_int
+from whoosh.system import emptybytes, pack_ushort
 from whoosh.util.numeric import byte_to_length
 
 from isecg_archive.engine import codec
@@ -224,19 +223,10 @@ class _TermWriter:
         """A merged segment's postings of the term: its blocks copied, their values as they
         are, but for a partial block that other postings of the term follow: those are
         written together (so that a term of a few postings in each segment is one block)."""
-        info = run.info
-        offset, length = info.extent()
-        if isinstance(length, tuple):  # as W3TermInfo.from_bytes() reads it
-            (length,) = length
-        raw = run.postfile.get(offset, length)
-        stream = io.BytesIO(raw)
-        position = len(whoosh3.WHOOSH3_HEADER_MAGIC)
-        while position < length:
-            size = abs(unpack_int(raw[position : position + 4])[0])
-            stream.seek(position + 4)
-            count, maxid, maxweight, compression, minbyte, maxbyte = pickle.load(stream)
-            head, tail = codec.split(raw[stream.tell() : position + 4 + size])
-            position += 4 + size
+        raw = run.postfile.get(*codec.extent(run.info))
+        for header, head, values, end in codec.stored_blocks(raw):
+            count, maxid, maxweight, compression, minbyte, maxbyte = header
+            tail = raw[values:end]
             data = pickle.loads(codec.decompress(head, compression))
             if compression != self.compression:  # not as this segment writes: decoded
                 self.add(*self._decoded(data, tail, compression, count, run.shift))
@@ -282,7 +272,7 @@ class _TermWriter:
             stored = pickle.loads(codec.decompress(tail, compression))
             values = codec.whoosh_values(stored)
         ids = [docnum + shift for docnum in accumulate(data[0])]
-        return ids, _weights(data[1], count), self._values(values, count)
+        return ids, list(codec.weights_of(data[1], count)), self._values(values, count)
 
     def _write_copied(self, copied: _Copied) -> None:
         ids, weights, *rest = copied.data
@@ -351,14 +341,6 @@ class _TermWriter:
             self.postfile.write_int(-len(self.pending) if last else len(self.pending))
             self.postfile.write(self.pending)
             self.pending = None
-
-
-def _weights(weights: Any, count: int) -> list[float]:
-    if weights is None:
-        return [1.0] * count
-    if isinstance(weights, float):
-        return [weights] * count
-    return list(weights)
 
 
 def _total(weights: Any, count: int) -> float:

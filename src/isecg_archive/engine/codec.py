@@ -35,11 +35,12 @@ compress, which the ingest does for every document. So are the blocks' heads and
 
 from __future__ import annotations
 
+import io
 import pickle
 import struct
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import zstandard
@@ -52,6 +53,7 @@ ZSTD = -1  # a block's `compression` (in its header) when zstd compressed its he
 SPLIT_FROM = 64  # pickled bytes of a block's values from which they are compressed apart
 
 _HEAD = struct.Struct("!I")
+_INT = struct.Struct("!i")  # a block's length in Whoosh's layout: negative for a term's last
 _UNREAD = object()  # a block's values, before they are read
 
 
@@ -109,16 +111,50 @@ def whoosh_values(values: Any) -> Any:
     return tuple(pack_uint(len(deltas)) + pickle.dumps(deltas, 2) for deltas in values)
 
 
-def split(data: bytes) -> tuple[bytes, bytes]:
-    """A block's data as its head and its values (empty when the head holds them)."""
-    (length,) = _HEAD.unpack_from(data)
-    end = _HEAD.size + length
-    return data[_HEAD.size : end], data[end:]
-
-
 def with_head(head: bytes, values: bytes) -> bytes:
     """A block's data from a (new) head and its values as they were."""
     return _HEAD.pack(len(head)) + head + values
+
+
+def extent(info: Any) -> tuple[int, int]:
+    """Where a term's postings are in the postings file: start and length (from its entry)."""
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # as W3TermInfo.from_bytes() reads it
+        (length,) = length
+    return offset, length
+
+
+def stored_blocks(raw: bytes) -> Iterator[tuple[tuple[Any, ...], bytes, int, int]]:
+    """Each block of a term's postings as written here (`raw`: all of them, from the header's
+    magic on): its header (count, last document, maximum weight, compression, shortest and
+    longest length bytes), its compressed head, and where its values are in `raw` (start and
+    end; equal when the head holds them).
+
+    Read from the bytes themselves, not a seek and a read on a file for each field as Whoosh's
+    block reader goes: a search reads every block of a term in each segment.
+    """
+    stream = io.BytesIO(raw)
+    position = len(whoosh3.WHOOSH3_HEADER_MAGIC)
+    while position < len(raw):
+        (size,) = _INT.unpack_from(raw, position)
+        end = position + _INT.size + abs(size)
+        stream.seek(position + _INT.size)
+        header = pickle.load(stream)
+        start = stream.tell()
+        (length,) = _HEAD.unpack_from(raw, start)
+        values = start + _HEAD.size + length
+        yield header, raw[start + _HEAD.size : values], values, end
+        position = end
+
+
+def weights_of(weights: Any, count: int) -> list[float] | tuple[float, ...]:
+    """A block's weights from their stored form: None when all are 1, one float when all
+    are equal, else each one's (as Whoosh's block writer minifies them)."""
+    if weights is None:
+        return [1.0] * count
+    if isinstance(weights, float):
+        return [weights] * count
+    return weights
 
 
 class LeafMatcher(whoosh3.W3LeafMatcher):

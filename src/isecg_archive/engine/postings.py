@@ -2,22 +2,28 @@
 
 Whoosh's block reader (whoosh.codec.whoosh3.W3LeafMatcher) decodes a block of postings into
 arrays but hands them out one Python call at a time; reading the arrays themselves is several
-times faster when every posting is wanted (scoring all matches, building facet bitsets). This
-module is the one place that reaches into the block reader.
+times faster when every posting is wanted (scoring all matches, building facet bitsets). The
+blocks this index writes (engine.codec) are read from their bytes: the term's postings in one
+slice of the segment's file, each block's header, head and values found in it, where Whoosh's
+reader seeks and reads the file for each. Setting up Whoosh's reader for a term and walking
+its blocks was most of what each segment added to a search beyond its term look-ups.
+Segments of another codec are read through Whoosh's reader. This module is the one place that
+reaches into it.
 """
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3TermsReader
-from whoosh.matching import NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader, TermNotFound
 
+from isecg_archive.engine import codec
 from isecg_archive.engine.codec import LeafMatcher, position_deltas
 
 
@@ -29,18 +35,72 @@ class Block:
 
 
 class Postings:
-    def __init__(self, matcher: Any, deleted: frozenset[int] | set[int]) -> None:
-        self._matcher = matcher
-        self.deleted = deleted  # the segment's deleted documents, which the blocks still hold
+    """A term's postings in one segment (none: the segment lacks the term)."""
 
-    @property
-    def empty(self) -> bool:
-        """No postings (left): the segment lacks the term."""
-        return not self._matcher.is_active()
+    empty = True
+
+    def __init__(self, deleted: frozenset[int] | set[int] = frozenset()) -> None:
+        self.deleted = deleted  # the segment's deleted documents, which the blocks still hold
 
     def blocks(self, weights: bool = True, positions: bool = False) -> Iterator[Block]:
         """Each block's document numbers, and its weights and positions if asked for (the
         field's format is Positions)."""
+        return iter(())
+
+
+class _Stored(Postings):
+    """Postings as engine.codec writes them, read from their bytes."""
+
+    empty = False
+
+    def __init__(self, raw: bytes, deleted: frozenset[int] | set[int]) -> None:
+        super().__init__(deleted)
+        self._raw = raw  # the term's postings, from the header's magic on
+
+    def blocks(self, weights: bool = True, positions: bool = False) -> Iterator[Block]:
+        raw = self._raw
+        for header, head, values, end in codec.stored_blocks(raw):
+            count, compression = header[0], header[3]
+            data = pickle.loads(codec.decompress(head, compression))
+            found: Any = ()
+            if positions:
+                stored = data[2] if len(data) == 3 else None
+                if stored is None:
+                    stored = pickle.loads(codec.decompress(raw[values:end], compression))
+                found = position_deltas(stored)
+            yield Block(
+                list(accumulate(data[0])),
+                codec.weights_of(data[1], count) if weights else (),
+                found,
+            )
+
+
+class _Inlined(Postings):
+    """A term of one posting, which Whoosh keeps in the term's entry."""
+
+    empty = False
+
+    def __init__(self, postings: tuple[Any, Any, Any], deleted: frozenset[int] | set[int]):
+        super().__init__(deleted)
+        self._postings = postings
+
+    def blocks(self, weights: bool = True, positions: bool = False) -> Iterator[Block]:
+        ids, found, values = self._postings
+        yield Block(ids, found if weights else (), position_deltas(values) if positions else ())
+
+
+class _Matched(Postings):
+    """Postings read through Whoosh's block reader (a segment of another codec)."""
+
+    def __init__(self, matcher: Any, deleted: frozenset[int] | set[int]) -> None:
+        super().__init__(deleted)
+        self._matcher = matcher
+
+    @property
+    def empty(self) -> bool:  # type: ignore[override]
+        return not self._matcher.is_active()
+
+    def blocks(self, weights: bool = True, positions: bool = False) -> Iterator[Block]:
         matcher = self._matcher
         while matcher.is_active():
             _read_ids(matcher)
@@ -99,22 +159,34 @@ def postings(
 
     info: the term's entry, if term_info() looked it up already.
     """
-    if info is None:
-        return Postings(NullMatcher, frozenset())
-    matcher: Any
     if info is NOT_READ:
-        try:
-            matcher = segment.postings(fieldname, text)
-        except TermNotFound:
-            return Postings(NullMatcher, frozenset())
-        deleted: frozenset[int] | set[int] = frozenset()
-        if isinstance(matcher, FilterMatcher):  # how Whoosh leaves out deleted documents
-            matcher, deleted = matcher.child, segment.deleted_docs_set
-    else:
-        leaf: Any = segment  # a SegmentReader, as term_info() found
+        info = term_info(segment, fieldname, text)
+    if info is None:
+        return Postings()
+    if info is NOT_READ:
+        return _through_whoosh(segment, fieldname, text)
+    leaf: Any = segment  # a SegmentReader, as term_info() found
+    if info.is_inlined():
+        return _Inlined(info.inlined_postings(), leaf.deleted_docs_set)
+    terms = leaf._terms
+    if not codec.is_ours(terms._codec):
         format_ = leaf.schema[fieldname].format
-        matcher = leaf._terms._codec.postings_reader(leaf._terms._postfile, info, format_)
-        deleted = leaf.deleted_docs_set
+        matcher = terms._codec.postings_reader(terms._postfile, info, format_)
+        if not hasattr(matcher, "_read_weights"):
+            return None
+        return _Matched(matcher, leaf.deleted_docs_set)
+    return _Stored(terms._postfile.get(*codec.extent(info)), leaf.deleted_docs_set)
+
+
+def _through_whoosh(segment: IndexReader, fieldname: str, text: bytes) -> Postings | None:
+    """The term's postings through Whoosh's own reader, from a reader of another kind."""
+    try:
+        matcher = segment.postings(fieldname, text)
+    except TermNotFound:
+        return Postings()
+    deleted: frozenset[int] | set[int] = frozenset()
+    if isinstance(matcher, FilterMatcher):  # how Whoosh leaves out deleted documents
+        matcher, deleted = matcher.child, segment.deleted_docs_set
     if not hasattr(matcher, "_read_weights"):
         return None
-    return Postings(matcher, deleted)
+    return _Matched(matcher, deleted)
