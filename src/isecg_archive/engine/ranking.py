@@ -42,11 +42,25 @@ MAX_WORDS = 64  # a longer query (a pasted abstract) keeps its most telling word
 
 def matches(searcher: Searcher, query: q.Query) -> Scores:
     """Every live document the query matches, by its number in the whole index, with its score."""
+    if type(query) is q.Every and query.fieldname is None:  # browsing
+        return _every(searcher.reader(), float(query.boost))
     context = searcher.context()
     found: Scores = {}
     for segment, offset in searcher.leaf_searchers():
         part = _evaluate(query, segment, context)
         found.update(zip(map(offset.__add__, part), part.values(), strict=True) if offset else part)
+    return found
+
+
+def _every(reader: IndexReader, boost: float) -> Scores:
+    """Every live document, each segment's as a range of numbers less its deleted ones: not
+    a generator's step a document, as Whoosh's all_doc_ids() goes."""
+    found: Scores = {}
+    for segment, offset in reader.leaf_readers():
+        found.update(dict.fromkeys(range(offset, offset + segment.doc_count_all()), boost))
+        if segment.has_deletions():  # a SegmentReader, then
+            for docnum in segment.deleted_docs_set:
+                del found[docnum + offset]
     return found
 
 
