@@ -17,6 +17,16 @@ from isecg_archive.engine.writing import SegmentWriter
 WORDS = [f"w{n}" for n in range(60)]  # most are in well over 128 of 300 documents
 
 
+@pytest.fixture(autouse=True)
+def blocks_of_128(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These segments of 300 documents are written in blocks of 128 postings, not the index's
+    1,024 (codec.BLOCK), so that their terms fill blocks and a merge copies whole ones as well
+    as decoding partial ones."""
+    from isecg_archive.engine import codec, writing
+
+    monkeypatch.setattr(writing, "CODEC", codec.Codec(blocklimit=128))
+
+
 def schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),

@@ -11,7 +11,7 @@ one at a time. A merged segment's postings are always its documents' numbers in 
 after those before it, so a term's postings are its parts in order of their first document.
 
 The layout is Whoosh's (whoosh.codec.whoosh3.W3PostingsWriter): per term, a header, then
-blocks of at most BLOCK postings, each an int of its length (negative for the last), a
+blocks of at most codec.BLOCK postings, each an int of its length (negative for the last), a
 pickled tuple of its statistics, and its data, with positions apart (engine.codec).
 """
 

@@ -262,11 +262,22 @@ class PerDocReader(whoosh3.W3PerDocReader):
         return {} if value is None else value
 
 
+BLOCK = 1024  # postings a block holds at most
+
+
 class Codec(whoosh3.W3Codec):
     """Whoosh's codec, its posting blocks with positions apart and its stored fields in zstd
-    (this module's)."""
+    (this module's).
 
-    def __init__(self, blocklimit: int = 128, compression: int = ZSTD, inlinelimit: int = 1):
+    Blocks hold up to BLOCK postings, where Whoosh's hold 128: a search reads every posting of
+    its terms (every match is counted and scored), and each block costs it a header, a head
+    and its values to find, decompress and unpickle. On 10,000 documents, blocks of 1,024 made
+    a page 5 to 13% faster on common words and the index 12% smaller; 4,096 added little more.
+    Skipping (Whoosh's own matchers, for wildcards and ranges) goes a block at a time, so
+    larger blocks skip less finely; those queries are few.
+    """
+
+    def __init__(self, blocklimit: int = BLOCK, compression: int = ZSTD, inlinelimit: int = 1):
         # Whoosh's own uses of `compression`, a term vector's blocks, take -1 as zlib's
         # default level.
         super().__init__(blocklimit, compression, inlinelimit)
