@@ -63,11 +63,11 @@ class _Stored(Postings):
             count, compression = header[0], header[3]
             data = pickle.loads(codec.decompress(head, compression))
             found: Any = ()
-            if positions:
-                stored = data[2] if len(data) == 3 else None
-                if stored is None:
-                    stored = pickle.loads(codec.decompress(raw[values:end], compression))
-                found = position_deltas(stored)
+            if positions and len(data) == 3:  # the values in the head
+                found = position_deltas(data[2])
+            elif positions:
+                tail = codec.decompress(raw[values:end], compression)
+                found = position_deltas(pickle.loads(tail))
             yield Block(
                 list(accumulate(data[0])),
                 codec.weights_of(data[1], count) if weights else (),
