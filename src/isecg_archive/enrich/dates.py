@@ -144,8 +144,9 @@ def _valid(year: int, month: int | None = None, day: int | None = None) -> Parti
 def stated_dates(title: str, first_page: str) -> StatedDates:
     """The dates a document states in its title and first paragraphs."""
     head = first_page[:_HEAD_CHARS]
-    candidates = find_dates(title) or find_dates(head)
-    source = title if find_dates(title) else head
+    in_title = find_dates(title)
+    candidates = in_title or find_dates(head)
+    source = title if in_title else head
     if not candidates:
         opening = "\n".join(first_page.splitlines()[:_OPENING_LINES])
         year = _YEAR.search(title) or _YEAR_LINE.search(opening)
