@@ -42,25 +42,25 @@ MAX_WORDS = 64  # a longer query (a pasted abstract) keeps its most telling word
 
 def matches(searcher: Searcher, query: q.Query) -> Scores:
     """Every live document the query matches, by its number in the whole index, with its score."""
-    if type(query) is q.Every and query.fieldname is None:  # browsing
-        return _every(searcher.reader(), float(query.boost))
-    context = searcher.context()
     found: Scores = {}
+    if type(query) is q.Every and query.fieldname is None:  # browsing: no numbers to move
+        for segment, offset in searcher.reader().leaf_readers():
+            found.update(_every(segment, float(query.boost), offset))
+        return found
+    context = searcher.context()
     for segment, offset in searcher.leaf_searchers():
         part = _evaluate(query, segment, context)
         found.update(zip(map(offset.__add__, part), part.values(), strict=True) if offset else part)
     return found
 
 
-def _every(reader: IndexReader, boost: float) -> Scores:
-    """Every live document, each segment's as a range of numbers less its deleted ones: not
-    a generator's step a document, as Whoosh's all_doc_ids() goes."""
-    found: Scores = {}
-    for segment, offset in reader.leaf_readers():
-        found.update(dict.fromkeys(range(offset, offset + segment.doc_count_all()), boost))
-        if segment.has_deletions():  # a SegmentReader, then
-            for docnum in segment.deleted_docs_set:
-                del found[docnum + offset]
+def _every(segment: IndexReader, boost: float, offset: int = 0) -> Scores:
+    """Every live document of a segment, numbered from `offset`: its range of numbers less its
+    deleted ones, not a generator's step a document as Whoosh's all_doc_ids() goes."""
+    found = dict.fromkeys(range(offset, offset + segment.doc_count_all()), boost)
+    if segment.has_deletions():  # a SegmentReader, then
+        for docnum in segment.deleted_docs_set:
+            del found[docnum + offset]
     return found
 
 
@@ -182,8 +182,7 @@ def _evaluate(query: q.Query, searcher: Searcher, context: SearchContext) -> Sco
     if kind is q.Phrase and query.slop == 1 and query.fieldname in searcher.schema:
         return _phrase(query, searcher, context)
     if kind is q.Every and query.fieldname is None:
-        boost = float(query.boost)
-        return dict.fromkeys(searcher.reader().all_doc_ids(), boost)
+        return _every(searcher.reader(), float(query.boost))
     if kind is q.And or (kind is q.Or and not query.scale):
         parts = query.subqueries
         if not parts:
