@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set
 from dataclasses import dataclass, field, replace
 from functools import reduce
 from typing import Any
@@ -332,7 +332,7 @@ def _parse(searcher: Searcher, text: str, glossary: Glossary | None) -> q.Query:
     return expand_patterns(parse_query(text, searcher.schema, glossary), searcher.reader())
 
 
-def _one_per_family(searcher: Searcher, matches: set[int]) -> set[int]:
+def _one_per_family(searcher: Searcher, matches: Set[int]) -> Set[int]:
     """The matches with each family of versions counted once (by its first document)."""
     later = set()
     for members in shared_families(searcher.reader()):
@@ -341,7 +341,7 @@ def _one_per_family(searcher: Searcher, matches: set[int]) -> set[int]:
     return matches - later if later else matches
 
 
-def _ranked(searcher: Searcher, found: Scores, sort: str, complete: set[int]) -> list[int]:
+def _ranked(searcher: Searcher, found: Scores, sort: str, complete: Set[int]) -> list[int]:
     """The matches in the page's order, those with all the words first; equal keys by number."""
     # Sorts with keys Python need not call back for: by number, then (stable) by the key.
     if sort == "relevance":
@@ -377,7 +377,7 @@ def _facets(
     request: SearchRequest,
     vocabulary: Vocabulary,
     scores: Scores,
-    unique: set[int],
+    unique: Set[int],
 ) -> tuple[Facet, ...]:
     """The facets of the matches. Types and years widen a search: each counts among the matches
     without its own filter, so that the other types and years stay there to choose."""
@@ -405,8 +405,8 @@ class _Matches:
     allowed: bytes | None  # what the filters let through (None: everything)
     scores: Scores  # every match of the query, the filters aside
     found: Scores  # the matches the filters let through
-    complete: set[int]  # the matches with all the query's words
-    complete_unique: set[int]  # those the filters let through, one per family of versions
+    complete: Set[int]  # the matches with all the query's words
+    complete_unique: Set[int]  # those the filters let through, one per family of versions
 
 
 def _matches(searcher: Searcher, request: SearchRequest, glossary: Glossary) -> _Matches:
@@ -421,7 +421,9 @@ def _matches(searcher: Searcher, request: SearchRequest, glossary: Glossary) -> 
         # Enough match all the words: only those, then.
         scores = {docnum: score for docnum, score in scores.items() if docnum in complete}
     found = _only(scores, allowed)
-    return _Matches(parsed, allowed, scores, found, complete & found.keys(), complete_unique)
+    # The complete matches are among the scores: only a filter leaves some out.
+    complete = complete if allowed is None else complete & found.keys()
+    return _Matches(parsed, allowed, scores, found, complete, complete_unique)
 
 
 def _matches_or_words(
@@ -477,7 +479,7 @@ def search(
     matches, relaxed = _matches_or_words(searcher, request, glossary)
     parsed, allowed, scores, found = matches.parsed, matches.allowed, matches.scores, matches.found
     complete, complete_unique = matches.complete, matches.complete_unique
-    unique = _one_per_family(searcher, set(found))
+    unique = _one_per_family(searcher, found.keys())
     facets = _facets(searcher, request, vocabulary, scores, unique)
     suggestion = None
     if len(complete_unique) < SUGGEST_BELOW and request.query.strip():

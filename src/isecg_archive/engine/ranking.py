@@ -18,7 +18,7 @@ own...) are matched by Whoosh's own matcher, for that part of the query only.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import mul
@@ -64,9 +64,10 @@ def _every(segment: IndexReader, boost: float, offset: int = 0) -> Scores:
     return found
 
 
-def graded_matches(searcher: Searcher, query: q.Query) -> tuple[Scores, set[int]]:
+def graded_matches(searcher: Searcher, query: q.Query) -> tuple[Scores, Set[int]]:
     """Every live document with the query's required parts and any of its typed words, with its
-    score, and the set of those that have all the words (question words like "what" aside).
+    score, and the set of those that have all the words (question words like "what" aside):
+    the scores' own keys when every match has them all, not a copy.
 
     The query's words are the `Word`s (and acronyms) of its top level, where a person typed
     words without operators; its other parts (phrases, field:value, NOT...) must match.
@@ -76,7 +77,7 @@ def graded_matches(searcher: Searcher, query: q.Query) -> tuple[Scores, set[int]
     required = [part for part in parts if type(part) not in (Word, Either, SpelledOut)]
     if not words or (len(words) == 1 and not required):
         every = matches(searcher, query)
-        return every, set(every)
+        return every, every.keys()
     words = _most_telling(searcher, words)
     needed = _needed(searcher, words)
     context = searcher.context()
