@@ -20,8 +20,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Set
 from dataclasses import dataclass
+from functools import reduce
 from itertools import accumulate
-from operator import mul
+from operator import and_, mul
 from typing import Any
 
 from whoosh import query as q
@@ -263,10 +264,11 @@ def _term(query: q.Term, searcher: Searcher, context: SearchContext) -> Scores:
     reader = searcher.reader()
     if (query.fieldname, text) not in reader:
         return {}
-    found = _scored_postings(searcher, context, query.fieldname, text)
+    found = _read_term(searcher, context, query.fieldname, text)
     if found is None:
         return _through_whoosh(query, searcher, context)
-    return _boosted(found[0], query.boost)
+    scorer, weights, _ = found
+    return _boosted(scorer.score_block(weights, weights.values()), query.boost)
 
 
 def _word(word: Word, searcher: Searcher, context: SearchContext) -> Scores:
@@ -354,11 +356,11 @@ def _word_statistics(word: Word, searcher: Searcher) -> _Statistics:
     return known
 
 
-def _scored_postings(
+def _read_term(
     searcher: Searcher, context: SearchContext, fieldname: str, text: bytes, positions: bool = False
-) -> tuple[Scores, dict[int, list[int]]] | None:
-    """A term's live documents with their scores (and, if asked, each one's position
-    differences).
+) -> tuple[BulkScorer, dict[int, float], dict[int, list[int]]] | None:
+    """A term's scorer, its live documents with their weights, and (if asked) each one's
+    position differences.
 
     None when the term cannot be read a block at a time (another scorer, another codec).
     """
@@ -366,14 +368,14 @@ def _scored_postings(
     found = postings(searcher.reader(), fieldname, text)
     if not isinstance(scorer, BulkScorer) or found is None:
         return None
-    scores: Scores = {}
+    weights: dict[int, float] = {}
     deltas: dict[int, list[int]] = {}
     for block in found.blocks(positions=positions):
-        scores.update(scorer.score_block(block.docnums, block.weights))
+        weights.update(zip(block.docnums, block.weights, strict=True))
         deltas.update(zip(block.docnums, block.positions, strict=False))
-    if found.deleted:
-        scores = {n: score for n, score in scores.items() if n not in found.deleted}
-    return scores, deltas
+    for docnum in found.deleted:
+        weights.pop(docnum, None)
+    return scorer, weights, deltas
 
 
 def _phrase(query: q.Phrase, searcher: Searcher, context: SearchContext) -> Scores:
@@ -388,17 +390,14 @@ def _phrase(query: q.Phrase, searcher: Searcher, context: SearchContext) -> Scor
     reader = searcher.reader()
     if any((query.fieldname, word) not in reader for word in words):
         return {}
-    terms = [_scored_postings(searcher, context, query.fieldname, w, True) for w in words]
-    if any(found is None for found in terms):
+    read = [_read_term(searcher, context, query.fieldname, w, positions=True) for w in words]
+    terms = [found for found in read if found is not None]
+    if len(terms) < len(read):
         return _through_whoosh(query, searcher, context)
-    candidates = _intersection([found[0] for found in terms if found])
-    docnums = list(candidates)
+    docnums = list(reduce(and_, [weights.keys() for _, weights, _ in terms]))
     # Each word's positions, shifted back by its place in the phrase: a document matches where
     # every word has one position in common.
-    shifted = [
-        _positions(deltas, docnums, -place)
-        for place, (_, deltas) in enumerate(t for t in terms if t)
-    ]
+    shifted = [_positions(deltas, docnums, -place) for place, (_, _, deltas) in enumerate(terms)]
     if len(shifted) == 2:  # the usual phrase: a look-up that stops at the first position found
         together = (
             docnum
@@ -411,7 +410,14 @@ def _phrase(query: q.Phrase, searcher: Searcher, context: SearchContext) -> Scor
             for docnum, first, *others in zip(docnums, *shifted, strict=True)
             if set(first).intersection(*others)
         )
-    return _boosted({docnum: candidates[docnum] for docnum in together}, query.boost)
+    # Only the phrase's documents are scored, as an AND of its words: the rarest word's score
+    # first in each sum (as `_intersection` orders the parts it adds).
+    found = list(together)
+    terms.sort(key=lambda term: len(term[1]))
+    scores = [
+        scorer.score_block(found, map(weights.__getitem__, found)) for scorer, weights, _ in terms
+    ]
+    return _boosted(_intersection(scores), query.boost)
 
 
 def _positions(deltas: dict[int, list[int]], docnums: list[int], shift: int) -> Iterator[Any]:
