@@ -44,14 +44,13 @@ MAX_WORDS = 64  # a longer query (a pasted abstract) keeps its most telling word
 def matches(searcher: Searcher, query: q.Query) -> Scores:
     """Every live document the query matches, by its number in the whole index, with its score."""
     found: Scores = {}
-    if type(query) is q.Every and query.fieldname is None:  # browsing: no numbers to move
+    if type(query) is q.Every and query.fieldname is None:  # browsing
         for segment, offset in searcher.reader().leaf_readers():
             found.update(_every(segment, float(query.boost), offset))
         return found
     context = searcher.context()
     for segment, offset in searcher.leaf_searchers():
-        part = _evaluate(query, segment, context)
-        found.update(zip(map(offset.__add__, part), part.values(), strict=True) if offset else part)
+        found.update(_evaluate(query, segment, context, offset))
     return found
 
 
@@ -85,17 +84,17 @@ def graded_matches(searcher: Searcher, query: q.Query) -> tuple[Scores, Set[int]
     found: Scores = {}
     complete: set[int] = set()
     for segment, offset in searcher.leaf_searchers():
-        graded = [_graded(word, segment, context) for word in words]
+        graded = [_graded(word, segment, context, offset) for word in words]
         scores = _union([scores for scores, _ in graded])
         if required:
-            must = _all_of(required, segment, context)
+            must = _all_of(required, segment, context, offset)
             scores = {n: score + must[n] for n, score in scores.items() if n in must}
         have_all = set(scores)
         for word, (_, matched) in zip(words, graded, strict=True):
             if word in needed:
                 have_all &= matched
-        found.update((n + offset, score) for n, score in scores.items())
-        complete.update(n + offset for n in have_all)
+        found.update(scores)
+        complete.update(have_all)
     return found, complete
 
 
@@ -152,65 +151,77 @@ def _frequency(searcher: Searcher, word: Word) -> int:
     return _word_statistics(word, searcher).frequency
 
 
-def _graded(word: q.Query, searcher: Searcher, context: SearchContext) -> tuple[Scores, set[int]]:
+def _graded(
+    word: q.Query, searcher: Searcher, context: SearchContext, offset: int
+) -> tuple[Scores, set[int]]:
     """A word's scores, and the documents where it counts as found.
 
     Words that spell out an acronym score as many of them as a document has, or as the acronym
     if that is more; a document has them all if it has every word, or the acronym.
     """
     if type(word) is not SpelledOut:
-        scores = _evaluate(word, searcher, context)
+        scores = _evaluate(word, searcher, context, offset)
         return scores, set(scores)
     spelled, acronym = word.subqueries
-    parts = [_evaluate(part, searcher, context) for part in spelled.subqueries]
-    short = _evaluate(acronym, searcher, context)
+    parts = [_evaluate(part, searcher, context, offset) for part in spelled.subqueries]
+    short = _evaluate(acronym, searcher, context, offset)
     scores = _union(parts)
     for docnum, score in short.items():
         scores[docnum] = max(score, scores.get(docnum, 0.0))
     return scores, set(_intersection(parts)) | set(short)
 
 
-def _evaluate(query: q.Query, searcher: Searcher, context: SearchContext) -> Scores:
+def _evaluate(query: q.Query, searcher: Searcher, context: SearchContext, offset: int) -> Scores:
+    """The query's matches in one segment, numbered from `offset` (the segment's first number
+    in the whole index): a word's scores are numbered so as they are made, where renumbering
+    them after took as long as scoring a quarter of them again."""
     kind = type(query)
     if kind is Word:
-        return _word(query, searcher, context)
-    if kind is Either:
-        return _best([_evaluate(part, searcher, context) for part in query.subqueries])
-    if kind is SpelledOut:
-        spelled, acronym = query.subqueries
-        return _best([_evaluate(spelled, searcher, context), _evaluate(acronym, searcher, context)])
+        return _word(query, searcher, context, offset)
+    if kind is Either or kind is SpelledOut:  # scored as their best part
+        return _best([_evaluate(part, searcher, context, offset) for part in query.subqueries])
     if kind is q.Term:
-        return _term(query, searcher, context)
+        return _numbered(_term(query, searcher, context), offset)
     if kind is q.Phrase and query.slop == 1 and query.fieldname in searcher.schema:
-        return _phrase(query, searcher, context)
+        return _numbered(_phrase(query, searcher, context), offset)
     if kind is q.Every and query.fieldname is None:
-        return _every(searcher.reader(), float(query.boost))
+        return _every(searcher.reader(), float(query.boost), offset)
     if kind is q.And or (kind is q.Or and not query.scale):
         parts = query.subqueries
         if not parts:
             return {}
         if len(parts) == 1:  # Whoosh leaves out the compound, and its boost, then
-            return _evaluate(parts[0], searcher, context)
+            return _evaluate(parts[0], searcher, context, offset)
         if kind is q.And:
-            return _boosted(_all_of(parts, searcher, context), query.boost)
-        return _boosted(_union([_evaluate(part, searcher, context) for part in parts]), query.boost)
+            return _boosted(_all_of(parts, searcher, context, offset), query.boost)
+        union = _union([_evaluate(part, searcher, context, offset) for part in parts])
+        return _boosted(union, query.boost)
     if kind is q.AndNot:  # what `a NOT b` parses to: a's scores, without b's documents
-        excluded = _evaluate(query.b, searcher, context)
-        scores = _evaluate(query.a, searcher, context)
+        excluded = _evaluate(query.b, searcher, context, offset)
+        scores = _evaluate(query.a, searcher, context, offset)
         return {docnum: score for docnum, score in scores.items() if docnum not in excluded}
-    return _through_whoosh(query, searcher, context)
+    return _numbered(_through_whoosh(query, searcher, context), offset)
 
 
-def _all_of(parts: list[q.Query], searcher: Searcher, context: SearchContext) -> Scores:
+def _numbered(scores: Scores, offset: int) -> Scores:
+    """A segment's scores numbered from `offset`."""
+    if not offset:
+        return scores
+    return dict(zip(map(offset.__add__, scores), scores.values(), strict=True))
+
+
+def _all_of(
+    parts: list[q.Query], searcher: Searcher, context: SearchContext, offset: int
+) -> Scores:
     """An AND: a NOT among its parts takes its documents out and, as in Whoosh, adds 1 to the
     score of the others."""
     negated = [part for part in parts if type(part) is q.Not]
     kept = [part for part in parts if type(part) is not q.Not]
     if not kept:
         negated, kept = [], parts
-    scores = _intersection([_evaluate(part, searcher, context) for part in kept])
+    scores = _intersection([_evaluate(part, searcher, context, offset) for part in kept])
     for part in negated:
-        excluded = _evaluate(part.query, searcher, context)
+        excluded = _evaluate(part.query, searcher, context, offset)
         scores = {docnum: score + 1.0 for docnum, score in scores.items() if docnum not in excluded}
     return scores
 
@@ -271,8 +282,9 @@ def _term(query: q.Term, searcher: Searcher, context: SearchContext) -> Scores:
     return _boosted(scorer.score_block(weights, weights.values()), query.boost)
 
 
-def _word(word: Word, searcher: Searcher, context: SearchContext) -> Scores:
-    """A word's BM25F score in each document that has it, in any field, in any spelling."""
+def _word(word: Word, searcher: Searcher, context: SearchContext, offset: int) -> Scores:
+    """A word's BM25F score in each document that has it, in any field, in any spelling,
+    numbered from `offset`."""
     reader = searcher.reader()
     statistics = _word_statistics(word, searcher)
     if not statistics.frequency:
@@ -288,7 +300,7 @@ def _word(word: Word, searcher: Searcher, context: SearchContext) -> Scores:
             continue
         lengths = field_lengths(reader, fieldname)
         if found is None or lengths is None:
-            return _through_whoosh(q.Or(word.subqueries), searcher, context)
+            return _numbered(_through_whoosh(q.Or(word.subqueries), searcher, context), offset)
         scale = scoring.weight_per_posting(searcher, fieldname)
         table = scoring.frequency_table(scale, scoring.B, statistics.averages[fieldname])
         first = not tf
@@ -305,7 +317,7 @@ def _word(word: Word, searcher: Searcher, context: SearchContext) -> Scores:
             tf.pop(docnum, None)
     k1 = scoring.K1
     factor = word.boost * scoring.repeats(word.count) * statistics.idf * (k1 + 1)
-    return {docnum: factor * value / (value + k1) for docnum, value in tf.items()}
+    return {docnum + offset: factor * value / (value + k1) for docnum, value in tf.items()}
 
 
 def _documents_first(term: tuple[tuple[str, bytes], Any]) -> int:
