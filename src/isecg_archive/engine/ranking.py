@@ -44,17 +44,13 @@ MAX_WORDS = 64  # a longer query (a pasted abstract) keeps its most telling word
 def matches(searcher: Searcher, query: q.Query) -> Scores:
     """Every live document the query matches, by its number in the whole index, with its score."""
     found: Scores = {}
-    if type(query) is q.Every and query.fieldname is None:  # browsing
-        for segment, offset in searcher.reader().leaf_readers():
-            found.update(_every(segment, float(query.boost), offset))
-        return found
     context = searcher.context()
     for segment, offset in searcher.leaf_searchers():
         found.update(_evaluate(query, segment, context, offset))
     return found
 
 
-def _every(segment: IndexReader, boost: float, offset: int = 0) -> Scores:
+def _every(segment: IndexReader, boost: float, offset: int) -> Scores:
     """Every live document of a segment, numbered from `offset`: its range of numbers less its
     deleted ones, not a generator's step a document as Whoosh's all_doc_ids() goes."""
     found = dict.fromkeys(range(offset, offset + segment.doc_count_all()), boost)
