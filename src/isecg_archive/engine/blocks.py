@@ -206,13 +206,15 @@ class _TermWriter:
         self.postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
         self.ids: list[int] = []
         self.weights: list[float] = []
-        self.values: list[bytes] = []
+        self.values: list[Any] = []  # encoded positions (bytes), or decoded ones (lists)
         self.pending: bytes | None = None  # the last block, written once the next one comes
         self.held: _Copied | None = None  # a merged segment's partial block, not yet decoded
         self.info = whoosh3.W3TermInfo()
 
-    def add(self, ids: list[int], weights: Sequence[float], values: Sequence[bytes]) -> None:
+    def add(self, ids: list[int], weights: Sequence[float], values: Sequence[Any]) -> None:
         self._release()
+        if self.positions and values:
+            values = self._alike(values)
         self.ids += ids
         self.weights += weights
         self.values += values
@@ -263,14 +265,28 @@ class _TermWriter:
         if held is not None:
             self.add(*self._decoded(held.data, held.tail, self.compression, held.count, held.shift))
 
+    def _alike(self, values: Sequence[Any]) -> Sequence[Any]:
+        """Positions in the form the buffer holds them: Whoosh's encoded values (bytes), as
+        new documents' postings come, or each posting's list of differences, as a merged
+        segment's blocks hold them decoded. Either way round, when the two meet, the encoded
+        ones are decoded: one pickle.loads() for them all, where encoding the lists took a
+        pickle.dumps() each, and was most of a merge's time."""
+        decoded = type(values[0]) is list
+        if self.values and decoded != (type(self.values[0]) is list):
+            if decoded:
+                self.values = pickle.loads(codec.deltas_pickle(self.values))
+            else:
+                values = pickle.loads(codec.deltas_pickle(values))
+        return values
+
     def _decoded(self, data: tuple[Any, ...], tail: bytes, compression: int, count: int,
-                 shift: int) -> tuple[list[int], list[float], list[bytes]]:  # fmt: skip
-        """A copied block's postings: document numbers (shifted), weights and values."""
+                 shift: int) -> tuple[list[int], list[float], list[Any]]:  # fmt: skip
+        """A copied block's postings: document numbers (shifted), weights and values (for
+        positions kept apart, each posting's list of differences, see _alike())."""
         if len(data) == 3:
             values = data[2]
         else:
-            stored = pickle.loads(codec.decompress(tail, compression))
-            values = codec.whoosh_values(stored)
+            values = pickle.loads(codec.decompress(tail, compression))
         ids = [docnum + shift for docnum in accumulate(data[0])]
         return ids, list(codec.weights_of(data[1], count)), self._values(values, count)
 

@@ -16,9 +16,10 @@ skipping blocks reads as before.
 For a text field (Whoosh's Positions format) the values are each posting's position
 differences, which Whoosh encodes one posting at a time (a count, then a pickle). Here they
 are one pickle of the block's lists, made from Whoosh's encoded values without decoding them
-(`deltas_pickle`): a phrase reads a block's positions with one pickle.loads(), where taking
-each posting's encoded value apart cost a microsecond a document, a third of a phrase's
-time. Whoosh's own reader gets its encoded values back (`whoosh_values`), byte for byte.
+(`deltas_pickle`), or in a merge from the lists read from the merged segments' blocks: a
+phrase reads a block's positions with one pickle.loads(), where taking each posting's encoded
+value apart cost a microsecond a document, a third of a phrase's time. Whoosh's own reader
+gets its encoded values back (`whoosh_values`), byte for byte.
 
 `Codec` is Whoosh's codec with these blocks, for writing and reading; a segment carries its
 codec in the index's table of contents (pickled: the class's name and module, so moving it
@@ -59,10 +60,17 @@ _UNREAD = object()  # a block's values, before they are read
 
 def encode(data: tuple[Any, Any, Any], compression: int, positions: bool = False) -> bytes:
     """A block's data: (delta-coded document numbers, weights, values), as minified for Whoosh;
-    `positions`: the values are the Positions format's (kept as deltas_pickle() of them)."""
+    `positions`: the values are the Positions format's (kept as deltas_pickle() of them), or
+    each posting's list of position differences, decoded (kept as they are)."""
     ids, weights, values = data
-    tail = deltas_pickle(values) if positions and values else pickle.dumps(values, 5)
+    decoded = positions and bool(values) and type(values[0]) is list
+    if decoded:
+        tail = pickle.dumps(list(values), 5)
+    else:
+        tail = deltas_pickle(values) if positions and values else pickle.dumps(values, 5)
     if len(tail) < SPLIT_FROM:
+        if decoded:  # in the head, as Whoosh's reader reads them
+            data = (ids, weights, whoosh_values(list(values)))
         head, tail = pickle.dumps(data, 5), b""
     else:
         head = pickle.dumps((ids, weights), 5)
