@@ -554,7 +554,8 @@ def test_no_title_runs_as_a_formula_in_calc_and_the_sheet_comes_back_exact(
     filled: Collection, run, tmp_path: Path
 ):
     """Titles come from PDF metadata nobody here wrote: those a spreadsheet would run are
-    written behind a quote (OWASP's advice), in both CSV outputs, and imported back exact."""
+    written behind a quote (OWASP's advice), in every CSV output (the catalogue, the export,
+    search results), and imported back exact."""
     hostile = {
         "regolith-report.pdf": '=HYPERLINK("http://example.com/x","Click")',
         "notes.txt": "+1+1 Müller",
@@ -568,7 +569,9 @@ def test_no_title_runs_as_a_formula_in_calc_and_the_sheet_comes_back_exact(
     catalogue, export = tmp_path / "catalogue.csv", tmp_path / "export.csv"
     run("catalogue", "export", str(catalogue))
     run("export", "--format", "csv", "-o", str(export))
-    for sheet in (catalogue, export):
+    results = tmp_path / "results.csv"
+    results.write_text(run("search", "", "--csv").output)
+    for sheet in (catalogue, export, results):
         rows = _opened_in_calc(sheet)
         column = [text for text, _ in rows[0]].index("title")
         assert not any(formula for row in rows for _, formula in row), sheet.name

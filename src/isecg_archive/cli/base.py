@@ -20,6 +20,7 @@ from isecg_archive.cleantext import for_terminal
 from isecg_archive.collection import ARCHIVE_ENV, INDEX_ENV, Collection
 from isecg_archive.engine.snippets import Snippet, split_at
 from isecg_archive.errors import ArchiveError, MetadataError, QueryError, StorageError
+from isecg_archive.outputs.spreadsheets import cell
 from isecg_archive.storage.history import recorded_command
 from isecg_archive.storage.records import PartialDate
 
@@ -239,9 +240,11 @@ def echo_json(data: Any) -> None:
 
 
 def echo_csv(header: list[str], rows: list[list[Any]]) -> None:
+    """CSV on stdout, each value a cell as spreadsheets.cell() writes it: a title a
+    spreadsheet would run as a formula comes out behind a quote, as in the other CSV outputs."""
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([cell(value) for value in row] for row in rows)
 
 
 def partial_date(
