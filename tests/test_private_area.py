@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
+from isecg_archive.collection import Collection
 from isecg_archive.outputs.exporting import FORMATS
 from isecg_archive.web import create_app
 
@@ -195,3 +196,17 @@ def test_the_command_line_sees_everything_and_marks_what_is_internal(private, ru
         {"internal": True},
         {"internal": False},
     )
+
+
+def test_similar_documents_are_chosen_among_those_the_viewer_shows(private, archive_dir: Path):
+    """A document's similar ones in the viewer are its best public ones, as many as asked:
+    the internal ones are left out before choosing, not after (which listed fewer)."""
+    everything, viewer = Collection(archive_dir), Collection(archive_dir, show_internal=False)
+    slides = next(d for d in viewer.indexed() if d.original_name == "gateway-logistics-slides.pdf")
+    # The internal budget options (gateway logistics each mission needs) are the slides' most
+    # similar document for those who may see them.
+    assert everything.more_like_this(slides, limit=2)[0].id == private["id"]
+    shown = viewer.more_like_this(slides, limit=2)
+    public = [d.id for d in everything.more_like_this(slides, limit=10) if not d.internal][:2]
+    assert [d.id for d in shown] == public
+    assert len(shown) == 2 and not any(d.internal for d in shown)

@@ -316,8 +316,9 @@ class Collection:
 
     def more_like_this(self, document: Document, limit: int = 5) -> tuple[Document, ...]:
         with self._reading() as searcher:
-            found = more_like(searcher, document.id, self.vocabulary, limit)
-        return found if self.show_internal else tuple(d for d in found if not d.internal)
+            return more_like(
+                searcher, document.id, self.vocabulary, limit, hide_internal=not self.show_internal
+            )
 
     def matching_files(self, request: SearchRequest) -> list[str]:
         """Every match of a search in its order (every document, with no query or filter)."""

@@ -526,13 +526,18 @@ FILLER_STEMS = frozenset(stem(word) for word in QUESTION_WORDS)
 
 
 def more_like(
-    searcher: Searcher, document_id: str, vocabulary: Vocabulary, limit: int = 5
+    searcher: Searcher,
+    document_id: str,
+    vocabulary: Vocabulary,
+    limit: int = 5,
+    hide_internal: bool = False,
 ) -> tuple[Document, ...]:
     """Documents on the same subject first: searched for with this one's most telling words.
 
     Two searches, each scaled to its best match: the telling words of the document's name
     (title and event), which count double, and those of its text (`_telling_words`). The
-    agencies, months and numbers a document names are not its subject.
+    agencies, months and numbers a document names are not its subject. hide_internal: leave
+    out the documents for the agencies only before choosing (`limit` others are listed).
     """
     docnum = searcher.document_number(id=document_id)
     if docnum is None:
@@ -553,6 +558,9 @@ def more_like(
         best = max(scores.values(), default=0.0) or 1.0
         for n, score in scores.items():
             found[n] = found.get(n, 0.0) + weight * score / best
+    if hide_internal:
+        internal = value_bits(searcher.reader(), "internal").get("yes", 0)
+        found = {n: score for n, score in found.items() if not internal >> n & 1}
     ranked = _best_of_each_family(
         searcher, _ranked(searcher, found, "relevance", set(found)), limit
     )
