@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from isecg_archive.collection import Collection
-from isecg_archive.corrections import redetect
+from isecg_archive.maintenance.corrections import redetect
 from isecg_archive.pipeline.ingest import ingest
 from isecg_archive.search import SearchRequest
 

@@ -3,10 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from isecg_archive.check import check
 from isecg_archive.collection import Collection
-from isecg_archive.corrections import edit, redetect
 from isecg_archive.errors import MetadataError
+from isecg_archive.maintenance.check import check
+from isecg_archive.maintenance.corrections import edit, redetect
 from isecg_archive.search import SearchRequest
 from isecg_archive.storage.records import PartialDate
 

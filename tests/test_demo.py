@@ -3,9 +3,9 @@
 from collections import Counter
 from pathlib import Path
 
-from isecg_archive.check import check
 from isecg_archive.collection import Collection
 from isecg_archive.extract import extract
+from isecg_archive.maintenance.check import check
 from isecg_archive.storage.archive import Archive
 
 from conftest import DEMO

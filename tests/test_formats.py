@@ -13,11 +13,11 @@ import pytest
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from isecg_archive.check import check, needing_attention
 from isecg_archive.collection import Collection
 from isecg_archive.errors import ExtractionError
 from isecg_archive.events import slug
 from isecg_archive.extract import ExtractOptions, extract
+from isecg_archive.maintenance.check import check, needing_attention
 from isecg_archive.pipeline.ingest import IngestOptions, ingest
 from isecg_archive.pipeline.workers import ReadAhead, Task, extract_in_workers
 from isecg_archive.search import SearchRequest

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from isecg_archive.check import check
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import Overrides
 from isecg_archive.index import SearchIndex, add_document
+from isecg_archive.maintenance.check import check
 from isecg_archive.pipeline import ingest as ingest_module
 from isecg_archive.pipeline.ingest import STATUSES, IngestOptions, ingest
 from isecg_archive.search import SearchRequest

@@ -15,10 +15,10 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
-from isecg_archive.check import check, needing_attention
 from isecg_archive.collection import Collection
 from isecg_archive.enrich import describe, load_vocabulary
 from isecg_archive.extract import Extraction, ExtractOptions, extract
+from isecg_archive.maintenance.check import check, needing_attention
 from isecg_archive.pipeline.ingest import IngestOptions, ingest
 from isecg_archive.search import SearchRequest
 from isecg_archive.storage.records import PartialDate

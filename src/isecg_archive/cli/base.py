@@ -25,7 +25,7 @@ from isecg_archive.storage.history import recorded_command
 from isecg_archive.storage.records import PartialDate
 
 if TYPE_CHECKING:
-    from isecg_archive.corrections import Change
+    from isecg_archive.maintenance.corrections import Change
 
 _C1 = re.compile("[\x7f-\x9f]")
 USAGE_ERRORS = (QueryError, MetadataError)  # what a person typed: exit status 2
@@ -142,7 +142,7 @@ def _recover(collection: Collection) -> None:
         holder = "a command"
     if not collection.archive.root.is_dir():
         return
-    from isecg_archive.check import repair
+    from isecg_archive.maintenance.check import repair
 
     click.echo(f"the last writer ({holder}) stopped without finishing; repairing", err=True)
     try:

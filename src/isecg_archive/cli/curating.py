@@ -203,7 +203,7 @@ def catalogue_import(
     Example:
         isecg-archive catalogue import catalogue.csv --dry-run
     """
-    from isecg_archive.corrections import Change
+    from isecg_archive.maintenance.corrections import Change
     from isecg_archive.outputs.catalogue import apply_import, plan_import
 
     collection = collection_of(ctx)

@@ -26,7 +26,7 @@ from isecg_archive.storage.records import DOCUMENT_TYPES
 
 if TYPE_CHECKING:
     from isecg_archive.collection import Collection
-    from isecg_archive.corrections import Change
+    from isecg_archive.maintenance.corrections import Change
     from isecg_archive.storage.records import Document
 
 
@@ -88,9 +88,9 @@ def check(ctx: click.Context, quick: bool, repair: bool, output: str) -> None:
         isecg-archive check
         isecg-archive check --repair
     """
-    from isecg_archive.check import check as run_check
-    from isecg_archive.check import leftovers, needing_attention
-    from isecg_archive.check import repair as run_repair
+    from isecg_archive.maintenance.check import check as run_check
+    from isecg_archive.maintenance.check import leftovers, needing_attention
+    from isecg_archive.maintenance.check import repair as run_repair
 
     collection = collection_of(ctx)
     require_archive(collection)
@@ -258,7 +258,7 @@ def _edit(
     detect: tuple[str, ...],
     given: dict[str, Any],
 ) -> list[tuple[Document, list[Change]]]:
-    from isecg_archive.corrections import edit_many
+    from isecg_archive.maintenance.corrections import edit_many
 
     if where is not None:
         found = collection.matching_ids(SearchRequest(query=where, per_page=1))
@@ -303,7 +303,7 @@ def redetect(ctx: click.Context, dry_run: bool, output: str) -> None:
     Example:
         isecg-archive redetect --dry-run
     """
-    from isecg_archive.corrections import redetect as run_redetect
+    from isecg_archive.maintenance.corrections import redetect as run_redetect
 
     collection = collection_of(ctx)
     require_archive(collection)

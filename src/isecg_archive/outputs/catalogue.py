@@ -21,10 +21,10 @@ from typing import Any, TextIO
 
 from isecg_archive.cleantext import refuse_controls
 from isecg_archive.collection import Collection
-from isecg_archive.corrections import Change, apply_corrections
 from isecg_archive.enrich import Vocabulary
 from isecg_archive.enrich.metadata import EDITABLE, LISTS
 from isecg_archive.errors import ArchiveError, MetadataError
+from isecg_archive.maintenance.corrections import Change, apply_corrections
 from isecg_archive.outputs.spreadsheets import cell, listed, value_of
 from isecg_archive.storage.records import DOCUMENT_TYPES, Document, PartialDate
 

@@ -26,7 +26,6 @@ from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from isecg_archive.collection import Collection
-from isecg_archive.corrections import corrected, settle_boilerplate
 from isecg_archive.enrich import EDITABLE, Metadata, Overrides, Vocabulary, describe
 from isecg_archive.errors import ArchiveError, ExtractionError
 from isecg_archive.extract import (
@@ -40,6 +39,7 @@ from isecg_archive.extract import (
 from isecg_archive.extract.pdf import ocr_available
 from isecg_archive.extract.recording import EXTENSIONS as RECORDINGS
 from isecg_archive.index import IndexedText, add_document, remove_document
+from isecg_archive.maintenance.corrections import corrected, settle_boilerplate
 from isecg_archive.pipeline.workers import DEFAULT_TIMEOUT, Task, read_ahead
 from isecg_archive.storage.archive import (
     COMPANION_SUFFIXES,
