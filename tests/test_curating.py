@@ -173,7 +173,7 @@ def test_the_catalogue_round_trips_through_a_spreadsheet(filled: Collection, run
     header, rows = _sheet(sheet)
     assert header == [
         "id", "file", "title", "date", "event", "event_date", "event_place", "type", "agencies",
-        "organisations", "topics", "authors", "manual",
+        "organisations", "topics", "authors", "internal", "manual",
     ]  # fmt: skip
     by_name = {Path(row["file"]).name: row for row in rows}
     report = by_name["regolith-report.pdf"]
@@ -204,6 +204,53 @@ def test_the_catalogue_round_trips_through_a_spreadsheet(filled: Collection, run
     assert [e["action"] for e in _history(run, record.id)] == ["ingest", "import"]
     # The same sheet again changes nothing.
     assert run("catalogue", "import", str(sheet)).output == "5 rows read; 0 documents changed\n"
+
+
+def test_the_catalogue_says_and_sets_what_is_for_the_agencies_only(
+    filled: Collection, run, tmp_path: Path, archive_dir: Path
+):
+    report = next(d for d in filled.indexed() if d.original_name == "regolith-report.pdf")
+    notes = next(d for d in filled.indexed() if d.original_name == "notes.txt")
+    run("edit", notes.id, "--internal")
+    sheet = tmp_path / "catalogue.csv"
+    run("catalogue", "export", str(sheet))
+    header, rows = _sheet(sheet)
+    assert {row["id"]: row["internal"] for row in rows if row["internal"]} == {notes.id: "yes"}
+    by_id = {row["id"]: row for row in rows}
+    by_id[report.id]["internal"] = "Yes"  # as a person types it
+    by_id[notes.id]["internal"] = ""
+    _write_sheet(sheet, header, rows)
+
+    dry = json.loads(run("catalogue", "import", str(sheet), "--dry-run", "--json").stdout)
+    assert sorted((c["id"], c["field"], c["old"], c["new"]) for c in dry["changes"]) == sorted(
+        [(report.id, "internal", "False", "True"), (notes.id, "internal", "True", "False")]
+    )
+    applied = run("catalogue", "import", str(sheet))
+    assert applied.output.endswith("5 rows read; 2 documents changed\n"), applied.output
+    assert filled.archive.read(report.file).internal is True
+    assert filled.archive.read(notes.file).internal is False
+    assert filled.archive.read(report.file).manual == ()  # a flag, not a detected value
+    assert _history(run, report.id)[-1]["action"] == "import"
+    # The index knows it: the viewer's searches leave the report out, and show the notes.
+    viewer = Collection(archive_dir, show_internal=False)
+    shown = {hit.document.id for hit in viewer.search(SearchRequest(query="")).hits}
+    assert notes.id in shown and report.id not in shown
+
+    # A sheet from before the column leaves the flag alone.
+    older = [name for name in header if name != "internal"]
+    _write_sheet(sheet, older, [{n: row[n] for n in older} for row in rows])
+    assert run("catalogue", "import", str(sheet)).output == "5 rows read; 0 documents changed\n"
+    assert filled.archive.read(report.file).internal is True
+
+    by_id[report.id]["internal"] = "maybe"
+    _write_sheet(sheet, header, rows)
+    refused = run("catalogue", "import", str(sheet))
+    assert refused.exit_code == 1
+    row = 2 + [r["id"] for r in rows].index(report.id)
+    assert refused.stderr.splitlines()[0] == (
+        f"row {row}, column internal: cannot read 'maybe'; write yes for the agencies only, or"
+        " leave it empty"
+    )
 
 
 def test_a_sheet_with_problems_applies_nothing(filled: Collection, run, tmp_path: Path):
@@ -566,6 +613,7 @@ def test_no_title_runs_as_a_formula_in_calc_and_the_sheet_comes_back_exact(
     by_name = {d.original_name: d for d in filled.indexed()}
     for name, title in hostile.items():
         assert run("edit", by_name[name].id, "--title", title).exit_code == 0
+    assert run("edit", by_name["notes.txt"].id, "--internal").exit_code == 0  # a "yes" cell
     catalogue, export = tmp_path / "catalogue.csv", tmp_path / "export.csv"
     run("catalogue", "export", str(catalogue))
     run("export", "--format", "csv", "-o", str(export))

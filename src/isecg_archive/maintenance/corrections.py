@@ -126,7 +126,7 @@ def apply_corrections(
     writer's lock), by id."""
     for fields in values.values():
         for name in fields:
-            if name not in EDITABLE:
+            if name not in EDITABLE and name not in SET_ONLY:
                 raise MetadataError(f"{name!r} cannot be edited; editable: {', '.join(EDITABLE)}")
             refuse_controls(name, fields[name])
     with collection.writing():

@@ -1,10 +1,10 @@
 """The catalogue as a spreadsheet: every record's metadata in CSV, and the edited sheet applied.
 
 One row per document, one column per field; a list is one cell, its values separated by "; "
-(LIST_SEPARATOR). The file is UTF-8 with a byte order mark, which Excel needs to read it as
-UTF-8 and LibreOffice Calc and Python's csv module (encoding "utf-8-sig") take as it is. Cells
-are written and read through spreadsheets.py, so that no value runs as a formula and each
-comes back as it was.
+(LIST_SEPARATOR); `internal` is "yes" for a document for the agencies only, empty otherwise.
+The file is UTF-8 with a byte order mark, which Excel needs to read it as UTF-8 and LibreOffice
+Calc and Python's csv module (encoding "utf-8-sig") take as it is. Cells are written and read
+through spreadsheets.py, so that no value runs as a formula and each comes back as it was.
 
 An import is checked whole before anything is written: every problem is listed with its row and
 column, and a sheet with any problem applies nothing. A sheet without problems is applied in
@@ -28,7 +28,7 @@ from isecg_archive.maintenance.corrections import Change, apply_corrections
 from isecg_archive.outputs.spreadsheets import cell, listed, value_of
 from isecg_archive.storage.records import DOCUMENT_TYPES, Document, PartialDate
 
-COLUMNS = ("id", "file", *EDITABLE, "manual")
+COLUMNS = ("id", "file", *EDITABLE, "internal", "manual")
 # What identifies a row, and what the import works out itself: "manual" is there to read, and
 # is left alone (an import marks what it changes as a person's).
 READ_ONLY = ("id", "file", "manual")
@@ -41,7 +41,7 @@ def write_catalogue(documents: Iterator[Document], handle: TextIO) -> int:
     writer.writerow(COLUMNS)
     count = 0
     for document in documents:
-        data = document.to_dict()
+        data = document.to_dict() | {"internal": _yes(document.internal)}
         writer.writerow([cell(data[name]) for name in COLUMNS])
         count += 1
     return count
@@ -152,7 +152,20 @@ def _row_changes(
     return changed
 
 
+def _yes(internal: bool) -> str:
+    return "yes" if internal else ""
+
+
+YES, NO = ("yes", "y", "true", "x", "1"), ("", "no", "n", "false", "0")
+
+
 def _value(name: str, text: str, vocabulary: Vocabulary) -> Any:
+    if name == "internal":
+        if text.lower() not in YES + NO:
+            raise MetadataError(
+                f"cannot read {text!r}; write yes for the agencies only, or leave it empty"
+            )
+        return text.lower() in YES
     if name in LISTS:
         return tuple(dict.fromkeys(vocabulary.value(name, part) for part in listed(text)))
     if name in ("date", "event_date"):
