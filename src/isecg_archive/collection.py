@@ -48,6 +48,7 @@ from isecg_archive.search import (
     ResultPage,
     SearchRequest,
     changed_documents,
+    internal_bits,
     matching_values,
     more_like,
     page_matches,
@@ -258,7 +259,7 @@ class Collection:
         """The ids of the documents for the agencies only."""
         with self._reading() as searcher:
             reader = searcher.reader()
-            bits = value_bits(reader, "internal").get("yes", 0)
+            bits = internal_bits(reader)
             ids = column_values(reader, "id") if bits else []
             return frozenset(ids[n] for n in members(bits))
 

@@ -220,13 +220,13 @@ def _allowed(reader: IndexReader, request: SearchRequest, leave_out: str = "") -
         keys = column_values(reader, "date_key")
         parts.append(bitset((n for n, key in enumerate(keys) if start <= key <= end), size))
     if request.hide_internal:
-        parts.append(((1 << size) - 1) & ~_internal(reader))
+        parts.append(((1 << size) - 1) & ~internal_bits(reader))
     if not parts:
         return None
     return reduce(operator.and_, parts).to_bytes((size + 7) // 8, "little")
 
 
-def _internal(reader: IndexReader) -> int:
+def internal_bits(reader: IndexReader) -> int:
     """The bitset of the documents for the agencies only (their `internal` term is "yes")."""
     return value_bits(reader, "internal").get("yes", 0)
 
@@ -563,7 +563,7 @@ def more_like(
         for n, score in scores.items():
             found[n] = found.get(n, 0.0) + weight * score / best
     if hide_internal:
-        internal = _internal(searcher.reader())
+        internal = internal_bits(searcher.reader())
         found = {n: score for n, score in found.items() if not internal >> n & 1}
     ranked = _best_of_each_family(
         searcher, _ranked(searcher, found, "relevance", set(found)), limit
