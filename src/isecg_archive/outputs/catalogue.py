@@ -32,6 +32,8 @@ COLUMNS = ("id", "file", *EDITABLE, "internal", "manual")
 # What identifies a row, and what the import works out itself: "manual" is there to read, and
 # is left alone (an import marks what it changes as a person's).
 READ_ONLY = ("id", "file", "manual")
+# What `internal` may say (any case): as written, and as spreadsheets write a checkbox's state.
+YES, NO = ("yes", "y", "true", "x", "1"), ("", "no", "n", "false", "0")
 ENCODING = "utf-8-sig"
 
 
@@ -41,7 +43,7 @@ def write_catalogue(documents: Iterator[Document], handle: TextIO) -> int:
     writer.writerow(COLUMNS)
     count = 0
     for document in documents:
-        data = document.to_dict() | {"internal": _yes(document.internal)}
+        data = document.to_dict() | {"internal": "yes" if document.internal else ""}
         writer.writerow([cell(data[name]) for name in COLUMNS])
         count += 1
     return count
@@ -150,13 +152,6 @@ def _row_changes(
         if document is not None and value != getattr(document, name):
             changed[name] = value
     return changed
-
-
-def _yes(internal: bool) -> str:
-    return "yes" if internal else ""
-
-
-YES, NO = ("yes", "y", "true", "x", "1"), ("", "no", "n", "false", "0")
 
 
 def _value(name: str, text: str, vocabulary: Vocabulary) -> Any:
